@@ -1,0 +1,57 @@
+package io.autoactivator.model.api;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trained, immutable class-incremental model. Learning a new task never changes an instance: it returns a new
+ * one ({@link IncrementalLearner#learn}), so a serving thread can keep answering with the old version while the
+ * new one trains, and a version can be swapped in with one reference assignment.
+ *
+ * <p>Implementations are thread-safe for {@link #predict} and hold no sample of any training task.
+ */
+public interface ClassIncrementalModel {
+
+  /** The learner that produced this model, as named in {@link Learners}; also keys the snapshot codec. */
+  String learner();
+
+  /** Features per input row. */
+  int inputDimension();
+
+  /** Tasks learned so far, oldest first. */
+  List<LearnedTask> tasks();
+
+  /** All classes learned so far, in the order of {@link Predictions#classScores()} columns. */
+  int[] classes();
+
+  /** Number of stored parameters (weights, biases, heads, router statistics) - what the model costs in memory. */
+  long parameterCount();
+
+  /** Total hidden units over all tasks (0 for learners without units). */
+  default int units() {
+    return tasks().stream().mapToInt(LearnedTask::units).sum();
+  }
+
+  /**
+   * Predicts a batch without a task id. Each row is routed on its own: no statistic of the batch is used, so the
+   * answer for a row does not depend on the other rows.
+   *
+   * @throws InvalidTaskDataException when a row has the wrong length or a non-finite value
+   */
+  Predictions predict(float[][] features);
+
+  /** As {@link #predict(float[][])}, for callers that already hold an N x inputDimension matrix. */
+  Predictions predict(INDArray features);
+
+  /**
+   * Predicts with the task given (task-incremental reference, for metrics and tests): row i is answered by the unit
+   * of {@code taskIndex[i]}, among that task's classes only.
+   */
+  Predictions predictWithTask(float[][] features, int[] taskIndex);
+
+  /** Writes the weights, in a form the learner's {@link ModelCodec} reads back bit for bit. */
+  void writeWeights(DataOutput out) throws IOException;
+}
