@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A minimal client for Confluent Schema Registry's REST API, with a cache.
@@ -42,6 +44,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_IN_MESSAGE = 500;
 
@@ -102,6 +105,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         int schemaId = id.intValue();
         idsBySubjectSchema.put(key, schemaId);
+        LOG.info("Schema {} is id {} under subject '{}'", schema.getFullName(), schemaId, subject);
         schemasById.putIfAbsent(schemaId, schema);
         return schemaId;
     }
