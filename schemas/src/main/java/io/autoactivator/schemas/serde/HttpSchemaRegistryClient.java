@@ -58,6 +58,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private record SubjectSchema(String subject, Schema schema) {
     }
 
+    /** A successful answer: the JSON object and the URL that gave it. */
+    private record Answer(URI uri, JsonNode json) {
+    }
+
     /**
      * @param baseUrls        registry base URLs (no trailing slash), tried in order on transport failures
      * @param connectTimeout  TCP connect timeout
@@ -97,11 +101,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a JSON string", e);
         }
-        JsonNode answer = exchange("POST", path, body, subject);
-        JsonNode id = answer.get("id");
+        Answer answer = exchange("POST", path, body, subject);
+        JsonNode id = answer.json().get("id");
         if (id == null || !id.canConvertToInt()) {
-            throw new SchemaRegistryException(describe("POST", path, subject)
-                    + " answered without an integer \"id\": " + abbreviate(answer.toString()), 200, -1, null);
+            throw new SchemaRegistryException(describe("POST", answer.uri(), subject)
+                    + " answered without an integer \"id\": " + abbreviate(answer.json().toString()), 200, -1, null);
         }
         int schemaId = id.intValue();
         idsBySubjectSchema.put(key, schemaId);
@@ -117,29 +121,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         String path = "/schemas/ids/" + id;
-        JsonNode answer = exchange("GET", path, null, null);
-        JsonNode type = answer.get("schemaType");
+        Answer answer = exchange("GET", path, null, null);
+        JsonNode type = answer.json().get("schemaType");
         if (type != null && !"AVRO".equals(type.asText())) {
-            throw new SchemaRegistryException(describe("GET", path, null) + " returned a " + type.asText()
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null) + " returned a " + type.asText()
                     + " schema, not AVRO", 200, -1, null);
         }
-        JsonNode text = answer.get("schema");
+        JsonNode text = answer.json().get("schema");
         if (text == null || !text.isTextual()) {
-            throw new SchemaRegistryException(describe("GET", path, null)
-                    + " answered without a \"schema\" string: " + abbreviate(answer.toString()), 200, -1, null);
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null)
+                    + " answered without a \"schema\" string: " + abbreviate(answer.json().toString()), 200, -1, null);
         }
         Schema schema;
         try {
             schema = new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException(describe("GET", path, null) + " returned an invalid Avro schema: "
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null) + " returned an invalid Avro schema: "
                     + e.getMessage(), 200, -1, e);
         }
         Schema previous = schemasById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
     }
 
-    private JsonNode exchange(String method, String path, String body, String subject) {
+    private Answer exchange(String method, String path, String body, String subject) {
         SchemaRegistryException lastFailure = null;
         for (URI base : baseUrls) {
             URI uri = URI.create(base + path);
@@ -171,7 +175,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException(describe(method, uri, subject) + " interrupted", -1, -1, e);
             }
-            return parse(method, uri, subject, response);
+            return new Answer(uri, parse(method, uri, subject, response));
         }
         throw lastFailure;
     }
@@ -200,10 +204,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     .append(abbreviate(response.body()));
         }
         throw new SchemaRegistryException(message.toString(), status, errorCode, null);
-    }
-
-    private String describe(String method, String path, String subject) {
-        return describe(method, URI.create(baseUrls.get(0) + path), subject);
     }
 
     private static String describe(String method, URI uri, String subject) {
