@@ -105,34 +105,6 @@ class StreamingLearnerAppIT {
   }
 
   @Test
-  void snapshotOfMoreThanTwentyMegabytesIsPublishedInChunksAndSwappedIn() throws Exception {
-    // analytic keeps a features x features Gram matrix of doubles: 1700^2 * 8 bytes = 23 MB
-    AppSettings settings = settings("large", "analytic", Map.of("features", "1700"))
-        .withSnapshotChunkBytes(1024 * 1024);
-    Topics topics = settings.topics();
-    Dataset task = BrokerFixture.mnist(mnist, 5, 0, 1);
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
-        broker.appProperties("large-app", BrokerFixture.tempDir("large")), meters)) {
-      app.start();
-      await().atMost(WAIT).until(app::isReady);
-      broker.end(topics, "big", "t1", new int[] {0, 1}, task.size());
-      broker.samples(topics, "big", "t1", task, 0, task.size());
-      await().atMost(Duration.ofSeconds(90)).until(() -> app.models().servingVersion("big")
-          .equals(OptionalLong.of(1)));
-      List<ModelSnapshot> chunks = broker.readAll(topics.snapshots()).stream()
-          .map(r -> broker.codecs.snapshots().deserializer().deserialize(topics.snapshots(), r.value())).toList();
-      assertThat(chunks.get(0).getByteSize()).isGreaterThanOrEqualTo(20L * 1024 * 1024);
-      assertThat(chunks).hasSize(chunks.get(0).getChunkCount()).hasSizeGreaterThanOrEqualTo(20);
-      assertThat(meters.get("autoactivator.snapshot.bytes").summary().max())
-          .isGreaterThanOrEqualTo(20.0 * 1024 * 1024);
-      assertThat(app.models().model("big", 1)).get()
-          .satisfies(m -> assertThat(m.predict(new float[][] {task.features()[0]}).labels()[0])
-              .isEqualTo(task.labels()[0]));
-    }
-  }
-
-  @Test
   void restartInTheMiddleOfBufferingTrainsOnceWithEverySample() throws Exception {
     AppSettings settings = settings("restart", "ncm", Map.of());
     Topics topics = settings.topics();
