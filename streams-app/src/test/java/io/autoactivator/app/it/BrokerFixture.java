@@ -29,6 +29,8 @@ import io.autoactivator.app.ingest.RecordCodecs;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelAction;
+import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.TaskBoundary;
 
@@ -106,6 +108,13 @@ final class BrokerFixture implements AutoCloseable {
     producer.send(new ProducerRecord<>(topics.queries(), model.getBytes(), codecs.queries().serializer()
         .serialize(topics.queries(), new PredictionRequest(requestId, model, features, null,
             Instant.now()))));
+    producer.flush();
+  }
+
+  void command(Topics topics, String model, ModelAction action, Long version) {
+    producer.send(new ProducerRecord<>(topics.commands(), model.getBytes(), codecs.commands().serializer()
+        .serialize(topics.commands(), new ModelCommand("cmd-" + System.nanoTime(), model, action, version,
+            "test", Instant.now()))));
     producer.flush();
   }
 

@@ -23,6 +23,7 @@ import io.autoactivator.app.buffer.TaskStatus;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.data.IdxReader;
 import io.autoactivator.model.data.SharedData;
+import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Prediction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,6 +102,11 @@ class StreamingLearnerAppIT {
       assertThat(snapshots.get(1).getParentVersion()).isEqualTo(1L);
       assertThat(snapshots.get(1).getTasks()).extracting(t -> t.getTaskId()).containsExactly("t1", "t2");
       assertThat(snapshots.get(1).getProvenance().getDataOffsets()).containsKey(topics.samples() + "-0");
+
+      broker.command(topics, "mnist", ModelAction.ROLLBACK, null); // applied by the follower, in log order
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      broker.command(topics, "mnist", ModelAction.PROMOTE, 2L);
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
     }
   }
 
