@@ -50,8 +50,8 @@ class LargeSnapshotIT {
 
   @Test
   void snapshotOfMoreThanTwentyMegabytesIsPublishedInChunksAndSwappedIn() throws Exception {
-    // analytic keeps a features x features Gram matrix of doubles: 1700^2 * 8 bytes = 23 MB
-    AppSettings settings = settings("large", "analytic", Map.of("features", "1700"))
+    // analytic keeps a features x features Gram matrix of doubles: 1500^2 * 8 bytes = 18 MB, plus 784 x 1500 weights
+    AppSettings settings = settings("large", "analytic", Map.of("features", "1500"))
         .withSnapshotChunkBytes(1024 * 1024);
     Topics topics = settings.topics();
     Dataset task = BrokerFixture.mnist(mnist, 5, 0, 1);
@@ -70,6 +70,14 @@ class LargeSnapshotIT {
       assertThat(chunks).hasSize(chunks.get(0).getChunkCount()).hasSizeGreaterThanOrEqualTo(20);
       assertThat(meters.get("autoactivator.snapshot.bytes").summary().max())
           .isGreaterThanOrEqualTo(20.0 * 1024 * 1024);
+      org.apache.kafka.clients.admin.Config config;
+      try (var admin = broker.cluster.admin()) {
+        config = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.snapshots()))).all().get().values()
+            .iterator().next();
+      }
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(Integer.parseInt(config.get("max.message.bytes").value())).isGreaterThan(1024 * 1024);
       assertThat(app.models().model("big", 1)).get()
           .satisfies(m -> assertThat(m.predict(new float[][] {task.features()[0]}).labels()[0])
               .isEqualTo(task.labels()[0]));
