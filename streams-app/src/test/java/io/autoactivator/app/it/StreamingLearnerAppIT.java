@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import io.autoactivator.app.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.Topics;
-import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.buffer.TaskStatus;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.data.IdxReader;
@@ -30,7 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The runtime against a real in-process broker: off-thread training of real MNIST tasks, snapshots published,
- * loaded and hot-swapped, a large chunked snapshot, and a restart in the middle of buffering.
+ * loaded and hot-swapped, rollout commands applied by the follower.
  */
 class StreamingLearnerAppIT {
 
@@ -107,38 +105,6 @@ class StreamingLearnerAppIT {
       await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
       broker.command(topics, "mnist", ModelAction.PROMOTE, 2L);
       await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
-    }
-  }
-
-  @Test
-  void restartInTheMiddleOfBufferingTrainsOnceWithEverySample() throws Exception {
-    AppSettings settings = settings("restart", "ncm", Map.of());
-    Topics topics = settings.topics();
-    Dataset task = BrokerFixture.mnist(mnist, 10, 3, 4);
-    Path stateDir = BrokerFixture.tempDir("restart");
-    int half = task.size() / 2;
-    try (StreamingLearnerApp first = new StreamingLearnerApp(settings,
-        broker.appProperties("restart-app", stateDir), new SimpleMeterRegistry())) {
-      first.start();
-      await().atMost(WAIT).until(first::isReady);
-      broker.start(topics, "r", "t1", new int[] {3, 4});
-      broker.samples(topics, "r", "t1", task, 0, half);
-      await().atMost(WAIT).until(() -> first.tasks().stream().anyMatch(t -> t.received() == half));
-    }
-    try (StreamingLearnerApp second = new StreamingLearnerApp(settings,
-        broker.appProperties("restart-app", stateDir), new SimpleMeterRegistry())) {
-      second.start();
-      await().atMost(WAIT).until(second::isReady);
-      broker.samples(topics, "r", "t1", task, half, task.size());
-      broker.end(topics, "r", "t1", new int[] {3, 4}, task.size());
-      await().atMost(WAIT).until(() -> second.models().servingVersion("r").equals(OptionalLong.of(1)));
-      await().atMost(WAIT).until(() -> second.tasks().stream().anyMatch(t -> t.status() == TaskStatus.TRAINED));
-      Optional<TaskState> state = second.tasks().stream().filter(t -> t.taskId().equals("t1")).findFirst();
-      assertThat(state).get().satisfies(t -> assertThat(t.received()).isEqualTo(task.size()));
-      List<ModelSnapshot> snapshots = snapshots(topics);
-      assertThat(snapshots).as("trained once").extracting(ModelSnapshot::getVersion).containsExactly(1L);
-      assertThat(snapshots.get(0).getTasks().get(0).getSampleCount()).isEqualTo(task.size());
-      assertThat(broker.readAll(topics.deadLetters())).isEmpty();
     }
   }
 
