@@ -77,10 +77,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(snapshotTopic, commandTopic)) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        for (PartitionInfo info : infos) {
-          partitions.add(new TopicPartition(topic, info.partition()));
-        }
+        partitions.addAll(partitionsOf(topic));
+      }
+      if (closing) {
+        return;
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -105,6 +105,29 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** The topic's partitions, waiting (while not closing) for a topic that does not exist yet. */
+  private List<TopicPartition> partitionsOf(String topic) {
+    while (!closing) {
+      List<PartitionInfo> infos;
+      try {
+        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        infos = List.of();
+      }
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      }
+      LOG.warn("topic {} does not exist yet; the follower waits for it", topic);
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closing = true;
+      }
+    }
+    return List.of();
   }
 
   private void snapshot(ConsumerRecord<byte[], byte[]> r) {
