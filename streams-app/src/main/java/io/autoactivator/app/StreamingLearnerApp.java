@@ -34,7 +34,7 @@ import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotFollower;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
-import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.app.topology.StoreNames;
 import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.app.train.SampleSource;
@@ -84,7 +84,7 @@ public final class StreamingLearnerApp implements AutoCloseable {
     this.meters = meters;
     this.codecs = RecordCodecs.from(asMap(this.kafkaProperties));
     this.catalog = new ModelCatalog(meters);
-    this.snapshotCodec = new WeightsSnapshotCodec();
+    this.snapshotCodec = new SnapshotFormatCodec();
     this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
   }
 

@@ -100,6 +100,15 @@ class StreamingLearnerAppIT {
       assertThat(snapshots.get(1).getParentVersion()).isEqualTo(1L);
       assertThat(snapshots.get(1).getTasks()).extracting(t -> t.getTaskId()).containsExactly("t1", "t2");
       assertThat(snapshots.get(1).getProvenance().getDataOffsets()).containsKey(topics.samples() + "-0");
+      ModelSnapshot v2 = snapshots.get(1);
+      assertThat(v2.getChunkCount()).isEqualTo(1);
+      byte[] payload = new byte[v2.getPayload().remaining()];
+      v2.getPayload().duplicate().get(payload);
+      var provenance = io.autoactivator.model.snapshot.SnapshotFormat.readHeader(payload);
+      assertThat(provenance.version()).isEqualTo(2);
+      assertThat(provenance.parentVersion()).isEqualTo(1L);
+      assertThat(provenance.modelId()).isEqualTo("mnist");
+      assertThat(provenance.dataOffsets()).containsKey(topics.samples() + "-0");
 
       broker.command(topics, "mnist", ModelAction.ROLLBACK, null); // applied by the follower, in log order
       await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));

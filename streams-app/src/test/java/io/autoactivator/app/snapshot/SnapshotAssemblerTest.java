@@ -17,7 +17,7 @@ import io.autoactivator.schemas.Provenance;
 /** Chunks in any order reassemble; a wrong checksum or size is never loaded. */
 class SnapshotAssemblerTest {
 
-  private final WeightsSnapshotCodec codec = new WeightsSnapshotCodec();
+  private final SnapshotFormatCodec codec = new SnapshotFormatCodec();
 
   private ModelSnapshot chunk(byte[] payload, int index, int count, int chunkBytes, String checksum) {
     byte[] slice = Arrays.copyOfRange(payload, index * chunkBytes, Math.min(payload.length, (index + 1) * chunkBytes));
