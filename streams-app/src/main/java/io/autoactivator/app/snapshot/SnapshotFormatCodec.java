@@ -1,0 +1,38 @@
+package io.autoactivator.app.snapshot;
+
+import java.io.IOException;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotFormat;
+import io.autoactivator.model.snapshot.SnapshotFormatException;
+
+/**
+ * Snapshot payloads in the model module's {@link SnapshotFormat}: a provenance header (model id, version, parent,
+ * learner, seed, options, config hash, tasks, classes, data offsets, code version) and the learner's weights, with
+ * no timestamp, so retraining the same task on the same parent gives the same bytes.
+ */
+public final class SnapshotFormatCodec implements SnapshotCodec {
+
+  @Override
+  public byte[] write(ClassIncrementalModel model, SnapshotInfo info) {
+    Provenance provenance = Provenance.of(model, info.modelId(), info.version(),
+        info.parentVersion() == 0 ? null : info.parentVersion(), info.seed(), info.options(), info.configHash(),
+        info.dataOffsets(), info.codeVersion());
+    return SnapshotFormat.write(model, provenance);
+  }
+
+  @Override
+  public ClassIncrementalModel read(byte[] payload) throws IOException {
+    try {
+      return SnapshotFormat.read(payload).model();
+    } catch (SnapshotFormatException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String checksum(byte[] payload) {
+    return "sha256:" + SnapshotFormat.checksum(payload);
+  }
+}
