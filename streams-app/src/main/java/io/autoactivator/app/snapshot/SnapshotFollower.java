@@ -42,8 +42,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private final SnapshotCodec codec;
   private final ModelCatalog catalog;
   private final SnapshotAssembler assembler;
-  private final List<ModelCommand> waiting = new ArrayList<>();
-  private final Set<String> applied = new HashSet<>();
+  private final PendingCommands commands;
   private final Thread thread;
   private volatile Map<TopicPartition, Long> target;
   private volatile boolean caughtUp;
@@ -57,6 +56,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     this.codecs = codecs;
     this.codec = codec;
     this.catalog = catalog;
+    this.commands = new PendingCommands(catalog);
     this.assembler = new SnapshotAssembler(codec);
     this.thread = new Thread(this, "snapshot-follower-" + instanceId);
     this.thread.setDaemon(true);
@@ -148,7 +148,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     assembler.add(chunk).ifPresent(done -> {
       try {
         catalog.install(chunk.getModelId(), chunk.getVersion(), codec.read(done.payload()), done.header());
-        retryWaiting();
+        commands.versionLoaded(chunk.getModelId());
       } catch (Exception e) {
         LOG.error("snapshot {}/{} could not be loaded: {}", chunk.getModelId(), chunk.getVersion(), e.toString());
       }
@@ -161,31 +161,9 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
     try {
       ModelCommand command = codecs.commands().deserializer().deserialize(r.topic(), r.value());
-      if (applied.contains(command.getCommandId())) {
-        return;
-      }
-      if (!waiting.isEmpty() || !apply(command)) {
-        LOG.info("command {} ({} {} of {}) waits for its version to be loaded", command.getCommandId(),
-            command.getAction(), command.getTargetVersion(), command.getModelId());
-        waiting.add(command);
-      }
+      commands.offer(command);
     } catch (RuntimeException e) {
       LOG.warn("command record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-    }
-  }
-
-  private boolean apply(ModelCommand command) {
-    boolean done = catalog.apply(command.getModelId(), command.getAction(), command.getTargetVersion());
-    if (done) {
-      applied.add(command.getCommandId());
-    }
-    return done;
-  }
-
-  /** Applies waiting commands, in order, up to the first that still cannot apply (log order is kept). */
-  private void retryWaiting() {
-    while (!waiting.isEmpty() && apply(waiting.get(0))) {
-      waiting.remove(0);
     }
   }
 
