@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A minimal client for Confluent Schema Registry's REST API, with a cache.
@@ -42,6 +44,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_IN_MESSAGE = 500;
 
@@ -53,6 +56,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
     private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    /** A successful answer: the JSON object and the URL that gave it. */
+    private record Answer(URI uri, JsonNode json) {
     }
 
     /**
@@ -94,14 +101,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a JSON string", e);
         }
-        JsonNode answer = exchange("POST", path, body, subject);
-        JsonNode id = answer.get("id");
+        Answer answer = exchange("POST", path, body, subject);
+        JsonNode id = answer.json().get("id");
         if (id == null || !id.canConvertToInt()) {
-            throw new SchemaRegistryException(describe("POST", path, subject)
-                    + " answered without an integer \"id\": " + abbreviate(answer.toString()), 200, -1, null);
+            throw new SchemaRegistryException(describe("POST", answer.uri(), subject)
+                    + " answered without an integer \"id\": " + abbreviate(answer.json().toString()), 200, -1, null);
         }
         int schemaId = id.intValue();
         idsBySubjectSchema.put(key, schemaId);
+        LOG.info("Schema {} is id {} under subject '{}'", schema.getFullName(), schemaId, subject);
         schemasById.putIfAbsent(schemaId, schema);
         return schemaId;
     }
@@ -113,29 +121,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         String path = "/schemas/ids/" + id;
-        JsonNode answer = exchange("GET", path, null, null);
-        JsonNode type = answer.get("schemaType");
+        Answer answer = exchange("GET", path, null, null);
+        JsonNode type = answer.json().get("schemaType");
         if (type != null && !"AVRO".equals(type.asText())) {
-            throw new SchemaRegistryException(describe("GET", path, null) + " returned a " + type.asText()
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null) + " returned a " + type.asText()
                     + " schema, not AVRO", 200, -1, null);
         }
-        JsonNode text = answer.get("schema");
+        JsonNode text = answer.json().get("schema");
         if (text == null || !text.isTextual()) {
-            throw new SchemaRegistryException(describe("GET", path, null)
-                    + " answered without a \"schema\" string: " + abbreviate(answer.toString()), 200, -1, null);
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null)
+                    + " answered without a \"schema\" string: " + abbreviate(answer.json().toString()), 200, -1, null);
         }
         Schema schema;
         try {
             schema = new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException(describe("GET", path, null) + " returned an invalid Avro schema: "
+            throw new SchemaRegistryException(describe("GET", answer.uri(), null) + " returned an invalid Avro schema: "
                     + e.getMessage(), 200, -1, e);
         }
         Schema previous = schemasById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
     }
 
-    private JsonNode exchange(String method, String path, String body, String subject) {
+    private Answer exchange(String method, String path, String body, String subject) {
         SchemaRegistryException lastFailure = null;
         for (URI base : baseUrls) {
             URI uri = URI.create(base + path);
@@ -167,7 +175,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException(describe(method, uri, subject) + " interrupted", -1, -1, e);
             }
-            return parse(method, uri, subject, response);
+            return new Answer(uri, parse(method, uri, subject, response));
         }
         throw lastFailure;
     }
@@ -196,10 +204,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     .append(abbreviate(response.body()));
         }
         throw new SchemaRegistryException(message.toString(), status, errorCode, null);
-    }
-
-    private String describe(String method, String path, String subject) {
-        return describe(method, URI.create(baseUrls.get(0) + path), subject);
     }
 
     private static String describe(String method, URI uri, String subject) {

@@ -1,11 +1,13 @@
 package io.autoactivator.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +100,31 @@ class AvroSerdeRoundTripTest {
 
         assertThat(bytes[0]).isZero();
         assertThat(serde.deserializer().deserialize("samples", bytes)).isEqualTo(SampleRecords.labelledSample());
+    }
+
+    @Test
+    void aRecordMissingARequiredFieldCannotBeSerializedAndTheErrorNamesTheTopic() {
+        LabelledSample incomplete = new LabelledSample();
+        for (Map<String, ?> config : List.of(Map.<String, Object>of(), registry.serdeConfig())) {
+            Serde<LabelledSample> serde = AvroSerdes.serde(LabelledSample.class, config, false);
+
+            assertThatThrownBy(() -> serde.serializer().serialize("samples", incomplete))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("Cannot encode LabelledSample for topic 'samples'");
+        }
+    }
+
+    @Test
+    void aSchemaFromTheRegistryThatIsNotAvroIsRejected() {
+        try (FakeSchemaRegistry protobuf = new FakeSchemaRegistry()) {
+            protobuf.answerAlways(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+            Serde<LabelledSample> serde = AvroSerdes.serde(LabelledSample.class, protobuf.serdeConfig(), false);
+
+            assertThatThrownBy(() -> serde.deserializer().deserialize("samples", new byte[] {0, 0, 0, 0, 9, 1}))
+                    .isInstanceOf(SchemaRegistryException.class)
+                    .hasMessageContaining("/schemas/ids/9")
+                    .hasMessageContaining("PROTOBUF schema, not AVRO");
+        }
     }
 
     private static <T extends SpecificRecord> T roundTrip(T record, Map<String, ?> config) {
