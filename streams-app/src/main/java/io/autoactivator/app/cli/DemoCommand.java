@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     if (dataset.trainLimit == null) {
       dataset.trainLimit = DEFAULT_TRAIN_LIMIT;
     }
-    ClassIncrementalSplit split = dataset.split(DataLocator.standard());
+    ClassIncrementalSplit split = dataset.split(DataLocator.standard(config.environment()));
     String modelId = dataset.displayName();
     out.printf("Dataset %s: %d tasks x %d classes, class order %s, %d training samples per class (--train-limit)%n",
         modelId, split.tasks().size(), dataset.classesPerTask, Arrays.toString(split.classOrder()),
