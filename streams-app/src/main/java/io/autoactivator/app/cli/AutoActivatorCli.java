@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     subcommands = {DemoCommand.class, ServeCommand.class, PublishCommand.class, QueryCommand.class,
         SnapshotsCommand.class, RolloutCommands.Promote.class, RolloutCommands.Rollback.class,
         RolloutCommands.Pin.class, RolloutCommands.Unpin.class, RolloutCommands.Shadow.class,
-        RolloutCommands.Unshadow.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        RolloutCommands.Unshadow.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class AutoActivatorCli implements Runnable {
 
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,

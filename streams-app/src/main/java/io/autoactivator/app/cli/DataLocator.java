@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the IDX files of MNIST or Fashion-MNIST. Looks, in order, in {@code --data DIR}, {@code $AUTOACTIVATOR_DATA},
  * the system property {@code autoactivator.data}, the Debian package's folder {@code /usr/share/datasets/<name>}
- * ({@code dataset-fashion-mnist}), then {@code ../shared/data}, {@code ./shared/data} and {@code ../../shared/data}.
+ * ({@code dataset-fashion-mnist}), then {@code ../shared/data}, {@code ./shared/data}, {@code ../../shared/data} and
+ * {@code shared/data} in every further parent folder.
  * Each place may be the dataset folder itself or a folder holding {@code <name>/}. If none has the files, it tries
  * to download them from the official source into {@code ./data/<name>} with a short timeout, and otherwise fails
  * with a message that says exactly where to put which files.
@@ -52,9 +53,9 @@ public final class DataLocator {
     this.timeout = timeout;
   }
 
-  /** The locator of the running process (real environment, working directory, official sources, 10 s timeout). */
-  public static DataLocator standard() {
-    return new DataLocator(System.getenv(), Path.of("").toAbsolutePath(), SOURCES, Duration.ofSeconds(10));
+  /** The locator of the running process (the given environment, working directory, official sources, 10 s timeout). */
+  public static DataLocator standard(Map<String, String> environment) {
+    return new DataLocator(environment, Path.of("").toAbsolutePath(), SOURCES, Duration.ofSeconds(10));
   }
 
   /** The places looked at for {@code dataset}, in order. */
@@ -72,6 +73,9 @@ public final class DataLocator {
     roots.add(workingDir.resolve("../shared/data"));
     roots.add(workingDir.resolve("shared/data"));
     roots.add(workingDir.resolve("../../shared/data"));
+    for (Path up = workingDir.toAbsolutePath().normalize().getParent(); up != null; up = up.getParent()) {
+      roots.add(up.resolve("shared/data"));
+    }
     roots.add(workingDir.resolve("data"));
     List<Path> places = new ArrayList<>();
     for (Path root : roots) {

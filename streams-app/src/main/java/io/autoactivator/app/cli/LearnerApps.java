@@ -1,8 +1,11 @@
 package io.autoactivator.app.cli;
 
+import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.ops.ManagedApp;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import org.apache.kafka.streams.KafkaStreams;
 
-/** The production {@link ManagedApp}: the streaming learner of the app-core module. */
+/** The production {@link ManagedApp}: {@link StreamingLearnerApp}. */
 final class LearnerApps {
 
   private LearnerApps() {
@@ -10,7 +13,38 @@ final class LearnerApps {
 
   static ManagedApp.Factory streamingLearner() {
     return (settings, kafka, meters) -> {
-      throw new UnsupportedOperationException("StreamingLearnerApp is not in this build yet");
+      StreamingLearnerApp app = new StreamingLearnerApp(settings, kafka, meters);
+      return new ManagedApp() {
+        @Override
+        public void start() {
+          app.start();
+        }
+
+        @Override
+        public boolean isLive() {
+          return app.isLive();
+        }
+
+        @Override
+        public boolean isReady() {
+          return app.isReady();
+        }
+
+        @Override
+        public ModelRegistry models() {
+          return app.models();
+        }
+
+        @Override
+        public KafkaStreams kafkaStreams() {
+          return app.kafkaStreams();
+        }
+
+        @Override
+        public void close() {
+          app.close();
+        }
+      };
     };
   }
 }

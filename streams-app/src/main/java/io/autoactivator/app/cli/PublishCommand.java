@@ -37,7 +37,7 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AppConfig settings = config.load();
-    ClassIncrementalSplit split = dataset.split(DataLocator.standard());
+    ClassIncrementalSplit split = dataset.split(DataLocator.standard(config.environment()));
     PrintWriter out = spec.commandLine().getOut();
     if (onlyTask != null && (onlyTask < 0 || onlyTask >= split.tasks().size())) {
       throw new IllegalArgumentException("--only-task " + onlyTask + " is not one of the " + split.tasks().size()

@@ -52,7 +52,7 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AppConfig settings = config.load();
-    ClassIncrementalSplit split = dataset.split(DataLocator.standard());
+    ClassIncrementalSplit split = dataset.split(DataLocator.standard(config.environment()));
     List<float[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (ClassIncrementalSplit.Task task : split.tasks()) {

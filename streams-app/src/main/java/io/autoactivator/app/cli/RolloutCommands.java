@@ -30,6 +30,9 @@ final class RolloutCommands {
     @Option(names = "--model-id", paramLabel = "ID", required = true, description = "The model.")
     String modelId;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit log.")
     String reason;
 
@@ -55,7 +58,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true,
+  @Command(name = "promote", usageHelpAutoWidth = true,
       description = "Serve VERSION of the model (the newest if no --version).")
   static final class Promote extends Base {
     @Option(names = "--version", paramLabel = "V", description = "Default: the newest.")
@@ -70,7 +73,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
+  @Command(name = "rollback", usageHelpAutoWidth = true,
       description = "Serve VERSION (default: the parent of the serving version).")
   static final class Rollback extends Base {
     @Option(names = "--version", paramLabel = "V", description = "Default: the parent of the serving version.")
@@ -85,7 +88,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "pin", mixinStandardHelpOptions = true,
+  @Command(name = "pin", usageHelpAutoWidth = true,
       description = "Keep serving VERSION even when newer versions arrive.")
   static final class Pin extends Base {
     @Option(names = "--version", paramLabel = "V", required = true)
@@ -100,7 +103,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "unpin", mixinStandardHelpOptions = true, description = "Follow the newest version again.")
+  @Command(name = "unpin", usageHelpAutoWidth = true, description = "Follow the newest version again.")
   static final class Unpin extends Base {
     ModelAction action() {
       return ModelAction.UNPIN;
@@ -111,7 +114,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "shadow", mixinStandardHelpOptions = true,
+  @Command(name = "shadow", usageHelpAutoWidth = true,
       description = "Also run VERSION on every request (answers on the shadow-predictions topic).")
   static final class Shadow extends Base {
     @Option(names = "--version", paramLabel = "V", required = true)
@@ -126,7 +129,7 @@ final class RolloutCommands {
     }
   }
 
-  @Command(name = "unshadow", mixinStandardHelpOptions = true, description = "Stop shadowing.")
+  @Command(name = "unshadow", usageHelpAutoWidth = true, description = "Stop shadowing.")
   static final class Unshadow extends Base {
     ModelAction action() {
       return ModelAction.UNSHADOW;

@@ -64,7 +64,7 @@ final class SnapshotsCommand implements Runnable {
     }
   }
 
-  @Command(name = "inspect", mixinStandardHelpOptions = true,
+  @Command(name = "inspect", usageHelpAutoWidth = true,
       description = "Print one snapshot's metadata and provenance.")
   static final class Inspect implements Callable<Integer> {
     @Spec
@@ -73,10 +73,13 @@ final class SnapshotsCommand implements Runnable {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--model-id", paramLabel = "ID", required = true)
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--model-id", paramLabel = "ID", required = true, description = "The model.")
     String modelId;
 
-    @Option(names = "--version", paramLabel = "V", required = true)
+    @Option(names = "--version", paramLabel = "V", required = true, description = "The snapshot version.")
     long version;
 
     @Override

@@ -70,6 +70,12 @@ public final class AppConfig extends AbstractConfig {
   /** Parses and validates {@code originals}; throws {@link ConfigException} naming the key and the valid values. */
   public AppConfig(Map<?, ?> originals) {
     super(DEFINITION, originals, false);
+    // Checked here rather than in the ConfigDef: the catalogue is only complete once every learner module is loaded.
+    List<String> known = Learners.names();
+    String learner = getString(LEARNER);
+    if (!known.isEmpty() && !known.contains(learner)) {
+      throw new ConfigException(LEARNER, learner, "must be one of " + known);
+    }
   }
 
   /** A copy of the definition (documentation, the {@code config} command). */
@@ -124,9 +130,11 @@ public final class AppConfig extends AbstractConfig {
         .define(TOPICS_PARTITIONS, Type.INT, 1, Range.between(1, 10_000), Importance.LOW,
             "Partitions of topics created at start-up.")
         .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactor(), Importance.LOW,
-            "Replication factor of topics created at start-up; -1 uses the broker's default.")
-        .define(LEARNER, Type.STRING, "autoactivator", knownLearner(), Importance.HIGH,
-            "The class-incremental learner. Its options are given as learner.option.<key>=<value>.")
+            "Replication factor of topics created at start-up; -1 means 1 (a single broker). Kafka Streams' "
+                + "internal topics follow the pass-through key replication.factor.")
+        .define(LEARNER, Type.STRING, "autoactivator", new NonEmptyString(), Importance.HIGH,
+            "The class-incremental learner (autoactivator or a baseline: joint, analytic, ncm, finetune; the "
+                + "config command of a build lists what it knows). Options: learner.option.<key>=<value>.")
         .define(SEED, Type.LONG, 42L, Importance.MEDIUM,
             "Seed of every learner; snapshots are deterministic given it.")
         .define(SERVING_BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
@@ -155,25 +163,6 @@ public final class AppConfig extends AbstractConfig {
       @Override
       public String toString() {
         return "-1 or [1,...]";
-      }
-    };
-  }
-
-  private static ConfigDef.Validator knownLearner() {
-    return new ConfigDef.Validator() {
-      @Override
-      public void ensureValid(String name, Object value) {
-        List<String> known = Learners.names();
-        // An empty catalogue means no learner module is on the classpath (e.g. docs generation in a slim build).
-        if (!known.isEmpty() && !known.contains(value)) {
-          throw new ConfigException(name, value, "must be one of " + known);
-        }
-      }
-
-      @Override
-      public String toString() {
-        List<String> known = Learners.names();
-        return known.isEmpty() ? "a learner name" : String.join(", ", known);
       }
     };
   }
@@ -241,7 +230,7 @@ public final class AppConfig extends AbstractConfig {
     return new AppSettings(instanceId(), topics(), getString(LEARNER), learnerOptions(), getLong(SEED),
         getInt(SERVING_BATCH_SIZE), Duration.ofMillis(getLong(SERVING_LINGER_MS)),
         Duration.ofMillis(getLong(TASK_INCOMPLETE_TIMEOUT_MS)), getInt(SNAPSHOT_CHUNK_BYTES),
-        getInt(PREDICTION_TOP_K));
+        getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE));
   }
 
   /**

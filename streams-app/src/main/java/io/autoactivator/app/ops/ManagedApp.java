@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.snapshot.ModelRegistry;
 
 /** What {@link LearnerService} runs: the streaming learner, seen through its lifecycle. */
 public interface ManagedApp extends AutoCloseable {
@@ -21,6 +22,9 @@ public interface ManagedApp extends AutoCloseable {
 
   /** Streams RUNNING and the snapshot topic caught up: ready to answer queries. */
   boolean isReady();
+
+  /** The model versions this instance serves. */
+  ModelRegistry models();
 
   /** The Kafka Streams instance, for its metrics; null before start. */
   KafkaStreams kafkaStreams();
