@@ -13,7 +13,7 @@
  * shared 2-core machine under heavy load (load average 10-19): test accuracy without task id 95.8 %, task-id
  * accuracy of the ridge router 96.1 %; the paper's threshold rule on the same units 60.8 % / 60.8 %; with the task
  * id given 99.5 %. With router=mahalanobis on 1000 training images per class: 92.2 % / 93.9 % (ridge on the same
- * slice: 93.4 % / 95.1 %), at 15.7 M parameters instead of 7.1 M. Training the full sequence took 174 s wall at load
+ * slice: 93.4 % / 95.1 %), at 15.7 M parameters instead of 7.1 M. Training the full sequence took 142-174 s wall at load
  * about 5 and 352 s at load about 14 (about 140 s of CPU either way), far from the 30 s target.
  */
 package io.autoactivator.model.autoactivator;
