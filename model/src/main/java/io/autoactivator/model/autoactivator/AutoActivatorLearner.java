@@ -193,14 +193,14 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       }
 
       int[] evalRows = evaluationRows();
-      INDArray evalX = evalRows == null ? x : x.getRows(evalRows);
+      INDArray evalX = evalRows == null ? x : Nd4j.pullRows(x, 1, evalRows);
       float[] unitWeights = new float[d * config.maxNodes()];
       float[] unitBiases = new float[config.maxNodes()];
       List<BlockRecord> records = new ArrayList<>();
       int nodes = 0;
       while (nodes < config.maxNodes() && !targetReached(columns, accuracy)) {
         int l = Math.min(config.blockSize(), config.maxNodes() - nodes);
-        INDArray evalResidual = evalRows == null ? residual : residual.getRows(evalRows);
+        INDArray evalResidual = evalRows == null ? residual : Nd4j.pullRows(residual, 1, evalRows);
         Candidate chosen = search(evalX, evalResidual, l, nodes + l);
         if (chosen == null) {
           break;
@@ -448,8 +448,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       int[] fit = Arrays.copyOfRange(order, calibrationCount, n);
       Arrays.sort(calibration);
       Arrays.sort(fit);
-      INDArray hf = visible.getRows(fit);
-      INDArray yf = y.getRows(fit);
+      INDArray rows = visible.dup('c');
+      INDArray hf = Nd4j.pullRows(rows, 1, fit);
+      INDArray yf = Nd4j.pullRows(y, 1, fit);
       double[] counts = new double[c];
       for (int i : fit) {
         counts[target[i]]++;
@@ -475,7 +476,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       double logMean = 0;
       double logStd = 1;
       if (calibration.length > 0) {
-        INDArray hc = visible.getRows(calibration);
+        INDArray hc = Nd4j.pullRows(rows, 1, calibration);
         INDArray projected = hc.mmul(precision);
         double[] quadratic = projected.mul(hc).sum(1).dup('c').data().asDouble();
         double[] cross = projected.mmul(means.transpose()).dup('c').data().asDouble();

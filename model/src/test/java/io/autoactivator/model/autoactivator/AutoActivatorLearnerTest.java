@@ -149,6 +149,14 @@ class AutoActivatorLearnerTest {
           "router", "paper", "lambda.mode", "sequential"), seed).learn(null, tasks.get(1), TrainingListener.NONE);
       all.addAll(m.recruitment().get(0));
     }
+    // evaluated on a random subsample: for the first block the residual is the one-hot target, so the residual
+    // energies of the 120 subsampled rows add up to 120
+    AutoActivatorModel sub = learner(Map.of("max.nodes", "50", "trials", "10", "router", "paper",
+        "inequality.samples", "120"), 3).learn(null, tasks.get(2), TrainingListener.NONE);
+    BlockRecord first = sub.recruitment().get(0).get(0);
+    assertThat(first.residualEnergy()[0] + first.residualEnergy()[1]).isEqualTo(120.0);
+    assertThat(first.residualEnergy()[0]).isBetween(30.0, 90.0);
+    all.addAll(sub.recruitment().get(0));
     assertThat(all).isNotEmpty();
     for (BlockRecord record : all) {
       for (int q = 0; q < record.xi().length; q++) {
