@@ -62,6 +62,8 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
   private ProcessorContext<String, Outbound> context;
   private KeyValueStore<String, byte[]> pending;
   private int pendingCount;
+  /** Wall-clock time the oldest pending request was queued; meaningful only while pendingCount > 0. */
+  private long oldestPendingAt;
 
   public ServingProcessor(RecordCodecs codecs, DeadLetters deadLetters, ModelRegistry registry, int batchSize,
       Duration linger, int topK, String predictionsTopic, String shadowTopic, MeterRegistry meters) {
@@ -88,8 +90,12 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
         pendingCount++;
       }
     }
-    context.schedule(linger.isZero() ? Duration.ofMillis(1) : linger, PunctuationType.WALL_CLOCK_TIME,
-        this::flush);
+    oldestPendingAt = context.currentSystemTimeMs();
+    // Check twice per linger, but flush only what has waited a whole linger: a punctuator that flushed whatever was
+    // pending would answer one request per predict call whenever a call takes longer than the linger (a one-row
+    // ND4J call takes 7-14 ms), and the batch would never fill.
+    long checkMs = Math.max(1, linger.toMillis() / 2);
+    context.schedule(Duration.ofMillis(checkMs), PunctuationType.WALL_CLOCK_TIME, this::flushIfLingered);
   }
 
   @Override
@@ -115,7 +121,19 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
     }
     pending.put(String.format("%05d/%020d", Math.max(0, envelope.partition()), envelope.offset()),
         EnvelopeSerde.encode(envelope));
-    if (++pendingCount >= batchSize) {
+    if (pendingCount++ == 0) {
+      oldestPendingAt = now;
+    }
+    if (pendingCount >= batchSize) {
+      flush(now);
+    } else {
+      flushIfLingered(now);
+    }
+  }
+
+  /** Flushes when the oldest pending request has waited at least the linger. */
+  private void flushIfLingered(long now) {
+    if (pendingCount > 0 && now - oldestPendingAt >= linger.toMillis()) {
       flush(now);
     }
   }

@@ -79,6 +79,20 @@ class ServingTopologyTest {
   }
 
   @Test
+  void aPartialBatchYoungerThanTheLingerKeepsFillingAcrossPunctuations() {
+    CountingModel model = CountingModel.twoClasses(0);
+    f.catalog.install("m", 1, model);
+    f.advance(Duration.ofMillis(40));
+    f.query("m", "q1", null, 0f, 0f);
+    f.advance(Duration.ofMillis(15)); // punctuations are due, but q1 has waited only 15 of the 50 ms linger
+    f.query("m", "q2", null, 5f, 5f);
+    assertThat(f.predictions()).isEmpty();
+    f.advance(Duration.ofMillis(45)); // q1 has now waited 60 ms
+    assertThat(f.predictions()).extracting(Prediction::getRequestId).containsExactly("q1", "q2");
+    assertThat(model.calls.get()).isEqualTo(1);
+  }
+
+  @Test
   void hotSwapPinnedVersionsAndUnknownVersion() {
     CountingModel v1 = CountingModel.twoClasses(0);
     CountingModel v2 = CountingModel.twoClasses(1);
