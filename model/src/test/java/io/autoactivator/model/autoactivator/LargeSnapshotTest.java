@@ -12,11 +12,14 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-/** A 10^7-parameter model writes and reads in well under a second (raw float arrays, no per-value calls). */
+/**
+ * A 10^7-parameter model round-trips exactly. How fast it does so is a benchmark figure
+ * (benchmarks: SnapshotBenchmark, BENCHMARKS.md), not a timed assertion here.
+ */
 class LargeSnapshotTest {
 
   @Test
-  void tenMillionParametersRoundTripQuickly() throws Exception {
+  void tenMillionParametersRoundTripExactly() throws Exception {
     int d = 784;
     int nodes = 13_000;
     SplittableRandom random = new SplittableRandom(1);
@@ -32,16 +35,11 @@ class LargeSnapshotTest {
     assertThat(model.parameterCount()).isGreaterThan(10_000_000L);
     Provenance provenance = Provenance.of(model, "big", 1, null, Map.of(), "test");
 
-    SnapshotFormat.write(model, provenance); // warm-up
-    long start = System.nanoTime();
     byte[] bytes = SnapshotFormat.write(model, provenance);
-    double writeSeconds = (System.nanoTime() - start) / 1e9;
-    start = System.nanoTime();
     Snapshot snapshot = SnapshotFormat.read(bytes);
-    double readSeconds = (System.nanoTime() - start) / 1e9;
 
     assertThat(((AutoActivatorModel) snapshot.model()).unitList().get(0).weights()).isEqualTo(weights);
-    assertThat(writeSeconds).as("write seconds").isLessThan(1.0);
-    assertThat(readSeconds).as("read seconds").isLessThan(1.0);
+    assertThat(bytes.length).isGreaterThan(4L * 10_000_000);
+    assertThat(SnapshotFormat.write(snapshot.model(), snapshot.provenance())).isEqualTo(bytes);
   }
 }
