@@ -39,7 +39,7 @@ class LargeSnapshotTest {
     Snapshot snapshot = SnapshotFormat.read(bytes);
 
     assertThat(((AutoActivatorModel) snapshot.model()).unitList().get(0).weights()).isEqualTo(weights);
-    assertThat(bytes.length).isGreaterThan(4L * 10_000_000);
+    assertThat(bytes.length).isGreaterThan(40_000_000);
     assertThat(SnapshotFormat.write(snapshot.model(), snapshot.provenance())).isEqualTo(bytes);
   }
 }
