@@ -155,8 +155,19 @@ public final class DataLocator {
       Thread.currentThread().interrupt();
       return "the download was interrupted";
     } catch (IOException | RuntimeException e) {
+      deleteIfEmpty(target);
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       return "downloading from " + base + " failed (" + reason + "); this machine may have no internet access";
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(dir);
+      }
+    } catch (IOException ignored) {
+      // nothing was created, or something is in it: leave it
     }
   }
 
