@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the IDX files of MNIST or Fashion-MNIST. Looks, in order, in {@code --data DIR}, {@code $AUTOACTIVATOR_DATA},
+ * Finds the IDX files of MNIST or Fashion-MNIST. Looks only in {@code --data DIR} when given; otherwise, in order, in
+ * {@code $AUTOACTIVATOR_DATA},
  * the system property {@code autoactivator.data}, the Debian package's folder {@code /usr/share/datasets/<name>}
  * ({@code dataset-fashion-mnist}), then {@code ../shared/data}, {@code ./shared/data}, {@code ../../shared/data} and
  * {@code shared/data} in every further parent folder.
@@ -62,7 +63,9 @@ public final class DataLocator {
   public List<Path> candidates(String dataset, Path explicit) {
     Set<Path> roots = new LinkedHashSet<>();
     if (explicit != null) {
-      roots.add(explicit);
+      // an explicit --data is the only place looked at: a wrong folder is an error, not a silent fallback
+      Path normal = explicit.toAbsolutePath().normalize();
+      return List.of(normal, normal.resolve(dataset));
     }
     for (String value : new String[] {environment.get("AUTOACTIVATOR_DATA"), System.getProperty("autoactivator.data")}) {
       if (value != null && !value.isBlank()) {
@@ -155,8 +158,19 @@ public final class DataLocator {
       Thread.currentThread().interrupt();
       return "the download was interrupted";
     } catch (IOException | RuntimeException e) {
+      deleteIfEmpty(target);
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       return "downloading from " + base + " failed (" + reason + "); this machine may have no internet access";
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(dir);
+      }
+    } catch (IOException ignored) {
+      // nothing was created, or something is in it: leave it
     }
   }
 

@@ -1,6 +1,9 @@
 package io.autoactivator.app.cli;
 
 import io.autoactivator.app.config.AppConfig;
+import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotFormat;
+import io.autoactivator.model.snapshot.SnapshotFormatException;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskSummary;
 import java.io.PrintWriter;
@@ -102,6 +105,15 @@ final class SnapshotsCommand implements Runnable {
       out.printf("seed           %d%nconfig hash    %s%ncode version   %s%ndata offsets   %s%n",
           s.getProvenance().getSeed(), s.getProvenance().getConfigHash(), s.getProvenance().getCodeVersion(),
           s.getProvenance().getDataOffsets());
+      if (entry.complete()) {
+        try {
+          Provenance header = SnapshotFormat.readHeader(entry.payload());
+          out.printf("payload header %s v%d, learner %s, options %s, code %s (AASNAP, checksum verified)%n",
+              header.modelId(), header.version(), header.learner(), header.options(), header.codeVersion());
+        } catch (SnapshotFormatException e) {
+          out.printf("payload header none (%s)%n", e.getMessage());
+        }
+      }
       out.println("tasks:");
       for (TaskSummary t : s.getTasks()) {
         out.printf("  %-12s classes %-12s units %4d samples %d%n", t.getTaskId(), t.getClasses(), t.getUnits(),

@@ -77,6 +77,6 @@ public final class ConfigReference {
   }
 
   private static String escape(String text) {
-    return text.replace("|", "\\|").replace("\n", " ");
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
   }
 }

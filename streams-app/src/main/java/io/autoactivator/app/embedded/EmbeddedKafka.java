@@ -201,6 +201,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void awaitReady(long startedNanos) {
     long deadline = startedNanos + startTimeout.toNanos();
+    awaitPort(deadline);
     Properties admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -225,6 +226,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     throw new EmbeddedKafkaException("the embedded broker did not answer at " + bootstrapServers + " within "
         + startTimeout.toSeconds() + " s; see its log " + logFile);
+  }
+
+  /** Waits for the listener to accept connections, so the AdminClient does not log refused connections. */
+  private void awaitPort(long deadline) {
+    int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return; // reported by the caller
+      }
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return;
+      } catch (IOException notYet) {
+        sleep(100);
+      }
+    }
   }
 
   private static void sleep(long millis) {

@@ -50,6 +50,7 @@ class DataLocatorTest {
           .hasMessageContaining(dir.resolve("work/shared/data").toAbsolutePath().normalize().toString())
           .hasMessageContaining("Download: downloading from http://127.0.0.1:9/fashion/ failed")
           .hasMessageContaining("no internet access");
+      assertThat(dir.resolve("work/data/fashion-mnist")).doesNotExist();
     } finally {
       if (previous != null) {
         System.setProperty("autoactivator.data", previous);
