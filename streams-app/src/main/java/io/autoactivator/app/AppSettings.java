@@ -18,10 +18,18 @@ import java.util.Objects;
  * @param incompleteTaskTimeout after this long without completing, an ended task is reported as incomplete
  * @param snapshotChunkBytes    snapshots larger than this are split into several records
  * @param topK                  scores returned per prediction
+ * @param createTopics          whether {@code start()} creates missing topics (off where topics are managed elsewhere)
  */
 public record AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions,
     long seed, int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes,
-    int topK) {
+    int topK, boolean createTopics) {
+
+  /** The settings without {@code createTopics}, which defaults to true. */
+  public AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions, long seed,
+      int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes, int topK) {
+    this(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger, incompleteTaskTimeout,
+        snapshotChunkBytes, topK, true);
+  }
 
   public AppSettings {
     Objects.requireNonNull(instanceId, "instanceId");
@@ -50,12 +58,36 @@ public record AppSettings(String instanceId, Topics topics, String learner, Map<
   /** A copy with other topics. */
   public AppSettings withTopics(Topics newTopics) {
     return new AppSettings(instanceId, newTopics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
   }
 
   /** A copy with another learner. */
   public AppSettings withLearner(String newLearner, Map<String, String> options) {
     return new AppSettings(instanceId, topics, newLearner, options, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with other serving batch settings. */
+  public AppSettings withServing(int batchSize, Duration linger) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, batchSize, linger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with another incompleteness timeout. */
+  public AppSettings withIncompleteTaskTimeout(Duration timeout) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        timeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with another snapshot chunk size. */
+  public AppSettings withSnapshotChunkBytes(int chunkBytes) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, chunkBytes, topK, createTopics);
+  }
+
+  /** A copy that does or does not create missing topics on start. */
+  public AppSettings withCreateTopics(boolean create) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, create);
   }
 }

@@ -26,6 +26,7 @@ public final class Learners {
   private static List<LearnerProvider> builtIn() {
     List<LearnerProvider> providers = new ArrayList<>();
     // Registered by each learner's package; keep the default (autoactivator) first.
+    providers.addAll(io.autoactivator.model.baselines.Baselines.providers());
     return providers;
   }
 

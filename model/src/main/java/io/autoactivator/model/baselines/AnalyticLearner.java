@@ -1,0 +1,110 @@
+package io.autoactivator.model.baselines;
+
+import java.io.DataInput;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.ModelCodec;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TrainingListener;
+
+/**
+ * {@code analytic}: a rehearsal-free analytic ridge head on a fixed random sigmoid layer (ACIL / RanPAC style). It
+ * accumulates {@code H^T H} and {@code H^T Y} across tasks, so after any number of tasks it is exactly the ridge fit
+ * of its features on all data seen, without storing a sample ({@link RidgeFeatureModel}).
+ */
+public final class AnalyticLearner implements IncrementalLearner {
+
+  public static final String NAME = "analytic";
+  static final Map<String, String> DOCS = docs();
+
+  private final int features;
+  private final double scale;
+  private final double ridge;
+  private final long seed;
+  private final String hash;
+
+  AnalyticLearner(int features, double scale, double ridge, long seed, String hash) {
+    this.features = features;
+    this.scale = scale;
+    this.ridge = ridge;
+    this.seed = seed;
+    this.hash = hash;
+  }
+
+  private static Map<String, String> docs() {
+    Map<String, String> docs = new LinkedHashMap<>();
+    docs.put("features", "random sigmoid features (2500; the bench sizes it to AutoActivator's parameter count)");
+    docs.put("scale", "std of the random weights times sqrt(input dimension) (4.0)");
+    docs.put("ridge", "ridge regularisation added to H^T H (1.0)");
+    return docs;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
+    if (previous != null && !(previous instanceof RidgeFeatureModel && NAME.equals(previous.learner()))) {
+      throw new InvalidTaskDataException("analytic cannot continue a model of learner " + previous.learner());
+    }
+    long start = System.nanoTime();
+    listener.taskStarted(task.taskId(), task.size(), 0);
+    RidgeFeatureModel prior = (RidgeFeatureModel) previous;
+    RandomFeatures layer = prior != null ? prior.randomFeatures()
+        : RandomFeatures.generate(task.dimension(), features, scale, seed);
+    RidgeFeatureModel model = RidgeFeatureModel.learn(NAME, prior, layer, ridge, task);
+    listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
+    return model;
+  }
+
+  @Override
+  public String configHash() {
+    return hash;
+  }
+
+  /** The provider registered as {@code analytic}. */
+  public static final class Provider implements LearnerProvider {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "analytic ridge head on fixed random sigmoid features, accumulating H^T H across tasks (ACIL/RanPAC)";
+    }
+
+    @Override
+    public IncrementalLearner create(Map<String, String> options, long seed) {
+      LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
+      return new AnalyticLearner(o.integer("features", 2500, 1), o.real("scale", 4.0, 0), o.real("ridge", 1.0, 0),
+          seed, Hashes.of(NAME, o.canonical(), seed));
+    }
+
+    @Override
+    public Map<String, String> optionDocs() {
+      return DOCS;
+    }
+
+    @Override
+    public ModelCodec codec() {
+      return new Codec(NAME);
+    }
+  }
+
+  /** Reads {@code analytic} and {@code joint} snapshots. */
+  record Codec(String learner) implements ModelCodec {
+    @Override
+    public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+      return RidgeFeatureModel.read(in, learner);
+    }
+  }
+}

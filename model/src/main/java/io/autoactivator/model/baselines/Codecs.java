@@ -1,0 +1,127 @@
+package io.autoactivator.model.baselines;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.autoactivator.model.api.LearnedTask;
+
+/** Raw big-endian encodings shared by the baselines' snapshot codecs. Lengths are checked before allocating. */
+final class Codecs {
+
+  /** "AABL": AutoActivator baseline. */
+  static final int MAGIC = 0x4141424C;
+  static final int VERSION = 1;
+  private static final long MAX_ELEMENTS = 1L << 30;
+
+  private Codecs() {
+  }
+
+  static void writeHeader(DataOutput out, String learner) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeUTF(learner);
+  }
+
+  static void readHeader(DataInput in, String learner) throws IOException {
+    int magic = in.readInt();
+    if (magic != MAGIC) {
+      throw new IOException("not a baseline snapshot (magic 0x" + Integer.toHexString(magic) + ")");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("unsupported baseline snapshot version " + version + " (this build reads " + VERSION + ")");
+    }
+    String written = in.readUTF();
+    if (!written.equals(learner)) {
+      throw new IOException("snapshot was written by learner '" + written + "', not '" + learner + "'");
+    }
+  }
+
+  static int positive(int value, String what) throws IOException {
+    if (value <= 0) {
+      throw new IOException("corrupt snapshot: " + what + " is " + value);
+    }
+    return value;
+  }
+
+  static void writeFloats(DataOutput out, float[] values) throws IOException {
+    out.writeLong(values.length);
+    for (float v : values) {
+      out.writeFloat(v);
+    }
+  }
+
+  static float[] readFloats(DataInput in, long expected, String what) throws IOException {
+    long length = in.readLong();
+    if (length != expected || length > MAX_ELEMENTS) {
+      throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
+    }
+    float[] values = new float[(int) length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = in.readFloat();
+    }
+    return values;
+  }
+
+  static void writeDoubles(DataOutput out, double[] values) throws IOException {
+    out.writeLong(values.length);
+    for (double v : values) {
+      out.writeDouble(v);
+    }
+  }
+
+  static double[] readDoubles(DataInput in, long expected, String what) throws IOException {
+    long length = in.readLong();
+    if (length != expected || length > MAX_ELEMENTS) {
+      throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
+    }
+    double[] values = new double[(int) length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = in.readDouble();
+    }
+    return values;
+  }
+
+  static void writeInts(DataOutput out, int[] values) throws IOException {
+    out.writeInt(values.length);
+    for (int v : values) {
+      out.writeInt(v);
+    }
+  }
+
+  static int[] readInts(DataInput in, String what) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > (1 << 24)) {
+      throw new IOException("corrupt snapshot: " + what + " has " + length + " values");
+    }
+    int[] values = new int[length];
+    for (int i = 0; i < length; i++) {
+      values[i] = in.readInt();
+    }
+    return values;
+  }
+
+  static void writeTasks(DataOutput out, List<LearnedTask> tasks) throws IOException {
+    out.writeInt(tasks.size());
+    for (LearnedTask task : tasks) {
+      out.writeUTF(task.taskId());
+      writeInts(out, task.classes());
+      out.writeInt(task.units());
+    }
+  }
+
+  static List<LearnedTask> readTasks(DataInput in) throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > (1 << 20)) {
+      throw new IOException("corrupt snapshot: " + count + " tasks");
+    }
+    List<LearnedTask> tasks = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      tasks.add(new LearnedTask(in.readUTF(), readInts(in, "task classes"), in.readInt()));
+    }
+    return List.copyOf(tasks);
+  }
+}

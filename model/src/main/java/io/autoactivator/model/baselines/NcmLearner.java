@@ -1,0 +1,241 @@
+package io.autoactivator.model.baselines;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.ModelCodec;
+import io.autoactivator.model.api.Predictions;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TrainingListener;
+
+/**
+ * {@code ncm}: nearest class mean, on the raw features (default) or on a fixed random sigmoid layer
+ * ({@code features=N}). Each class's mean is computed once, from its own task; class scores are negative squared
+ * Euclidean distances.
+ */
+public final class NcmLearner implements IncrementalLearner {
+
+  public static final String NAME = "ncm";
+  static final Map<String, String> DOCS = docs();
+
+  private final int features;
+  private final double scale;
+  private final long seed;
+  private final String hash;
+
+  private NcmLearner(int features, double scale, long seed, String hash) {
+    this.features = features;
+    this.scale = scale;
+    this.seed = seed;
+    this.hash = hash;
+  }
+
+  private static Map<String, String> docs() {
+    Map<String, String> docs = new LinkedHashMap<>();
+    docs.put("features", "0 = raw features, N > 0 = class means of N random sigmoid features (0)");
+    docs.put("scale", "std of the random weights times sqrt(input dimension) (4.0)");
+    return docs;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
+    if (previous != null && !(previous instanceof Model)) {
+      throw new InvalidTaskDataException("ncm cannot continue a model of learner " + previous.learner());
+    }
+    Baselines.checkNewTask(previous, task);
+    long start = System.nanoTime();
+    listener.taskStarted(task.taskId(), task.size(), 0);
+    Model prior = (Model) previous;
+    RandomFeatures layer = prior != null ? prior.layer
+        : features > 0 ? RandomFeatures.generate(task.dimension(), features, scale, seed) : null;
+    INDArray x = Baselines.matrix(task.features(), task.dimension());
+    INDArray h = layer == null ? x : layer.transform(x);
+    int width = (int) h.columns();
+    int newK = task.classes().length;
+    double[] sums = new double[newK * width];
+    int[] counts = new int[newK];
+    float[][] rows = h.toFloatMatrix();
+    for (int i = 0; i < rows.length; i++) {
+      int k = task.classIndex(task.labels()[i]);
+      counts[k]++;
+      for (int j = 0; j < width; j++) {
+        sums[k * width + j] += rows[i][j];
+      }
+    }
+    int oldK = prior == null ? 0 : prior.classes.length;
+    float[] means = new float[(oldK + newK) * width];
+    if (prior != null) {
+      System.arraycopy(prior.means, 0, means, 0, prior.means.length);
+    }
+    for (int k = 0; k < newK; k++) {
+      for (int j = 0; j < width; j++) {
+        means[(oldK + k) * width + j] = (float) (sums[k * width + j] / counts[k]);
+      }
+    }
+    List<LearnedTask> tasks = new ArrayList<>(prior == null ? List.of() : prior.tasks);
+    tasks.add(new LearnedTask(task.taskId(), task.classes().clone(), 0));
+    int[] classes = prior == null ? task.classes().clone() : Baselines.concat(prior.classes, task.classes());
+    Model model = new Model(task.dimension(), layer, classes, tasks, means);
+    listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
+    return model;
+  }
+
+  @Override
+  public String configHash() {
+    return hash;
+  }
+
+  /** A nearest-class-mean model. */
+  static final class Model implements ClassIncrementalModel {
+    private final int dimension;
+    private final RandomFeatures layer;
+    private final int[] classes;
+    private final List<LearnedTask> tasks;
+    private final float[] means;
+    private final INDArray meanMatrix;
+    private final INDArray meanNorms;
+
+    Model(int dimension, RandomFeatures layer, int[] classes, List<LearnedTask> tasks, float[] means) {
+      this.dimension = dimension;
+      this.layer = layer;
+      this.classes = classes;
+      this.tasks = List.copyOf(tasks);
+      this.means = means;
+      int width = layer == null ? dimension : layer.count();
+      this.meanMatrix = Nd4j.create(means, new long[] {classes.length, width}, 'c');
+      this.meanNorms = meanMatrix.mul(meanMatrix).sum(1).reshape(1, classes.length);
+    }
+
+    @Override
+    public String learner() {
+      return NAME;
+    }
+
+    @Override
+    public int inputDimension() {
+      return dimension;
+    }
+
+    @Override
+    public List<LearnedTask> tasks() {
+      return tasks;
+    }
+
+    @Override
+    public int[] classes() {
+      return classes.clone();
+    }
+
+    @Override
+    public long parameterCount() {
+      return means.length + (layer == null ? 0 : layer.parameterCount());
+    }
+
+    @Override
+    public Predictions predict(float[][] rows) {
+      return predict(Baselines.matrix(rows, dimension));
+    }
+
+    @Override
+    public Predictions predict(INDArray x) {
+      INDArray input = Baselines.checked(x, dimension);
+      INDArray h = layer == null ? input : layer.transform(input);
+      // -||h - m||^2 = 2 h.m - ||m||^2 - ||h||^2
+      INDArray scores = h.mmul(meanMatrix.transpose()).muli(2).subiRowVector(meanNorms);
+      INDArray rowNorms = h.mul(h).sum(1).reshape(h.rows(), 1);
+      scores.subiColumnVector(rowNorms);
+      return Baselines.fromScores(scores, classes);
+    }
+
+    @Override
+    public Predictions predictWithTask(float[][] rows, int[] taskIndex) {
+      return Baselines.restrictedToTask(predict(rows), classes, tasks, taskIndex);
+    }
+
+    @Override
+    public void writeWeights(DataOutput out) throws IOException {
+      Codecs.writeHeader(out, NAME);
+      out.writeInt(dimension);
+      out.writeBoolean(layer != null);
+      if (layer != null) {
+        layer.write(out);
+      }
+      Codecs.writeInts(out, classes);
+      Codecs.writeTasks(out, tasks);
+      Codecs.writeFloats(out, means);
+    }
+
+    static Model read(DataInput in) throws IOException {
+      Codecs.readHeader(in, NAME);
+      int dimension = Codecs.positive(in.readInt(), "input dimension");
+      RandomFeatures layer = in.readBoolean() ? RandomFeatures.read(in) : null;
+      if (layer != null && layer.dimension() != dimension) {
+        throw new IOException("corrupt snapshot: random layer takes " + layer.dimension() + " inputs, model "
+            + dimension);
+      }
+      int[] classes = Codecs.readInts(in, "classes");
+      List<LearnedTask> tasks = Codecs.readTasks(in);
+      int width = layer == null ? dimension : layer.count();
+      float[] means = Codecs.readFloats(in, (long) classes.length * width, "class means");
+      return new Model(dimension, layer, classes, tasks, means);
+    }
+  }
+
+  /** The provider registered as {@code ncm}. */
+  public static final class Provider implements LearnerProvider {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "nearest class mean on raw features (or on random sigmoid features with features=N)";
+    }
+
+    @Override
+    public IncrementalLearner create(Map<String, String> options, long seed) {
+      LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
+      return new NcmLearner(o.integer("features", 0, 0), o.real("scale", 4.0, 0), seed,
+          Hashes.of(NAME, o.canonical(), seed));
+    }
+
+    @Override
+    public Map<String, String> optionDocs() {
+      return DOCS;
+    }
+
+    @Override
+    public ModelCodec codec() {
+      return new ModelCodec() {
+        @Override
+        public String learner() {
+          return NAME;
+        }
+
+        @Override
+        public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+          return Model.read(in);
+        }
+      };
+    }
+  }
+}

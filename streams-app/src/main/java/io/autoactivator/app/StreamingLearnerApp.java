@@ -1,0 +1,236 @@
+package io.autoactivator.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.app.buffer.TaskState;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.snapshot.ModelCatalog;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import io.autoactivator.app.snapshot.SnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotFollower;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.app.topology.StoreNames;
+import io.autoactivator.app.topology.TopologyFactory;
+import io.autoactivator.app.train.SampleSource;
+import io.autoactivator.app.train.TrainingCoordinator;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.Learners;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * One instance of the streaming learner: the Kafka Streams topology ({@link TopologyFactory}), the training
+ * coordinator that trains READY tasks off the stream threads, the snapshot publisher, and the snapshot follower
+ * that loads every committed snapshot into {@link #models()} and applies rollout commands.
+ *
+ * <p>Run it: build {@link AppSettings}, put {@code bootstrap.servers} and {@code application.id} (and any TLS/SASL
+ * settings, passed unchanged to every client) in the properties, {@link #start()}, wait for {@link #isReady()}.
+ * Produce {@code TaskBoundary} START, {@code LabelledSample}s and an END to the task-events and samples topics: a
+ * snapshot appears on the snapshot topic and predictions on the predictions topic carry its version.
+ * {@link #close()} stops within about 45 s; an interrupted training is redone by the next instance.
+ */
+public final class StreamingLearnerApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingLearnerApp.class);
+
+  private final AppSettings settings;
+  private final Properties kafkaProperties;
+  private final MeterRegistry meters;
+  private final RecordCodecs codecs;
+  private final ModelCatalog catalog;
+  private final SnapshotCodec snapshotCodec;
+  private final IncrementalLearner learner;
+  private KafkaStreams streams;
+  private KafkaProducer<String, byte[]> producer;
+  private TrainingCoordinator coordinator;
+  private SnapshotFollower follower;
+
+  /**
+   * @param settings        what to learn and serve, and the topic names
+   * @param kafkaProperties client settings: bootstrap.servers, application.id, TLS/SASL..., passed unchanged;
+   *                        processing.guarantee defaults to exactly_once_v2 when absent
+   * @param meters          where every metric is registered
+   */
+  public StreamingLearnerApp(AppSettings settings, Properties kafkaProperties, MeterRegistry meters) {
+    this.settings = settings;
+    this.kafkaProperties = new Properties();
+    this.kafkaProperties.putAll(kafkaProperties);
+    this.kafkaProperties.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    this.meters = meters;
+    this.codecs = RecordCodecs.from(asMap(this.kafkaProperties));
+    this.catalog = new ModelCatalog(meters);
+    this.snapshotCodec = new WeightsSnapshotCodec();
+    this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
+  }
+
+  /** Creates missing topics (if the settings say so), starts the follower, the coordinator and the topology. */
+  public synchronized void start() {
+    if (streams != null) {
+      throw new IllegalStateException("already started");
+    }
+    if (settings.createTopics()) {
+      provisionTopics();
+    }
+    follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), settings.topics().snapshots(),
+        settings.topics().commands(), codecs, snapshotCodec, catalog, settings.instanceId());
+    follower.start();
+    producer = new KafkaProducer<>(producerConfig());
+    SnapshotPublisher publisher = new SnapshotPublisher(producer, settings.topics().snapshots(),
+        settings.snapshotChunkBytes(), codecs.snapshots(), meters);
+    coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
+        snapshotCodec, publisher, codecs, meters);
+    streams = new KafkaStreams(TopologyFactory.build(settings,
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)), kafkaProperties);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; shutting this instance down", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.start();
+    LOG.info("instance {} started (learner {}, topics {})", settings.instanceId(), learner.name(),
+        settings.topics());
+  }
+
+  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started). */
+  public boolean isLive() {
+    KafkaStreams s = streams;
+    if (s == null) {
+      return false;
+    }
+    KafkaStreams.State state = s.state();
+    return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING
+        && state != KafkaStreams.State.PENDING_ERROR;
+  }
+
+  /** True when Streams is RUNNING and every snapshot and command present at start is loaded. */
+  public boolean isReady() {
+    KafkaStreams s = streams;
+    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.caughtUp();
+  }
+
+  /** The Kafka Streams instance (null before {@link #start()}). */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  /** The models this instance has loaded: serving, known and shadow versions per model id. */
+  public ModelRegistry models() {
+    return catalog;
+  }
+
+  /** States of the tasks held by this instance's partitions (status, classes, counts), for status pages. */
+  public List<TaskState> tasks() {
+    List<TaskState> tasks = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, TaskState> store = streams.store(StoreQueryParameters.fromNameAndType(
+        StoreNames.TASK_STATE, QueryableStoreTypes.<String, TaskState>keyValueStore()));
+    try (KeyValueIterator<String, TaskState> it = store.all()) {
+      it.forEachRemaining(kv -> tasks.add(kv.value));
+    }
+    return tasks;
+  }
+
+  private ReadOnlyKeyValueStore<String, byte[]> bufferStore() {
+    return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.TASK_BUFFER,
+        QueryableStoreTypes.<String, byte[]>keyValueStore()));
+  }
+
+  /** Stops consuming, abandons training (redone after restart), closes every client; bounded in time. */
+  @Override
+  public synchronized void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    try {
+      if (coordinator != null) {
+        coordinator.close();
+      }
+      if (follower != null) {
+        follower.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    LOG.info("instance {} closed", settings.instanceId());
+  }
+
+  private void provisionTopics() {
+    Map<String, Object> config = clientConfig(AdminClientConfig.configNames());
+    try (Admin admin = Admin.create(config)) {
+      Object replication = kafkaProperties.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+      short factor = replication == null ? 1 : Short.parseShort(replication.toString());
+      new TopicProvisioner(admin, 1, factor < 1 ? 1 : factor).ensure(settings.topics(),
+          settings.snapshotChunkBytes());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create topics " + settings.topics().all(), e);
+    }
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> config = clientConfig(ProducerConfig.configNames());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.snapshotChunkBytes() + TopicProvisioner.HEADROOM_BYTES);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-snapshots");
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return config;
+  }
+
+  private Map<String, Object> followerConfig() {
+    Map<String, Object> config = clientConfig(ConsumerConfig.configNames());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-follower");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return config;
+  }
+
+  /** The client settings a plain client understands (security settings included), from the given properties. */
+  private Map<String, Object> clientConfig(java.util.Set<String> known) {
+    Map<String, Object> config = new HashMap<>();
+    kafkaProperties.forEach((k, v) -> {
+      if (known.contains(k.toString())) {
+        config.put(k.toString(), v);
+      }
+    });
+    return config;
+  }
+
+  private static Map<String, Object> asMap(Properties properties) {
+    Map<String, Object> map = new HashMap<>();
+    properties.forEach((k, v) -> map.put(k.toString(), v));
+    return map;
+  }
+}

@@ -1,0 +1,47 @@
+package io.autoactivator.app.buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the app knows of one model: the value of the model-state store, key {@code modelId}.
+ *
+ * @param queue            ended tasks not yet trained, in END order: they train strictly in this order
+ * @param committedVersion version of the last snapshot committed to the snapshot topic (0: none)
+ * @param dimension        input dimension, fixed by the model's first accepted sample (0: not yet)
+ */
+public record ModelState(String modelId, List<String> queue, long committedVersion, int dimension) {
+
+  public ModelState {
+    queue = List.copyOf(queue);
+  }
+
+  public static ModelState fresh(String modelId) {
+    return new ModelState(modelId, List.of(), 0, 0);
+  }
+
+  public ModelState withDimension(int newDimension) {
+    return new ModelState(modelId, queue, committedVersion, newDimension);
+  }
+
+  public ModelState enqueue(String taskId) {
+    if (queue.contains(taskId)) {
+      return this;
+    }
+    List<String> next = new ArrayList<>(queue);
+    next.add(taskId);
+    return new ModelState(modelId, next, committedVersion, dimension);
+  }
+
+  /** After the snapshot of {@code taskId} committed as {@code version}. */
+  public ModelState committed(String taskId, long version) {
+    List<String> next = new ArrayList<>(queue);
+    next.remove(taskId);
+    return new ModelState(modelId, next, version, dimension);
+  }
+
+  /** The task to train next, or null. */
+  public String head() {
+    return queue.isEmpty() ? null : queue.get(0);
+  }
+}

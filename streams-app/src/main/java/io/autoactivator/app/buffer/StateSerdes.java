@@ -1,0 +1,107 @@
+package io.autoactivator.app.buffer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Binary forms of the state-store values. Written and read by this app alone (stores and their changelogs), so a
+ * versioned fixed layout is enough; a layout change bumps the version byte.
+ */
+public final class StateSerdes {
+
+  private static final byte VERSION = 1;
+
+  private StateSerdes() {
+  }
+
+  public static Serde<TaskState> taskState() {
+    return Serdes.serdeFrom((topic, s) -> s == null ? null : write(out -> {
+      out.writeUTF(s.modelId());
+      out.writeUTF(s.taskId());
+      out.writeByte(s.status().ordinal());
+      out.writeBoolean(s.startSeen());
+      out.writeBoolean(s.endSeen());
+      out.writeInt(s.classes().length);
+      for (int c : s.classes()) {
+        out.writeInt(c);
+      }
+      out.writeLong(s.expected());
+      out.writeLong(s.received());
+      out.writeLong(s.firstSeen());
+      out.writeLong(s.lastSeen());
+      out.writeLong(s.version());
+    }), (topic, data) -> data == null ? null : read(data, in -> {
+      String modelId = in.readUTF();
+      String taskId = in.readUTF();
+      TaskStatus status = TaskStatus.values()[in.readByte()];
+      boolean start = in.readBoolean();
+      boolean end = in.readBoolean();
+      int[] classes = new int[in.readInt()];
+      for (int i = 0; i < classes.length; i++) {
+        classes[i] = in.readInt();
+      }
+      return new TaskState(modelId, taskId, status, start, end, classes, in.readLong(), in.readLong(), in.readLong(),
+          in.readLong(), in.readLong());
+    }));
+  }
+
+  public static Serde<ModelState> modelState() {
+    return Serdes.serdeFrom((topic, s) -> s == null ? null : write(out -> {
+      out.writeUTF(s.modelId());
+      out.writeInt(s.queue().size());
+      for (String t : s.queue()) {
+        out.writeUTF(t);
+      }
+      out.writeLong(s.committedVersion());
+      out.writeInt(s.dimension());
+    }), (topic, data) -> data == null ? null : read(data, in -> {
+      String modelId = in.readUTF();
+      int n = in.readInt();
+      List<String> queue = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        queue.add(in.readUTF());
+      }
+      return new ModelState(modelId, queue, in.readLong(), in.readInt());
+    }));
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] data, Reader<T> reader) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new IOException("unknown state version " + version);
+      }
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,350 @@
+package io.autoactivator.app.buffer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.app.ingest.DeadLetters;
+import io.autoactivator.app.ingest.Envelope;
+import io.autoactivator.app.ingest.EnvelopeSerde;
+import io.autoactivator.app.ingest.Outbound;
+import io.autoactivator.app.ingest.Reason;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import io.autoactivator.app.topology.StoreNames;
+import io.autoactivator.app.train.TrainingHandoff;
+import io.autoactivator.app.train.TrainingRequest;
+import io.autoactivator.schemas.BoundaryKind;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.TaskBoundary;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The one place that decides when a task is complete. Samples, boundaries and committed-snapshot markers of a
+ * model all arrive here, re-keyed by model id, in whatever interleaving the producers chose:
+ *
+ * <ul>
+ *   <li>a sample is buffered (validated against its task's classes once a boundary is known; buffered samples are
+ *       re-checked when the boundary arrives, and the misfits dead-lettered);</li>
+ *   <li>a task is READY when its END arrived and every sample the END announced is buffered; READY tasks are handed
+ *       to the training coordinator one at a time per model, in END order, each on top of the last committed
+ *       snapshot - never on this thread;</li>
+ *   <li>a buffer is deleted only when the snapshot of its task is read back from the snapshot topic;</li>
+ *   <li>a wall-clock punctuator re-submits tasks whose training was lost (crash, rebalance) and reports tasks that
+ *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data).</li>
+ * </ul>
+ */
+public final class TaskProcessor implements Processor<String, Envelope, String, Outbound> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
+  private static final StringSerializer KEYS = new StringSerializer();
+
+  private final RecordCodecs codecs;
+  private final DeadLetters deadLetters;
+  private final TrainingHandoff training;
+  private final ModelRegistry registry;
+  private final Duration incompleteTimeout;
+  private final AtomicLong buffered;
+  private final Counter incomplete;
+  private ProcessorContext<String, Outbound> context;
+  private KeyValueStore<String, byte[]> buffer;
+  private KeyValueStore<String, TaskState> tasks;
+  private KeyValueStore<String, ModelState> models;
+  private long counted;
+
+  public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
+      ModelRegistry registry, Duration incompleteTimeout, AtomicLong buffered, MeterRegistry meters) {
+    this.codecs = codecs;
+    this.deadLetters = deadLetters;
+    this.training = training;
+    this.registry = registry;
+    this.incompleteTimeout = incompleteTimeout;
+    this.buffered = buffered;
+    this.incomplete = Counter.builder("autoactivator.tasks.incomplete")
+        .description("tasks reported incomplete after the timeout").register(meters);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Outbound> context) {
+    this.context = context;
+    this.buffer = context.getStateStore(StoreNames.TASK_BUFFER);
+    this.tasks = context.getStateStore(StoreNames.TASK_STATE);
+    this.models = context.getStateStore(StoreNames.MODEL_STATE);
+    try (KeyValueIterator<String, byte[]> all = buffer.all()) {
+      while (all.hasNext()) {
+        all.next();
+        counted++;
+      }
+    }
+    buffered.addAndGet(counted);
+    long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
+    context.schedule(Duration.ofMillis(period), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+  }
+
+  @Override
+  public void close() {
+    buffered.addAndGet(-counted);
+  }
+
+  @Override
+  public void process(Record<String, Envelope> record) {
+    Envelope envelope = record.value();
+    long now = context.currentSystemTimeMs();
+    switch (envelope.kind()) {
+      case SAMPLE -> sample(envelope, codecs.samples().deserializer().deserialize(envelope.topic(),
+          envelope.value()), now);
+      case BOUNDARY -> boundary(envelope, codecs.boundaries().deserializer().deserialize(envelope.topic(),
+          envelope.value()), now);
+      case SNAPSHOT -> committed(codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()),
+          now);
+      default -> LOG.error("unexpected {} record on the task stream, ignored", envelope.kind());
+    }
+  }
+
+  private void sample(Envelope envelope, LabelledSample s, long now) {
+    String modelId = s.getModelId();
+    String taskId = s.getTaskId();
+    TaskState task = task(modelId, taskId, now);
+    String key = StoreNames.sampleKey(modelId, taskId, s.getSampleId());
+    if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.TRAINING) {
+      reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
+      return;
+    }
+    if (buffer.get(key) != null) {
+      reject(envelope, Reason.DUPLICATE_SAMPLE, "sample " + s.getSampleId() + " of task " + taskId
+          + " is already buffered", now);
+      return;
+    }
+    ModelState model = model(modelId);
+    int length = s.getFeatures().size();
+    if (model.dimension() != 0 && model.dimension() != length) {
+      reject(envelope, Reason.WRONG_DIMENSION, "sample " + s.getSampleId() + " has " + length
+          + " features, model " + modelId + " has " + model.dimension(), now);
+      return;
+    }
+    if (task.classesKnown() && !task.hasClass(s.getLabel())) {
+      reject(envelope, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
+          + "'s classes " + Arrays.toString(task.classes()), now);
+      return;
+    }
+    if (!task.accepting() || (task.endSeen() && task.received() >= task.expected())) {
+      reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " already has the " + task.expected()
+          + " samples its END announced", now);
+      return;
+    }
+    if (model.dimension() == 0) {
+      models.put(modelId, model.withDimension(length));
+    }
+    buffer.put(key, EnvelopeSerde.encode(envelope));
+    adjustBuffered(1);
+    save(task.withReceived(task.received() + 1, now).settle());
+    schedule(modelId);
+  }
+
+  private void boundary(Envelope envelope, TaskBoundary b, long now) {
+    String modelId = b.getModelId();
+    String taskId = b.getTaskId();
+    TaskState task = task(modelId, taskId, now);
+    int[] classes = b.getClasses().stream().mapToInt(Integer::intValue).sorted().toArray();
+    boolean end = b.getKind() == BoundaryKind.END;
+    if (end ? task.endSeen() : task.startSeen()) {
+      reject(envelope, Reason.DUPLICATE_BOUNDARY, "task " + taskId + " already had its " + b.getKind(), now);
+      return;
+    }
+    if (!task.accepting()) {
+      reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
+      return;
+    }
+    if (task.classesKnown() && !Arrays.equals(task.classes(), classes)) {
+      reject(envelope, Reason.INCONSISTENT_BOUNDARY, "task " + taskId + " " + b.getKind() + " announces classes "
+          + Arrays.toString(classes) + ", its other boundary " + Arrays.toString(task.classes()), now);
+      return;
+    }
+    String taken = classOwner(modelId, taskId, classes);
+    if (taken != null) {
+      reject(envelope, Reason.CLASS_ALREADY_LEARNED, "task " + taskId + " announces classes "
+          + Arrays.toString(classes) + ", but task " + taken + " of model " + modelId + " has some of them", now);
+      return;
+    }
+    long received = task.classesKnown() ? task.received() : purgeForeignLabels(modelId, taskId, classes, now);
+    if (end && received > b.getExpectedSampleCount()) {
+      reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " END announces " + b.getExpectedSampleCount()
+          + " samples, but " + received + " are already buffered", now);
+      save(task.withReceived(received, now));
+      return;
+    }
+    TaskState next = task.withReceived(received, now);
+    next = end ? next.withEnd(classes, b.getExpectedSampleCount(), now) : next.withStart(classes, now);
+    save(next.settle());
+    if (end) {
+      models.put(modelId, model(modelId).enqueue(taskId));
+    }
+    schedule(modelId);
+  }
+
+  private void committed(ModelSnapshot snapshot, long now) {
+    String modelId = snapshot.getModelId();
+    ModelState model = model(modelId);
+    if (snapshot.getVersion() <= model.committedVersion() || snapshot.getTasks().isEmpty()) {
+      return; // a republished snapshot (retraining after a crash) or an older one: already accounted for
+    }
+    String taskId = snapshot.getTasks().get(snapshot.getTasks().size() - 1).getTaskId();
+    TaskState task = tasks.get(StoreNames.taskKey(modelId, taskId));
+    if (task != null) {
+      save(task.trained(snapshot.getVersion(), now));
+    }
+    List<String> keys = keysOf(modelId, taskId);
+    keys.forEach(buffer::delete);
+    adjustBuffered(-keys.size());
+    models.put(modelId, model.committed(taskId, snapshot.getVersion()));
+    LOG.info("model {} task {} committed as version {}; {} buffered samples deleted", modelId, taskId,
+        snapshot.getVersion(), keys.size());
+    schedule(modelId);
+  }
+
+  /** Hands the model's next task to training if it is READY and nothing of the model is training. */
+  private void schedule(String modelId) {
+    ModelState model = models.get(modelId);
+    String head = model == null ? null : model.head();
+    if (head == null) {
+      return;
+    }
+    TaskState task = tasks.get(StoreNames.taskKey(modelId, head));
+    if (task != null && task.status() == TaskStatus.READY) {
+      save(task.withStatus(TaskStatus.TRAINING));
+      submit(model, task);
+    }
+  }
+
+  private void submit(ModelState model, TaskState task) {
+    LOG.info("model {} task {}: {} samples handed to training on top of version {}", model.modelId(),
+        task.taskId(), task.received(), model.committedVersion());
+    training.submit(new TrainingRequest(model.modelId(), task.taskId(), model.committedVersion(), task.classes(),
+        task.expected()));
+  }
+
+  /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
+  private void sweep(long now) {
+    List<ModelState> all = new ArrayList<>();
+    try (KeyValueIterator<String, ModelState> it = models.all()) {
+      it.forEachRemaining(kv -> all.add(kv.value));
+    }
+    for (ModelState model : all) {
+      String head = model.head();
+      TaskState task = head == null ? null : tasks.get(StoreNames.taskKey(model.modelId(), head));
+      if (task == null) {
+        continue;
+      }
+      boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
+      if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
+        LOG.warn("model {} task {} was in training but no instance is training it here: re-submitting",
+            model.modelId(), head);
+        submit(model, task);
+      } else if (task.status() == TaskStatus.READY) {
+        schedule(model.modelId());
+      }
+    }
+    List<TaskState> stale = new ArrayList<>();
+    try (KeyValueIterator<String, TaskState> it = tasks.all()) {
+      it.forEachRemaining(kv -> {
+        TaskState t = kv.value;
+        if ((t.status() == TaskStatus.OPEN || t.status() == TaskStatus.ENDED)
+            && now - t.lastSeen() >= incompleteTimeout.toMillis()) {
+          stale.add(t);
+        }
+      });
+    }
+    for (TaskState t : stale) {
+      LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive", t.taskId(),
+          incompleteTimeout, t);
+      incomplete.increment();
+      save(t.withStatus(TaskStatus.INCOMPLETE));
+    }
+  }
+
+  /** Deletes and dead-letters buffered samples whose label is not in {@code classes}; returns the samples left. */
+  private long purgeForeignLabels(String modelId, String taskId, int[] classes, long now) {
+    long kept = 0;
+    List<String> drop = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(StoreNames.taskPrefix(modelId, taskId), KEYS)) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        Envelope e = EnvelopeSerde.decode(kv.value);
+        LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
+        if (Arrays.stream(classes).anyMatch(c -> c == s.getLabel())) {
+          kept++;
+        } else {
+          reject(e, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
+              + "'s classes " + Arrays.toString(classes) + " (checked when the boundary arrived)", now);
+          drop.add(kv.key);
+        }
+      }
+    }
+    drop.forEach(buffer::delete);
+    adjustBuffered(-drop.size());
+    return kept;
+  }
+
+  /** Another task of the model that announced one of {@code classes}, or null. */
+  private String classOwner(String modelId, String taskId, int[] classes) {
+    try (KeyValueIterator<String, TaskState> it = tasks.prefixScan(modelId + "/", KEYS)) {
+      while (it.hasNext()) {
+        TaskState other = it.next().value;
+        if (!other.taskId().equals(taskId) && Arrays.stream(other.classes()).anyMatch(c -> contains(classes, c))) {
+          return other.taskId();
+        }
+      }
+    }
+    return null;
+  }
+
+  private List<String> keysOf(String modelId, String taskId) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(StoreNames.taskPrefix(modelId, taskId), KEYS)) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    return keys;
+  }
+
+  private static boolean contains(int[] values, int value) {
+    return Arrays.stream(values).anyMatch(v -> v == value);
+  }
+
+  private TaskState task(String modelId, String taskId, long now) {
+    TaskState task = tasks.get(StoreNames.taskKey(modelId, taskId));
+    return task != null ? task : TaskState.fresh(modelId, taskId, now);
+  }
+
+  private ModelState model(String modelId) {
+    ModelState model = models.get(modelId);
+    return model != null ? model : ModelState.fresh(modelId);
+  }
+
+  private void save(TaskState task) {
+    tasks.put(StoreNames.taskKey(task.modelId(), task.taskId()), task);
+  }
+
+  private void adjustBuffered(long delta) {
+    counted += delta;
+    buffered.addAndGet(delta);
+  }
+
+  private void reject(Envelope envelope, Reason reason, String message, long now) {
+    context.forward(new Record<>(envelope.topic(), deadLetters.reject(envelope, reason, message, now), now));
+  }
+}

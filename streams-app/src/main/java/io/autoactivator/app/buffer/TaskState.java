@@ -1,0 +1,80 @@
+package io.autoactivator.app.buffer;
+
+import java.util.Arrays;
+
+/**
+ * What the app knows of one task of one model: the value of the task-state store, key {@code modelId/taskId}.
+ *
+ * @param classes   the task's classes, or an empty array while no boundary has arrived
+ * @param expected  samples the END announced, -1 before the END
+ * @param received  valid samples buffered so far
+ * @param version   the snapshot version that trained it (0 until TRAINED)
+ */
+public record TaskState(String modelId, String taskId, TaskStatus status, boolean startSeen, boolean endSeen,
+    int[] classes, long expected, long received, long firstSeen, long lastSeen, long version) {
+
+  /** A task seen for the first time now. */
+  public static TaskState fresh(String modelId, String taskId, long now) {
+    return new TaskState(modelId, taskId, TaskStatus.OPEN, false, false, new int[0], -1, 0, now, now, 0);
+  }
+
+  public boolean classesKnown() {
+    return classes.length > 0;
+  }
+
+  public boolean hasClass(int label) {
+    return Arrays.stream(classes).anyMatch(c -> c == label);
+  }
+
+  /** True when the END arrived and every sample it announced is buffered. */
+  public boolean complete() {
+    return endSeen && received == expected;
+  }
+
+  /** Accepting samples and boundaries (not yet complete and queued, training or trained). */
+  public boolean accepting() {
+    return status == TaskStatus.OPEN || status == TaskStatus.ENDED || status == TaskStatus.INCOMPLETE;
+  }
+
+  public TaskState withStatus(TaskStatus newStatus) {
+    return new TaskState(modelId, taskId, newStatus, startSeen, endSeen, classes, expected, received, firstSeen,
+        lastSeen, version);
+  }
+
+  public TaskState withReceived(long newReceived, long now) {
+    return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, newReceived, firstSeen, now,
+        version);
+  }
+
+  public TaskState withStart(int[] newClasses, long now) {
+    return new TaskState(modelId, taskId, status, true, endSeen, newClasses, expected, received, firstSeen, now,
+        version);
+  }
+
+  public TaskState withEnd(int[] newClasses, long newExpected, long now) {
+    return new TaskState(modelId, taskId, TaskStatus.ENDED, startSeen, true, newClasses, newExpected, received,
+        firstSeen, now, version);
+  }
+
+  public TaskState trained(long newVersion, long now) {
+    return new TaskState(modelId, taskId, TaskStatus.TRAINED, startSeen, endSeen, classes, expected, received,
+        firstSeen, now, newVersion);
+  }
+
+  /** After a change of received count or boundary: ENDED or OPEN become READY once complete. */
+  public TaskState settle() {
+    if (accepting() && complete()) {
+      return withStatus(TaskStatus.READY);
+    }
+    if (status == TaskStatus.OPEN && endSeen) {
+      return withStatus(TaskStatus.ENDED);
+    }
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return modelId + "/" + taskId + " " + status + " classes=" + Arrays.toString(classes) + " received=" + received
+        + "/" + expected + (version > 0 ? " v" + version : "");
+  }
+}

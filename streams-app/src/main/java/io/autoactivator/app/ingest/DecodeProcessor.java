@@ -1,0 +1,145 @@
+package io.autoactivator.app.ingest;
+
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import io.autoactivator.schemas.BoundaryKind;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.TaskBoundary;
+import io.autoactivator.schemas.serde.RecordDecodingException;
+
+/**
+ * First step of every input: decodes the raw bytes (the sources read bytes so that a bad record is ours to
+ * dead-letter, not a crash of the stream thread), runs the checks that need nothing but the record, and re-keys
+ * good records by model id so that everything about one model meets in one partition downstream.
+ *
+ * <p>Snapshot chunks are reduced to their final chunk with the payload dropped: the topology only needs to know that
+ * a snapshot is complete (the final chunk is written last, to the same partition, after every other chunk); the
+ * follower, not the topology, reassembles the model.
+ */
+public final class DecodeProcessor implements Processor<byte[], byte[], String, Decoded> {
+
+  private final Envelope.Kind kind;
+  private final RecordCodecs codecs;
+  private final DeadLetters deadLetters;
+  private ProcessorContext<String, Decoded> context;
+
+  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters) {
+    this.kind = kind;
+    this.codecs = codecs;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Decoded> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    long now = context.currentSystemTimeMs();
+    RecordMetadata meta = context.recordMetadata().orElse(null);
+    Envelope envelope = new Envelope(kind, meta == null ? "unknown" : meta.topic(),
+        meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), now, record.key(), record.value());
+    if (record.value() == null) {
+      reject(record, envelope, Reason.TOMBSTONE, "a null value (tombstone) on an input topic", now);
+      return;
+    }
+    try {
+      switch (kind) {
+        case SAMPLE -> sample(record, envelope, codecs.samples().deserializer().deserialize(envelope.topic(),
+            record.value()), now);
+        case BOUNDARY -> boundary(record, envelope, codecs.boundaries().deserializer()
+            .deserialize(envelope.topic(), record.value()), now);
+        case SNAPSHOT -> snapshot(record, envelope, codecs.snapshots().deserializer()
+            .deserialize(envelope.topic(), record.value()));
+        case QUERY -> query(record, envelope, codecs.queries().deserializer()
+            .deserialize(envelope.topic(), record.value()), now);
+        default -> throw new IllegalStateException("unexpected kind " + kind);
+      }
+    } catch (RecordDecodingException e) {
+      context.forward(record.withKey(envelope.topic()).withValue(Decoded.reject(deadLetters.reject(envelope,
+          Reason.UNDECODABLE.name(), e.getClass().getName(), e.reason() + ": " + e.getMessage(), now))));
+    }
+  }
+
+  private void sample(Record<byte[], byte[]> record, Envelope envelope, LabelledSample s, long now) {
+    String problem = firstProblem(Validation.checkId("modelId", s.getModelId()),
+        Validation.checkId("taskId", s.getTaskId()), Validation.checkId("sampleId", s.getSampleId()));
+    if (problem != null) {
+      reject(record, envelope, Reason.INVALID_ID, problem, now);
+      return;
+    }
+    String features = Validation.checkFeatures(s.getFeatures());
+    if (features != null) {
+      reject(record, envelope, Reason.NON_FINITE, "sample " + s.getSampleId() + ": " + features, now);
+      return;
+    }
+    accept(record, s.getModelId().toString(), envelope);
+  }
+
+  private void boundary(Record<byte[], byte[]> record, Envelope envelope, TaskBoundary b, long now) {
+    String problem = firstProblem(Validation.checkId("modelId", b.getModelId()),
+        Validation.checkId("taskId", b.getTaskId()));
+    if (problem != null) {
+      reject(record, envelope, Reason.INVALID_ID, problem, now);
+      return;
+    }
+    List<Integer> classes = b.getClasses();
+    if (classes.isEmpty() || new HashSet<>(classes).size() != classes.size()) {
+      reject(record, envelope, Reason.INCONSISTENT_BOUNDARY, "task " + b.getTaskId() + " " + b.getKind()
+          + " announces empty or duplicate classes " + classes, now);
+      return;
+    }
+    if (b.getKind() == BoundaryKind.END && (b.getExpectedSampleCount() == null || b.getExpectedSampleCount() < 1)) {
+      reject(record, envelope, Reason.INCONSISTENT_BOUNDARY, "task " + b.getTaskId()
+          + " END must announce a positive expectedSampleCount, was " + b.getExpectedSampleCount(), now);
+      return;
+    }
+    accept(record, b.getModelId().toString(), envelope);
+  }
+
+  private void snapshot(Record<byte[], byte[]> record, Envelope envelope, ModelSnapshot s) {
+    if (s.getChunkIndex() != s.getChunkCount() - 1) {
+      return; // an earlier chunk: the follower reads it; only the final one marks the snapshot complete
+    }
+    ModelSnapshot marker = ModelSnapshot.newBuilder(s).setPayload(ByteBuffer.allocate(0)).build();
+    byte[] stripped = codecs.snapshots().serializer().serialize(envelope.topic(), marker);
+    accept(record, s.getModelId().toString(), new Envelope(envelope.kind(), envelope.topic(), envelope.partition(),
+        envelope.offset(), envelope.seenAt(), envelope.key(), stripped));
+  }
+
+  private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
+    if (q.getRequestId() == null || q.getRequestId().length() == 0) {
+      reject(record, envelope, Reason.INVALID_ID, "requestId is empty", now);
+      return;
+    }
+    accept(record, q.getModelId().toString(), envelope);
+  }
+
+  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope) {
+    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope)));
+  }
+
+  private void reject(Record<byte[], byte[]> record, Envelope envelope, Reason reason, String message, long now) {
+    context.forward(record.withKey(envelope.topic()).withValue(Decoded.reject(
+        deadLetters.reject(envelope, reason, message, now))));
+  }
+
+  private static String firstProblem(String... problems) {
+    for (String p : problems) {
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

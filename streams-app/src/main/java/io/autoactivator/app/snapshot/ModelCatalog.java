@@ -1,0 +1,117 @@
+package io.autoactivator.app.snapshot;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.schemas.ModelAction;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The writable side of {@link ModelRegistry}: the snapshot follower installs versions and applies rollout commands
+ * here. Each model has one {@link AtomicReference} to an immutable {@link ModelView}; a change is one
+ * compare-and-set, so a prediction batch always uses exactly one version.
+ */
+public final class ModelCatalog implements ModelRegistry {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+
+  private final Map<String, AtomicReference<ModelView>> models = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
+  private final Map<String, ModelSnapshot> headers = new ConcurrentHashMap<>();
+
+  public ModelCatalog(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  @Override
+  public Set<String> modelIds() {
+    return Set.copyOf(models.keySet());
+  }
+
+  @Override
+  public Optional<ModelView> view(String modelId) {
+    AtomicReference<ModelView> ref = models.get(modelId);
+    return ref == null ? Optional.empty() : Optional.of(ref.get());
+  }
+
+  /** Adds a loaded version; it serves at once unless the model is pinned. */
+  public void install(String modelId, long version, ClassIncrementalModel model) {
+    install(modelId, version, model, null);
+  }
+
+  /** Adds a loaded version with the metadata of its snapshot records (payload emptied). */
+  public void install(String modelId, long version, ClassIncrementalModel model, ModelSnapshot header) {
+    if (header != null) {
+      headers.put(modelId + "/" + version, header);
+    }
+    ModelView view = update(modelId, v -> v.withVersion(version, model));
+    LOG.info("model {} version {} loaded ({} parameters); serving version {}{}", modelId, version,
+        model.parameterCount(), view.serving(), view.pinned() ? " (pinned)" : "");
+  }
+
+  /** The snapshot metadata of one loaded version, if it came from the snapshot topic. */
+  public Optional<ModelSnapshot> header(String modelId, long version) {
+    return Optional.ofNullable(headers.get(modelId + "/" + version));
+  }
+
+  /**
+   * Applies a rollout command. Returns false, changing nothing, when the version it names is not loaded (yet).
+   *
+   * @param target the command's version, or null for the action's default
+   */
+  public boolean apply(String modelId, ModelAction action, Long target) {
+    ModelView current = view(modelId).orElse(null);
+    if (current == null) {
+      return false;
+    }
+    long resolved = switch (action) {
+      case PROMOTE -> target == null ? current.latest() : target;
+      case ROLLBACK -> target != null ? target : previous(current);
+      case PIN -> target == null ? current.serving() : target;
+      case UNPIN -> current.latest();
+      case SHADOW -> target == null ? current.latest() : target;
+      case UNSHADOW -> 0;
+    };
+    if (action != ModelAction.UNSHADOW && current.model(resolved) == null) {
+      return false;
+    }
+    ModelView next = update(modelId, v -> switch (action) {
+      case PROMOTE, ROLLBACK -> v.withServing(resolved, v.pinned());
+      case PIN -> v.withServing(resolved, true);
+      case UNPIN -> v.withServing(resolved, false);
+      case SHADOW, UNSHADOW -> v.withShadow(resolved);
+    });
+    LOG.info("model {}: {} {} -> serving {}{}, shadow {}", modelId, action, target, next.serving(),
+        next.pinned() ? " (pinned)" : "", next.shadow());
+    return true;
+  }
+
+  private static long previous(ModelView view) {
+    Long lower = view.versions().lowerKey(view.serving());
+    return lower == null ? -1 : lower;
+  }
+
+  private ModelView update(String modelId, UnaryOperator<ModelView> change) {
+    AtomicReference<ModelView> ref = models.computeIfAbsent(modelId, id -> {
+      AtomicReference<ModelView> created = new AtomicReference<>(ModelView.empty(id));
+      Gauge.builder("autoactivator.model.version", created, r -> r.get().serving())
+          .description("model version answering queries").tag("model", id).strongReference(true).register(meters);
+      Gauge.builder("autoactivator.model.units", created, r -> {
+        ClassIncrementalModel m = r.get().servingModel();
+        return m == null ? 0 : m.units();
+      }).description("hidden units of the serving version").tag("model", id).strongReference(true).register(meters);
+      return created;
+    });
+    return ref.updateAndGet(change);
+  }
+}

@@ -1,0 +1,43 @@
+package io.autoactivator.app.snapshot;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+
+/**
+ * Read-only view of the models this instance has loaded from the snapshot topic, per model id: the serving version,
+ * the known versions and the shadow version. Every instance builds the same registry from the same log.
+ */
+public interface ModelRegistry {
+
+  /** Ids of every model with at least one loaded version. */
+  Set<String> modelIds();
+
+  /** The current view of one model. */
+  Optional<ModelView> view(String modelId);
+
+  /** The version answering queries for {@code modelId}, if any. */
+  default OptionalLong servingVersion(String modelId) {
+    return view(modelId).filter(v -> v.serving() > 0).map(v -> OptionalLong.of(v.serving()))
+        .orElse(OptionalLong.empty());
+  }
+
+  /** Versions of {@code modelId} loaded here, ascending. */
+  default List<Long> knownVersions(String modelId) {
+    return view(modelId).map(ModelView::knownVersions).orElse(List.of());
+  }
+
+  /** The shadow version of {@code modelId}, if one is set. */
+  default OptionalLong shadowVersion(String modelId) {
+    return view(modelId).filter(v -> v.shadow() > 0).map(v -> OptionalLong.of(v.shadow()))
+        .orElse(OptionalLong.empty());
+  }
+
+  /** The model of one version, if loaded. */
+  default Optional<ClassIncrementalModel> model(String modelId, long version) {
+    return view(modelId).map(v -> v.model(version));
+  }
+}

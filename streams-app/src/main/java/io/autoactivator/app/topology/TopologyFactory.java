@@ -1,0 +1,125 @@
+package io.autoactivator.app.topology;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.buffer.StateSerdes;
+import io.autoactivator.app.buffer.TaskProcessor;
+import io.autoactivator.app.ingest.CommandValidator;
+import io.autoactivator.app.ingest.DeadLetters;
+import io.autoactivator.app.ingest.DecodeProcessor;
+import io.autoactivator.app.ingest.Decoded;
+import io.autoactivator.app.ingest.Envelope;
+import io.autoactivator.app.ingest.EnvelopeSerde;
+import io.autoactivator.app.ingest.Outbound;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.serve.ServingProcessor;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import io.autoactivator.app.train.TrainingHandoff;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The whole streaming topology, built in one place. Tests drive exactly this method with TopologyTestDriver and
+ * real, in-process collaborators.
+ *
+ * <pre>
+ * samples, task-events, model-snapshots (bytes) -> decode -> (bad) ---------------------------> dead-letters
+ *                                                         -> (good, key = model id) -> repartition "by-model"
+ *                                                            -> TaskProcessor [task-buffer, task-state, model-state]
+ *                                                               -> dead-letters;  READY task -> TrainingHandoff
+ * queries (bytes) -> decode -> ServingProcessor [serving-batch] -> predictions, shadow-predictions, dead-letters
+ * model-commands (bytes) -> CommandValidator -> dead-letters
+ * </pre>
+ *
+ * Everything leaves through one sink that routes {@link Outbound} records by their topic.
+ */
+public final class TopologyFactory {
+
+  /** The repartition topic is {@code <application.id>-by-model-repartition}. */
+  public static final String BY_MODEL = "by-model";
+
+  private TopologyFactory() {
+  }
+
+  /**
+   * What the topology talks to besides Kafka.
+   *
+   * @param codecs   value serdes of every topic
+   * @param registry loaded models (serving, command checks, "is this snapshot already committed")
+   * @param training where READY tasks are handed off the stream thread
+   * @param meters   where the topology's metrics go
+   */
+  public record Collaborators(RecordCodecs codecs, ModelRegistry registry, TrainingHandoff training,
+      MeterRegistry meters) {
+  }
+
+  /** Builds the topology; registers the buffered-samples gauge on the collaborators' meter registry. */
+  public static Topology build(AppSettings settings, Collaborators c) {
+    StreamsBuilder builder = new StreamsBuilder();
+    DeadLetters deadLetters = new DeadLetters(settings.instanceId(), settings.topics().deadLetters(),
+        c.codecs().deadLetters(), c.meters());
+    AtomicLong buffered = new AtomicLong();
+    Gauge.builder("autoactivator.buffered.samples", buffered, AtomicLong::get)
+        .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
+        .register(c.meters());
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_BUFFER),
+        Serdes.String(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_STATE),
+        Serdes.String(), StateSerdes.taskState()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MODEL_STATE),
+        Serdes.String(), StateSerdes.modelState()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SERVING_BATCH),
+        Serdes.String(), Serdes.ByteArray()));
+
+    KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
+        deadLetters)
+        .merge(decode(builder, settings.topics().taskEvents(), Envelope.Kind.BOUNDARY, c, deadLetters))
+        .merge(decode(builder, settings.topics().snapshots(), Envelope.Kind.SNAPSHOT, c, deadLetters));
+    deadLetter(ingest, "ingest");
+    ingest.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
+        .repartition(Repartitioned.with(Serdes.String(), new EnvelopeSerde()).withName(BY_MODEL))
+        .process(() -> new TaskProcessor(c.codecs(), deadLetters, c.training(), c.registry(),
+            settings.incompleteTaskTimeout(), buffered, c.meters()), Named.as("tasks"),
+            StoreNames.TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
+        .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
+
+    KStream<String, Decoded> queries = decode(builder, settings.topics().queries(), Envelope.Kind.QUERY, c,
+        deadLetters);
+    deadLetter(queries, "queries");
+    queries.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
+        .process(() -> new ServingProcessor(c.codecs(), deadLetters, c.registry(), settings.servingBatchSize(),
+            settings.servingLinger(), settings.topK(), settings.topics().predictions(),
+            settings.topics().shadowPredictions(), c.meters()), Named.as("serving"), StoreNames.SERVING_BATCH)
+        .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("serving-out"));
+
+    builder.stream(settings.topics().commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+            .withName("commands-source"))
+        .process(() -> new CommandValidator(c.codecs(), deadLetters, c.registry()), Named.as("check-commands"))
+        .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("commands-out"));
+    return builder.build();
+  }
+
+  private static KStream<String, Decoded> decode(StreamsBuilder builder, String topic, Envelope.Kind kind,
+      Collaborators c, DeadLetters deadLetters) {
+    String name = kind.name().toLowerCase();
+    return builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters), Named.as("decode-" + name));
+  }
+
+  private static void deadLetter(KStream<String, Decoded> decoded, String name) {
+    decoded.filter((k, v) -> v.isRejected()).mapValues(Decoded::rejected)
+        .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName(name + "-rejected"));
+  }
+}

@@ -1,0 +1,206 @@
+package io.autoactivator.app.train;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.ingest.Envelope;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.app.snapshot.ModelCatalog;
+import io.autoactivator.app.snapshot.SnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotInfo;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TrainingListener;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.Provenance;
+import io.autoactivator.schemas.TaskSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Trains tasks off the stream threads, one at a time on a single thread per instance: reads the task's samples
+ * from the buffer store, learns on top of the parent snapshot's model, writes the snapshot and publishes it, and
+ * returns once the broker acknowledged it. It changes no state store: the topology sees the snapshot come back on
+ * the snapshot topic and only then marks the task trained and deletes its buffer.
+ *
+ * <p>Failures are logged and forgotten: the task stays TRAINING in the task state, and the task processor's sweep
+ * re-submits it. Because training is deterministic and the version is parent + 1, a retry publishes the same
+ * snapshot again, which every reader ignores as already known.
+ */
+public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingCoordinator.class);
+  private static final long PARENT_WAIT_MS = 60_000;
+
+  private final AppSettings settings;
+  private final IncrementalLearner learner;
+  private final SampleSource samples;
+  private final ModelCatalog catalog;
+  private final SnapshotCodec codec;
+  private final SnapshotPublisher publisher;
+  private final RecordCodecs codecs;
+  private final Timer trainingTime;
+  private final ExecutorService executor;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<String> published = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
+
+  public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
+      ModelCatalog catalog, SnapshotCodec codec, SnapshotPublisher publisher, RecordCodecs codecs,
+      MeterRegistry meters) {
+    this.settings = settings;
+    this.learner = learner;
+    this.samples = samples;
+    this.catalog = catalog;
+    this.codec = codec;
+    this.publisher = publisher;
+    this.codecs = codecs;
+    this.trainingTime = Timer.builder("autoactivator.training.seconds").description("time to learn one task")
+        .register(meters);
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "training-" + settings.instanceId());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void submit(TrainingRequest request) {
+    String key = request.modelId() + "/" + request.taskId();
+    if (closing || published.contains(request.modelId() + "/" + request.version()) || !inFlight.add(key)) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        train(request);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.info("training of {} abandoned (closing); it is redone after restart", key);
+      } catch (Exception e) {
+        LOG.error("training of {} failed; the sweep will retry it", key, e);
+      } finally {
+        inFlight.remove(key);
+      }
+    });
+  }
+
+  @Override
+  public boolean inFlight(String modelId, String taskId) {
+    return inFlight.contains(modelId + "/" + taskId);
+  }
+
+  private void train(TrainingRequest request) throws Exception {
+    List<Envelope> buffered = samples.samples(request.modelId(), request.taskId());
+    if (buffered.size() != request.expected()) {
+      throw new IllegalStateException("task " + request.taskId() + " has " + buffered.size()
+          + " buffered samples, its END announced " + request.expected());
+    }
+    float[][] features = new float[buffered.size()][];
+    int[] labels = new int[buffered.size()];
+    Map<String, Long> offsets = new HashMap<>();
+    for (int i = 0; i < features.length; i++) {
+      Envelope e = buffered.get(i);
+      LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
+      features[i] = Validation.toArray(s.getFeatures());
+      labels[i] = s.getLabel();
+      if (e.partition() >= 0) {
+        offsets.merge(e.topic() + "-" + e.partition(), e.offset() + 1, Math::max);
+      }
+    }
+    ClassIncrementalModel parent = parent(request);
+    if (closing) {
+      throw new InterruptedException("closing");
+    }
+    long start = System.nanoTime();
+    ClassIncrementalModel model = learner.learn(parent,
+        new TaskData(request.taskId(), request.classes(), features, labels), TrainingListener.NONE);
+    long nanos = System.nanoTime() - start;
+    trainingTime.record(nanos, TimeUnit.NANOSECONDS);
+    if (closing) {
+      throw new InterruptedException("closing");
+    }
+    List<String> taskIds = model.tasks().stream().map(LearnedTask::taskId).toList();
+    SnapshotInfo info = new SnapshotInfo(request.modelId(), request.version(), request.parentVersion(),
+        learner.name(), settings.seed(), settings.learnerOptions(), learner.configHash(), taskIds, offsets,
+        SnapshotInfo.currentCodeVersion());
+    byte[] payload = codec.write(model, info);
+    ModelSnapshot header = header(request, model, info, payload, buffered.size());
+    int chunks = publisher.publish(header, payload);
+    published.add(request.modelId() + "/" + request.version());
+    LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
+        request.modelId(), request.taskId(), nanos / 1_000_000, buffered.size(), request.version(), payload.length,
+        chunks);
+  }
+
+  /** The parent model, waiting for the follower to load it (it is committed, so it arrives). */
+  private ClassIncrementalModel parent(TrainingRequest request) throws InterruptedException {
+    if (request.parentVersion() == 0) {
+      return null;
+    }
+    long deadline = System.currentTimeMillis() + PARENT_WAIT_MS;
+    while (!closing && System.currentTimeMillis() < deadline) {
+      ClassIncrementalModel parent = catalog.model(request.modelId(), request.parentVersion()).orElse(null);
+      if (parent != null) {
+        return parent;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("parent version " + request.parentVersion() + " of model "
+        + request.modelId() + " is not loaded");
+  }
+
+  private ModelSnapshot header(TrainingRequest request, ClassIncrementalModel model, SnapshotInfo info,
+      byte[] payload, int sampleCount) {
+    Map<String, Long> counts = new HashMap<>();
+    catalog.header(request.modelId(), request.parentVersion()).ifPresent(parent ->
+        parent.getTasks().forEach(t -> counts.put(t.getTaskId(), t.getSampleCount())));
+    counts.put(request.taskId(), (long) sampleCount);
+    List<TaskSummary> tasks = new ArrayList<>();
+    for (LearnedTask t : model.tasks()) {
+      tasks.add(new TaskSummary(t.taskId(), java.util.Arrays.stream(t.classes()).boxed().toList(), t.units(),
+          counts.getOrDefault(t.taskId(), 0L)));
+    }
+    return ModelSnapshot.newBuilder()
+        .setModelId(request.modelId())
+        .setVersion(request.version())
+        .setParentVersion(request.parentVersion() == 0 ? null : request.parentVersion())
+        .setLearner(model.learner())
+        .setTasks(tasks)
+        .setClasses(java.util.Arrays.stream(model.classes()).sorted().boxed().toList())
+        .setParameterCount(model.parameterCount())
+        .setByteSize(payload.length)
+        .setChecksum(codec.checksum(payload))
+        .setProvenance(new Provenance(info.seed(), info.configHash(), info.dataOffsets(), info.codeVersion()))
+        .setCreatedAt(java.time.Instant.now())
+        .setChunkIndex(0)
+        .setChunkCount(1)
+        .setPayload(java.nio.ByteBuffer.allocate(0))
+        .build();
+  }
+
+  /** Stops: queued training is dropped, running training is interrupted (it is redone after restart). */
+  @Override
+  public void close() throws InterruptedException {
+    closing = true;
+    executor.shutdownNow();
+    if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+      LOG.warn("training thread still busy after 10 s; abandoned (daemon thread)");
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.autoactivator.app.train;
+
+/**
+ * How the task processor hands work off its stream thread: {@link #submit} must return at once; training happens
+ * elsewhere and ends with a snapshot on the snapshot topic, which the topology reads back.
+ */
+public interface TrainingHandoff {
+
+  /** Queues a task for training; a request already queued or running here is ignored. */
+  void submit(TrainingRequest request);
+
+  /** True while this instance has the task queued or in training. */
+  boolean inFlight(String modelId, String taskId);
+}

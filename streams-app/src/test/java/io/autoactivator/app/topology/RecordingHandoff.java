@@ -1,0 +1,26 @@
+package io.autoactivator.app.topology;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.autoactivator.app.train.TrainingHandoff;
+import io.autoactivator.app.train.TrainingRequest;
+
+/** A training hand-off that keeps the requests for the test to inspect (and to "finish" with a snapshot). */
+final class RecordingHandoff implements TrainingHandoff {
+
+  final List<TrainingRequest> requests = new ArrayList<>();
+  final Set<String> inFlight = new HashSet<>();
+
+  @Override
+  public void submit(TrainingRequest request) {
+    requests.add(request);
+  }
+
+  @Override
+  public boolean inFlight(String modelId, String taskId) {
+    return inFlight.contains(modelId + "/" + taskId);
+  }
+}

@@ -1,0 +1,201 @@
+package io.autoactivator.app.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.Topics;
+import io.autoactivator.app.buffer.ModelState;
+import io.autoactivator.app.buffer.TaskState;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.snapshot.ModelCatalog;
+import io.autoactivator.schemas.BoundaryKind;
+import io.autoactivator.schemas.DeadLetter;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelAction;
+import io.autoactivator.schemas.ModelCommand;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.Prediction;
+import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.Provenance;
+import io.autoactivator.schemas.TaskBoundary;
+import io.autoactivator.schemas.TaskSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The real topology in a TopologyTestDriver, with real in-process collaborators and typed helpers. */
+final class TopologyFixture implements AutoCloseable {
+
+  static final Topics TOPICS = Topics.withPrefix("t.");
+
+  final AppSettings settings;
+  final RecordCodecs codecs = RecordCodecs.singleObject();
+  final ModelCatalog catalog;
+  final RecordingHandoff training = new RecordingHandoff();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final TopologyTestDriver driver;
+  final Path stateDir;
+  private final TestInputTopic<byte[], byte[]> samples;
+  private final TestInputTopic<byte[], byte[]> boundaries;
+  private final TestInputTopic<byte[], byte[]> snapshots;
+  private final TestInputTopic<byte[], byte[]> queries;
+  private final TestInputTopic<byte[], byte[]> commands;
+  private final TestOutputTopic<String, byte[]> deadLetters;
+  private final TestOutputTopic<String, byte[]> predictions;
+  private final TestOutputTopic<String, byte[]> shadow;
+
+  TopologyFixture() throws Exception {
+    this(AppSettings.defaults("test").withTopics(TOPICS).withServing(4, Duration.ofMillis(50))
+        .withIncompleteTaskTimeout(Duration.ofSeconds(10)));
+  }
+
+  TopologyFixture(AppSettings settings) throws Exception {
+    this.settings = settings;
+    this.catalog = new ModelCatalog(meters);
+    stateDir = Files.createTempDirectory("ttd");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(TopologyFactory.build(settings,
+        new TopologyFactory.Collaborators(codecs, catalog, training, meters)), props, Instant.ofEpochMilli(0));
+    ByteArraySerializer bytes = new ByteArraySerializer();
+    samples = driver.createInputTopic(TOPICS.samples(), bytes, bytes);
+    boundaries = driver.createInputTopic(TOPICS.taskEvents(), bytes, bytes);
+    snapshots = driver.createInputTopic(TOPICS.snapshots(), bytes, bytes);
+    queries = driver.createInputTopic(TOPICS.queries(), bytes, bytes);
+    commands = driver.createInputTopic(TOPICS.commands(), bytes, bytes);
+    deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    predictions = driver.createOutputTopic(TOPICS.predictions(), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    shadow = driver.createOutputTopic(TOPICS.shadowPredictions(), new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  void sample(String model, String task, String id, int label, float... features) {
+    List<Float> f = new java.util.ArrayList<>();
+    for (float x : features) {
+      f.add(x);
+    }
+    samples.pipeInput("producer-key".getBytes(), codecs.samples().serializer().serialize(TOPICS.samples(),
+        new LabelledSample(model, task, id, label, f, null)));
+  }
+
+  void rawSample(byte[] value) {
+    samples.pipeInput(null, value);
+  }
+
+  void start(String model, String task, Integer... classes) {
+    boundary(model, task, BoundaryKind.START, null, classes);
+  }
+
+  void end(String model, String task, long count, Integer... classes) {
+    boundary(model, task, BoundaryKind.END, count, classes);
+  }
+
+  void boundary(String model, String task, BoundaryKind kind, Long count, Integer... classes) {
+    boundaries.pipeInput(null, codecs.boundaries().serializer().serialize(TOPICS.taskEvents(),
+        new TaskBoundary(model, task, kind, Arrays.asList(classes), count, null)));
+  }
+
+  /** The final chunk of a committed snapshot, as the coordinator would publish it. */
+  void committed(String model, long version, String... taskIds) {
+    List<TaskSummary> tasks = Arrays.stream(taskIds).map(t -> new TaskSummary(t, List.of(), 1, 1L)).toList();
+    ModelSnapshot s = ModelSnapshot.newBuilder().setModelId(model).setVersion(version)
+        .setParentVersion(version == 1 ? null : version - 1).setLearner("test").setTasks(tasks)
+        .setClasses(List.of()).setParameterCount(0).setByteSize(0).setChecksum("sha256:")
+        .setProvenance(new Provenance(42L, "h", Map.of(), "dev")).setCreatedAt(Instant.EPOCH)
+        .setChunkIndex(0).setChunkCount(1).setPayload(ByteBuffer.allocate(0)).build();
+    snapshots.pipeInput((model + "/" + version + "/0").getBytes(),
+        codecs.snapshots().serializer().serialize(TOPICS.snapshots(), s));
+  }
+
+  void query(String model, String requestId, Long pinned, float... features) {
+    List<Float> f = new java.util.ArrayList<>();
+    for (float x : features) {
+      f.add(x);
+    }
+    queries.pipeInput(null, codecs.queries().serializer().serialize(TOPICS.queries(),
+        new PredictionRequest(requestId, model, f, pinned, null)));
+  }
+
+  void command(String model, ModelAction action, Long version) {
+    commands.pipeInput(null, codecs.commands().serializer().serialize(TOPICS.commands(),
+        new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)));
+  }
+
+  void rawCommand(byte[] value) {
+    commands.pipeInput(null, value);
+  }
+
+  void advance(Duration d) {
+    driver.advanceWallClockTime(d);
+  }
+
+  List<DeadLetter> deadLetters() {
+    return deadLetters.readValuesToList().stream()
+        .map(v -> codecs.deadLetters().deserializer().deserialize(TOPICS.deadLetters(), v)).toList();
+  }
+
+  List<Prediction> predictions() {
+    return predictions.readValuesToList().stream()
+        .map(v -> codecs.predictions().deserializer().deserialize(TOPICS.predictions(), v)).toList();
+  }
+
+  List<Prediction> shadowPredictions() {
+    return shadow.readValuesToList().stream()
+        .map(v -> codecs.predictions().deserializer().deserialize(TOPICS.shadowPredictions(), v)).toList();
+  }
+
+  TaskState task(String model, String task) {
+    KeyValueStore<String, TaskState> store = driver.getKeyValueStore(StoreNames.TASK_STATE);
+    return store.get(StoreNames.taskKey(model, task));
+  }
+
+  ModelState model(String model) {
+    KeyValueStore<String, ModelState> store = driver.getKeyValueStore(StoreNames.MODEL_STATE);
+    return store.get(model);
+  }
+
+  KeyValueStore<String, byte[]> buffer() {
+    return driver.getKeyValueStore(StoreNames.TASK_BUFFER);
+  }
+
+  long buffered(String model, String task) {
+    long n = 0;
+    try (var it = buffer().prefixScan(StoreNames.taskPrefix(model, task),
+        new org.apache.kafka.common.serialization.StringSerializer())) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  double deadLetterCount(String reason) {
+    var counter = meters.find("autoactivator.dead.letters").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
