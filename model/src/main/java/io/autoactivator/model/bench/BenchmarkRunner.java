@@ -1,0 +1,240 @@
+package io.autoactivator.model.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.Learners;
+import io.autoactivator.model.api.Predictions;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TrainingListener;
+import io.autoactivator.model.data.BenchmarkData;
+import io.autoactivator.model.data.ClassIncrementalSplit;
+import io.autoactivator.model.data.Dataset;
+import io.autoactivator.model.data.Standardizer;
+import io.autoactivator.model.metrics.AccuracyMatrix;
+import io.autoactivator.model.metrics.ContinualMetrics;
+
+/**
+ * Runs learners over class-incremental sequences and measures them. For each class order: split the data into
+ * tasks, (optionally) standardise with task 0's training statistics, then for each method train task after task,
+ * predicting every seen task's test rows after each task (per sample, no task id) to fill the accuracy matrix.
+ *
+ * <p>Special cases, as documented in the README of the bench command:
+ * <ul>
+ *   <li>AutoActivator variants (names starting with {@code autoactivator}) run first in each order.</li>
+ *   <li>{@code analytic} without an explicit {@code features} option is sized to the parameter count P of the
+ *       first AutoActivator variant of the same order: {@code features = round(P / (dim + 1 + classes))} (its own
+ *       parameter count is {@code features * (dim + 1 + classes)}); 2500 features when none ran.</li>
+ *   <li>{@code joint} is trained once, on the union of all tasks' training data (one task with all classes);
+ *       without an explicit {@code features} it gets as many random features as AutoActivator's total hidden
+ *       units. Its "matrix" is one row, the accuracy on each task's test rows; ACC is their mean.</li>
+ * </ul>
+ */
+public final class BenchmarkRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
+  private static final int PREDICT_BATCH = 2000;
+
+  private BenchmarkRunner() {
+  }
+
+  /** Steps {@link BenchmarkListener#started} will announce. */
+  public static int totalSteps(BenchmarkConfig config) {
+    int perOrder = 0;
+    for (String method : config.methods()) {
+      perOrder += isJoint(method) ? 1 : config.tasks();
+    }
+    return perOrder * config.orders();
+  }
+
+  /** Runs {@code config} on {@code data}. */
+  public static BenchmarkResult run(BenchmarkData data, BenchmarkConfig config, BenchmarkListener listener) {
+    for (String method : config.methods()) {
+      Learners.provider(method); // fail fast, listing the known learners
+    }
+    Dataset train = config.trainLimitPerClass() > 0 ? data.train().firstPerClass(config.trainLimitPerClass())
+        : data.train();
+    int[] classes = train.classes();
+    int perTask = config.classesPerTask() > 0 ? config.classesPerTask() : classes.length / config.tasks();
+    if (perTask < 1) {
+      throw new IllegalArgumentException(classes.length + " classes cannot fill " + config.tasks() + " tasks");
+    }
+    boolean standardize = config.standardize() != null ? config.standardize() : !data.pixelData();
+    List<String> methods = new ArrayList<>();
+    config.methods().stream().filter(BenchmarkRunner::isAutoActivator).forEach(methods::add);
+    config.methods().stream().filter(m -> !isAutoActivator(m)).forEach(methods::add);
+
+    Map<String, List<BenchmarkResult.OrderResult>> runs = new LinkedHashMap<>();
+    Map<String, Map<String, String>> usedOptions = new LinkedHashMap<>();
+    methods.forEach(m -> runs.put(m, new ArrayList<>()));
+    listener.started(totalSteps(config));
+    for (int order = 0; order < config.orders(); order++) {
+      int[] classOrder = order == 0 ? classes : ClassIncrementalSplit.seededOrder(classes, config.seed() + order);
+      ClassIncrementalSplit split = ClassIncrementalSplit.split(train, data.test(), config.tasks(), perTask,
+          classOrder);
+      List<TaskData> trainTasks = new ArrayList<>();
+      List<Dataset> testTasks = new ArrayList<>();
+      Standardizer standardizer = standardize ? Standardizer.fit(split.tasks().get(0).train().features()) : null;
+      for (ClassIncrementalSplit.Task task : split.tasks()) {
+        TaskData t = task.train();
+        trainTasks.add(standardizer == null ? t
+            : new TaskData(t.taskId(), t.classes(), standardizer.apply(t.features()), t.labels()));
+        testTasks.add(standardizer == null ? task.test() : standardizer.apply(task.test()));
+      }
+      LOG.info("order {}: classes {}", order, Arrays.toString(split.allClasses()));
+      ClassIncrementalModel reference = null;
+      for (String method : methods) {
+        Map<String, String> options = new LinkedHashMap<>(config.optionsOf(method));
+        size(method, options, reference, trainTasks.get(0).dimension(), split.allClasses().length);
+        usedOptions.putIfAbsent(method, Map.copyOf(options));
+        IncrementalLearner learner = Learners.create(method, options, config.seed());
+        Run run = isJoint(method)
+            ? runJoint(method, learner, order, split, trainTasks, testTasks, listener)
+            : runSequence(method, learner, order, split, trainTasks, testTasks, listener);
+        BenchmarkResult.OrderResult result = run.result();
+        runs.get(method).add(result);
+        if (reference == null && isAutoActivator(method)) {
+          reference = run.model();
+        }
+        LOG.info("order {} {}: ACC {} AIA {} params {} train {} s", order, method, result.acc(), result.aia(),
+            result.params(), String.format(java.util.Locale.ROOT, "%.1f", result.trainSeconds()));
+      }
+    }
+    listener.finished();
+    List<BenchmarkResult.MethodResult> results = new ArrayList<>();
+    runs.forEach((m, r) -> results.add(new BenchmarkResult.MethodResult(m, usedOptions.get(m), List.copyOf(r))));
+    return new BenchmarkResult(data.name(), config.tasks(), perTask, config.orders(), List.copyOf(results));
+  }
+
+  /** A method's figures in one order and its final model (to size later methods on). */
+  private record Run(BenchmarkResult.OrderResult result, ClassIncrementalModel model) {
+  }
+
+  private static void size(String method, Map<String, String> options, ClassIncrementalModel reference, int dim,
+      int classes) {
+    if (options.containsKey("features") || reference == null) {
+      return;
+    }
+    if (method.equals("analytic")) {
+      long features = Math.max(1, Math.round(reference.parameterCount() / (double) (dim + 1 + classes)));
+      options.put("features", Long.toString(features));
+    } else if (method.equals("joint") && reference.units() > 0) {
+      options.put("features", Integer.toString(reference.units()));
+    }
+  }
+
+  static boolean isAutoActivator(String method) {
+    return method.startsWith("autoactivator");
+  }
+
+  static boolean isJoint(String method) {
+    return method.equals("joint");
+  }
+
+  private static Run runSequence(String method, IncrementalLearner learner, int order,
+      ClassIncrementalSplit split, List<TaskData> trainTasks, List<Dataset> testTasks, BenchmarkListener listener) {
+    int tasks = trainTasks.size();
+    AccuracyMatrix matrix = new AccuracyMatrix(tasks);
+    double[] seconds = new double[tasks];
+    int[] unitsPerTask = new int[tasks];
+    ClassIncrementalModel model = null;
+    for (int i = 0; i < tasks; i++) {
+      TaskData task = trainTasks.get(i);
+      listener.stepStarted(method, order, task.taskId());
+      long start = System.nanoTime();
+      model = learner.learn(model, task, TrainingListener.NONE);
+      seconds[i] = (System.nanoTime() - start) / 1e9;
+      unitsPerTask[i] = model.tasks().get(model.tasks().size() - 1).units();
+      for (int j = 0; j <= i; j++) {
+        matrix.set(i, j, accuracy(model, testTasks.get(j)));
+      }
+      listener.stepFinished(method, order, task.taskId(), seconds[i], matrix.averageAfter(i));
+    }
+    double taskId = taskIdAccuracy(model, testTasks);
+    ContinualMetrics m = ContinualMetrics.of(matrix);
+    double[] after = new double[tasks];
+    for (int i = 0; i < tasks; i++) {
+      after[i] = matrix.averageAfter(i);
+    }
+    return new Run(new BenchmarkResult.OrderResult(order, split.classOrder(), false, matrix.toArray(), after,
+        m.acc(), m.aia(), m.bwt(), m.forgetting(), taskId, model.units(), unitsPerTask, model.parameterCount(),
+        Arrays.stream(seconds).sum(), seconds), model);
+  }
+
+  private static Run runJoint(String method, IncrementalLearner learner, int order,
+      ClassIncrementalSplit split, List<TaskData> trainTasks, List<Dataset> testTasks, BenchmarkListener listener) {
+    int rows = trainTasks.stream().mapToInt(TaskData::size).sum();
+    float[][] x = new float[rows][];
+    int[] y = new int[rows];
+    int at = 0;
+    for (TaskData t : trainTasks) {
+      System.arraycopy(t.features(), 0, x, at, t.size());
+      System.arraycopy(t.labels(), 0, y, at, t.size());
+      at += t.size();
+    }
+    TaskData all = new TaskData("joint", split.allClasses(), x, y);
+    listener.stepStarted(method, order, all.taskId());
+    long start = System.nanoTime();
+    ClassIncrementalModel model = learner.learn(null, all, TrainingListener.NONE);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double[] perTask = new double[testTasks.size()];
+    for (int j = 0; j < perTask.length; j++) {
+      perTask[j] = accuracy(model, testTasks.get(j));
+    }
+    double acc = Arrays.stream(perTask).average().orElse(Double.NaN);
+    listener.stepFinished(method, order, all.taskId(), seconds, acc);
+    return new Run(new BenchmarkResult.OrderResult(order, split.classOrder(), true, new double[][] {perTask},
+        new double[] {acc}, acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN, model.units(),
+        new int[] {model.units()}, model.parameterCount(), seconds, new double[] {seconds}), model);
+  }
+
+  /** Fraction of {@code test}'s rows predicted right, without task id, in batches. */
+  static double accuracy(ClassIncrementalModel model, Dataset test) {
+    if (test.size() == 0) {
+      return Double.NaN;
+    }
+    int correct = 0;
+    for (int from = 0; from < test.size(); from += PREDICT_BATCH) {
+      int to = Math.min(test.size(), from + PREDICT_BATCH);
+      Predictions p = model.predict(Arrays.copyOfRange(test.features(), from, to));
+      for (int i = from; i < to; i++) {
+        correct += p.labels()[i - from] == test.labels()[i] ? 1 : 0;
+      }
+    }
+    return correct / (double) test.size();
+  }
+
+  /**
+   * Fraction of all test rows whose fired unit ({@link Predictions#firedTask}) is their own task's; NaN when the
+   * model has no per-task units (every row answers -1).
+   */
+  static double taskIdAccuracy(ClassIncrementalModel model, List<Dataset> testTasks) {
+    int correct = 0;
+    int total = 0;
+    boolean routed = false;
+    for (int j = 0; j < testTasks.size(); j++) {
+      Dataset test = testTasks.get(j);
+      String expected = ClassIncrementalSplit.taskId(j);
+      for (int from = 0; from < test.size(); from += PREDICT_BATCH) {
+        int to = Math.min(test.size(), from + PREDICT_BATCH);
+        Predictions p = model.predict(Arrays.copyOfRange(test.features(), from, to));
+        for (int fired : p.firedTask()) {
+          total++;
+          if (fired >= 0) {
+            routed = true;
+            correct += model.tasks().get(fired).taskId().equals(expected) ? 1 : 0;
+          }
+        }
+      }
+    }
+    return routed && total > 0 ? correct / (double) total : Double.NaN;
+  }
+}
