@@ -70,7 +70,7 @@ public final class Models {
     }
   }
 
-  /** Parses {@code k=v,k=v} (empty string: no options). */
+  /** Parses {@code k=v;k=v} (empty string: no options; ';' because values such as lambdas hold commas). */
   public static Map<String, String> options(String spec) {
     Map<String, String> options = new TreeMap<>();
     if (spec == null || spec.isBlank()) {
