@@ -26,6 +26,8 @@ public final class Learners {
   private static List<LearnerProvider> builtIn() {
     List<LearnerProvider> providers = new ArrayList<>();
     // Registered by each learner's package; keep the default (autoactivator) first.
+    providers.add(io.autoactivator.model.autoactivator.AutoActivatorProvider.standard());
+    providers.add(io.autoactivator.model.autoactivator.AutoActivatorProvider.paper());
     providers.addAll(io.autoactivator.model.baselines.Baselines.providers());
     return providers;
   }

@@ -1,0 +1,96 @@
+package io.autoactivator.model.autoactivator;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.ModelCodec;
+
+import java.io.DataInput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads what {@link AutoActivatorModel#writeWeights} wrote, for the learner named {@code learner}. */
+public final class AutoActivatorCodec implements ModelCodec {
+
+  private final String learner;
+
+  public AutoActivatorCodec(String learner) {
+    this.learner = learner;
+  }
+
+  @Override
+  public String learner() {
+    return learner;
+  }
+
+  @Override
+  public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+    int format = in.readInt();
+    if (format != AutoActivatorModel.WEIGHTS_FORMAT) {
+      throw new IOException("unsupported AutoActivator weights format " + format + " (this build reads "
+          + AutoActivatorModel.WEIGHTS_FORMAT + ")");
+    }
+    String name = in.readUTF();
+    if (!name.equals(learner)) {
+      throw new IOException("the weights belong to learner '" + name + "', this codec reads '" + learner + "'");
+    }
+    long seed = in.readLong();
+    int optionCount = in.readInt();
+    if (optionCount < 0 || optionCount > 1000) {
+      throw new IOException("invalid option count " + optionCount);
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < optionCount; i++) {
+      options.put(in.readUTF(), in.readUTF());
+    }
+    AutoActivatorConfig config;
+    try {
+      config = AutoActivatorConfig.fromOptions(options);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the weights carry invalid options: " + e.getMessage(), e);
+    }
+    int inputDimension = in.readInt();
+    int taskCount = in.readInt();
+    if (inputDimension <= 0 || taskCount <= 0 || taskCount > 1 << 20) {
+      throw new IOException("invalid header: input dimension " + inputDimension + ", " + taskCount + " tasks");
+    }
+    List<String> taskIds = new ArrayList<>();
+    List<Unit> units = new ArrayList<>();
+    List<List<BlockRecord>> recruitment = new ArrayList<>();
+    for (int t = 0; t < taskCount; t++) {
+      taskIds.add(in.readUTF());
+      int[] classes = ArrayIO.readInts(in, "task " + t + " classes");
+      int nodeStart = in.readInt();
+      int readFrom = in.readInt();
+      double threshold = in.readDouble();
+      float[] weights = ArrayIO.readFloats(in, "task " + t + " weights");
+      float[] biases = ArrayIO.readFloats(in, "task " + t + " biases");
+      float[] head = ArrayIO.readFloats(in, "task " + t + " head");
+      Unit.MahalanobisStats stats = null;
+      if (in.readBoolean()) {
+        float[] means = ArrayIO.readFloats(in, "task " + t + " class means");
+        float[] precision = ArrayIO.readFloats(in, "task " + t + " precision");
+        stats = new Unit.MahalanobisStats(means, precision, in.readDouble(), in.readDouble());
+      }
+      Unit unit = new Unit(classes, weights, biases, nodeStart, readFrom, head, threshold, stats);
+      if (classes.length == 0 || weights.length != (long) inputDimension * biases.length
+          || readFrom < 0 || readFrom > nodeStart || head.length != (long) unit.visible() * classes.length) {
+        throw new IOException("task " + t + ": inconsistent unit shapes");
+      }
+      units.add(unit);
+      recruitment.add(List.of());
+    }
+    RidgeRouter router = null;
+    if (in.readBoolean()) {
+      router = new RidgeRouter(ArrayIO.readFloats(in, "router weights"), ArrayIO.readFloats(in, "router biases"),
+          ArrayIO.readDoubles(in, "router gram"), ArrayIO.readDoubles(in, "router cross terms"),
+          ArrayIO.readFloats(in, "router readout"));
+    }
+    try {
+      return new AutoActivatorModel(learner, config, seed, inputDimension, taskIds, units, router, recruitment);
+    } catch (RuntimeException e) {
+      throw new IOException("the weights do not form a valid model: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,566 @@
+package io.autoactivator.model.autoactivator;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.IncrementalLearner;
+import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TrainingListener;
+import io.autoactivator.model.linalg.SingularSystemException;
+import io.autoactivator.model.linalg.SymmetricSolver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Trains one AutoActivator unit per task (shared/research/autoactivator.md, loop of section 4.10):
+ * <ol>
+ *   <li>knowledge transfer: the outputs of all earlier units' frozen nodes on the task's data start the unit's
+ *       feature matrix H (option {@code transfer});</li>
+ *   <li>each step draws T_max candidate blocks of l random nodes, keeps those satisfying the supervisory inequality
+ *       {@code <e_q, G G^+ e_q> >= (1 - r - mu_L) ||e_q||^2} for every output q (r tried in list order,
+ *       mu_L = (1-r)/(L+1), L = the unit's nodes after the block joins), and recruits the one with the largest
+ *       {@code sum_q xi_q};</li>
+ *   <li>the ridge least-squares head is updated step-wise: the blocks G^T H, G^T G, G^T Y join the Gram statistics
+ *       and the inverse of the regularised Gram grows by a Schur-complement update (small solves in
+ *       {@link SymmetricSolver});</li>
+ *   <li>growth stops at L_max, at the target training accuracy R(t), or when no block is admissible; the unit is then
+ *       frozen and its activation threshold (Eq. 11) and router statistics are computed.</li>
+ * </ol>
+ * Nothing of the task's samples is kept: the returned model holds weights and statistics only.
+ *
+ * <p>Deterministic: each task's random numbers come from a {@link SplittableRandom} seeded by (seed, task index);
+ * ND4J's global RNG is never used.
+ */
+public final class AutoActivatorLearner implements IncrementalLearner {
+
+  private final String name;
+  private final AutoActivatorConfig config;
+  private final long seed;
+
+  public AutoActivatorLearner(String name, AutoActivatorConfig config, long seed) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.config = Objects.requireNonNull(config, "config");
+    this.seed = seed;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String configHash() {
+    return config.configHash();
+  }
+
+  public AutoActivatorConfig config() {
+    return config;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public AutoActivatorModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
+    Objects.requireNonNull(task, "task");
+    TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
+    AutoActivatorModel prev = checkPrevious(previous, task);
+    long started = System.nanoTime();
+    int taskIndex = prev == null ? 0 : prev.tasks().size();
+    progress.taskStarted(task.taskId(), task.size(), config.maxNodes());
+    UnitTraining training = new UnitTraining(prev, task, taskIndex, progress);
+    AutoActivatorModel model = training.run();
+    progress.taskFinished(task.taskId(), model.unitList().get(taskIndex).nodes(), (System.nanoTime() - started) / 1e9);
+    return model;
+  }
+
+  private AutoActivatorModel checkPrevious(ClassIncrementalModel previous, TaskData task) {
+    if (previous == null) {
+      return null;
+    }
+    if (!(previous instanceof AutoActivatorModel model) || !previous.learner().equals(name)) {
+      throw new InvalidTaskDataException("the previous model was made by learner '" + previous.learner()
+          + "', not by '" + name + "'; start a new sequence or use that learner");
+    }
+    if (!model.config().equals(config)) {
+      throw new InvalidTaskDataException("the previous model was trained with options " + model.config().toOptions()
+          + ", this learner has " + config.toOptions());
+    }
+    if (task.dimension() != previous.inputDimension()) {
+      throw new InvalidTaskDataException("task " + task.taskId() + " has " + task.dimension()
+          + " features per sample, the model expects " + previous.inputDimension());
+    }
+    for (LearnedTask learned : previous.tasks()) {
+      if (learned.taskId().equals(task.taskId())) {
+        throw new InvalidTaskDataException("task id " + task.taskId() + " was already learned");
+      }
+      for (int c : task.classes()) {
+        if (Arrays.stream(learned.classes()).anyMatch(k -> k == c)) {
+          throw new InvalidTaskDataException("task " + task.taskId() + ": class " + c + " is already known (learned"
+              + " in task " + learned.taskId() + "); class-incremental tasks must bring new classes");
+        }
+      }
+    }
+    return model;
+  }
+
+  /** Seed of task {@code index}'s generator (index -1: the ridge router's fixed features). */
+  static long taskSeed(long seed, int index) {
+    long z = seed + 0x9E3779B97F4A7C15L * (index + 2L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** A candidate block and its inequality record. */
+  private record Candidate(float[] weights, float[] biases, double lambda, BlockRecord record) {
+  }
+
+  /** The state of one task's training; discarded (with the task's data) when {@link #run} returns. */
+  private final class UnitTraining {
+    private final AutoActivatorModel prev;
+    private final TaskData task;
+    private final int taskIndex;
+    private final TrainingListener listener;
+    private final SplittableRandom random;
+    private final int n;
+    private final int d;
+    private final int c;
+    private final int[] target;
+    private final INDArray x;
+    private final INDArray y;
+
+    UnitTraining(AutoActivatorModel prev, TaskData task, int taskIndex, TrainingListener listener) {
+      this.prev = prev;
+      this.task = task;
+      this.taskIndex = taskIndex;
+      this.listener = listener;
+      this.random = new SplittableRandom(taskSeed(seed, taskIndex));
+      this.n = task.size();
+      this.d = task.dimension();
+      this.c = task.classes().length;
+      this.target = new int[n];
+      float[] flat = new float[n * d];
+      double[] oneHot = new double[n * c];
+      float[][] features = task.features();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(features[i], 0, flat, i * d, d);
+        target[i] = task.classIndex(task.labels()[i]);
+        oneHot[i * c + target[i]] = 1;
+      }
+      this.x = Nd4j.create(flat, new long[] {n, d}, 'c');
+      this.y = Nd4j.create(oneHot, new long[] {n, c}, 'c');
+    }
+
+    AutoActivatorModel run() {
+      int oldNodes = prev == null ? 0 : prev.totalNodes();
+      int readFrom = config.transfer() ? 0 : oldNodes;
+      int d0 = oldNodes - readFrom;
+      int maxColumns = d0 + config.maxNodes();
+      INDArray h = Nd4j.create(DataType.DOUBLE, new long[] {n, maxColumns}, 'f');
+      INDArray hty = Nd4j.create(DataType.DOUBLE, maxColumns, c);
+      INDArray ainv = null;
+      int columns = 0;
+      if (d0 > 0) {
+        INDArray w0 = prev.nodeWeights().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
+        INDArray b0 = prev.nodeBiases().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
+        INDArray h0 = config.activation().applyInPlace(x.mmul(w0).addiRowVector(b0)).castTo(DataType.DOUBLE);
+        h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)).assign(h0);
+        INDArray gram = GramAlgebra.symmetrize(h0.transpose().mmul(h0));
+        ainv = GramAlgebra.inverse(GramAlgebra.addDiagonal(gram, config.ridge()));
+        hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(h0.transpose().mmul(y));
+        columns = d0;
+      }
+      INDArray beta = null;
+      INDArray residual = y.dup();
+      double accuracy = 0;
+      if (columns > 0) {
+        beta = ainv.mmul(hty.get(NDArrayIndex.interval(0, columns), NDArrayIndex.all()));
+        INDArray outputs = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).mmul(beta);
+        residual = y.sub(outputs);
+        accuracy = accuracy(outputs);
+      }
+
+      int[] evalRows = evaluationRows();
+      INDArray evalX = evalRows == null ? x : x.getRows(evalRows);
+      float[] unitWeights = new float[d * config.maxNodes()];
+      float[] unitBiases = new float[config.maxNodes()];
+      List<BlockRecord> records = new ArrayList<>();
+      int nodes = 0;
+      while (nodes < config.maxNodes() && !targetReached(columns, accuracy)) {
+        int l = Math.min(config.blockSize(), config.maxNodes() - nodes);
+        INDArray evalResidual = evalRows == null ? residual : residual.getRows(evalRows);
+        Candidate chosen = search(evalX, evalResidual, l, nodes + l);
+        if (chosen == null) {
+          break;
+        }
+        INDArray wk = Nd4j.create(chosen.weights(), new long[] {d, l}, 'c');
+        INDArray bk = Nd4j.create(chosen.biases(), new long[] {1, l}, 'c');
+        INDArray g = config.activation().applyInPlace(x.mmul(wk).addiRowVector(bk)).castTo(DataType.DOUBLE);
+        INDArray gtg = GramAlgebra.addDiagonal(GramAlgebra.symmetrize(g.transpose().mmul(g)), config.ridge());
+        INDArray cross = columns == 0 ? null
+            : h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).transpose().mmul(g);
+        ainv = GramAlgebra.appendInverse(ainv, cross, gtg);
+        h.get(NDArrayIndex.all(), NDArrayIndex.interval(columns, columns + l)).assign(g);
+        hty.get(NDArrayIndex.interval(columns, columns + l), NDArrayIndex.all()).assign(g.transpose().mmul(y));
+        columns += l;
+        for (int i = 0; i < d; i++) {
+          System.arraycopy(chosen.weights(), i * l, unitWeights, i * config.maxNodes() + nodes, l);
+        }
+        System.arraycopy(chosen.biases(), 0, unitBiases, nodes, l);
+        nodes += l;
+        records.add(chosen.record());
+
+        beta = ainv.mmul(hty.get(NDArrayIndex.interval(0, columns), NDArrayIndex.all()));
+        INDArray outputs = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).mmul(beta);
+        residual = y.sub(outputs);
+        accuracy = accuracy(outputs);
+        double rms = Math.sqrt(residual.mul(residual).sumNumber().doubleValue() / ((double) n * c));
+        listener.progress(task.taskId(), nodes, config.maxNodes(), rms, accuracy);
+      }
+      if (columns == 0) {
+        throw new IllegalStateException("task " + task.taskId() + ": no candidate block satisfied the supervisory"
+            + " inequality and there are no earlier nodes to reuse; try more trials or other lambdas");
+      }
+
+      float[] weights = new float[d * nodes];
+      for (int i = 0; i < d; i++) {
+        System.arraycopy(unitWeights, i * config.maxNodes(), weights, i * nodes, nodes);
+      }
+      float[] biases = Arrays.copyOf(unitBiases, nodes);
+      INDArray visible = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns));
+      float[] head = beta.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      double threshold = threshold(visible.mmul(beta));
+      Unit.MahalanobisStats stats = config.router() == AutoActivatorConfig.Router.MAHALANOBIS
+          ? mahalanobis(visible) : null;
+      Unit unit = new Unit(task.classes().clone(), weights, biases, oldNodes, readFrom, head, threshold, stats);
+      RidgeRouter router = config.router() == AutoActivatorConfig.Router.RIDGE ? ridgeRouter() : null;
+
+      List<String> taskIds = new ArrayList<>(prev == null ? List.of() : prev.taskIds());
+      taskIds.add(task.taskId());
+      List<Unit> units = new ArrayList<>(prev == null ? List.of() : prev.unitList());
+      units.add(unit);
+      List<List<BlockRecord>> recruitment = new ArrayList<>(prev == null ? List.of() : prev.recruitment());
+      recruitment.add(List.copyOf(records));
+      return new AutoActivatorModel(name, config, seed, d, taskIds, units, router, recruitment);
+    }
+
+    private boolean targetReached(int columns, double accuracy) {
+      return columns > 0 && !Double.isNaN(config.targetAccuracy()) && accuracy >= config.targetAccuracy();
+    }
+
+    /** The random subsample the inequality is evaluated on (sorted), or null for all rows. */
+    private int[] evaluationRows() {
+      int m = config.inequalitySamples();
+      if (m == 0 || m >= n) {
+        return null;
+      }
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      for (int i = 0; i < m; i++) {
+        int j = i + random.nextInt(n - i);
+        int swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+      }
+      int[] rows = Arrays.copyOf(order, m);
+      Arrays.sort(rows);
+      return rows;
+    }
+
+    /** Draws candidates and returns the admissible block with the largest sum of xi, or null. */
+    private Candidate search(INDArray evalX, INDArray evalResidual, int l, int nodesAfter) {
+      double[] energy = new double[c];
+      double[] e = evalResidual.dup('c').data().asDouble();
+      for (int i = 0; i < e.length; i++) {
+        energy[i % c] += e[i] * e[i];
+      }
+      double[] lambdas = config.lambdas();
+      if (config.lambdaMode() == AutoActivatorConfig.LambdaMode.POOLED) {
+        double[] perTrial = new double[config.trials()];
+        for (int k = 0; k < perTrial.length; k++) {
+          perTrial[k] = lambdas[k % lambdas.length];
+        }
+        return evaluate(evalX, evalResidual, energy, l, nodesAfter, perTrial);
+      }
+      for (double lambda : lambdas) {
+        double[] perTrial = new double[config.trials()];
+        Arrays.fill(perTrial, lambda);
+        Candidate found = evaluate(evalX, evalResidual, energy, l, nodesAfter, perTrial);
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+
+    private Candidate evaluate(INDArray evalX, INDArray evalResidual, double[] energy, int l, int nodesAfter,
+        double[] lambdas) {
+      int trials = lambdas.length;
+      int width = trials * l;
+      float[] w = new float[d * width];
+      float[] b = new float[width];
+      boolean gaussian = config.distribution() == AutoActivatorConfig.Distribution.GAUSSIAN;
+      for (int k = 0; k < trials; k++) {
+        double lambda = lambdas[k];
+        for (int i = 0; i < d; i++) {
+          for (int j = 0; j < l; j++) {
+            w[i * width + k * l + j] = (float) (lambda * draw(gaussian));
+          }
+        }
+        for (int j = 0; j < l; j++) {
+          b[k * l + j] = (float) (lambda * draw(gaussian));
+        }
+      }
+      // Candidates' outputs transposed (width x samples, c-order): each candidate is a contiguous row block.
+      INDArray gt = config.activation().applyInPlace(
+          Nd4j.create(w, new long[] {d, width}, 'c').transpose().mmul(evalX.transpose())
+              .addiColumnVector(Nd4j.create(b, new long[] {width, 1}, 'c')))
+          .castTo(DataType.DOUBLE);
+      double[] gte = gt.mmul(evalResidual).dup('c').data().asDouble();
+      double[][] projections = new double[trials][];
+      // All candidates' l x l Gram matrices in one batched matmul (one native call, not T_max).
+      INDArray blocks = gt.reshape('c', trials, l, gt.columns());
+      double[] grams = Nd4j.matmul(blocks, blocks, false, true, false).dup('c').data().asDouble();
+      for (int k = 0; k < trials; k++) {
+        double[] gram = Arrays.copyOfRange(grams, k * l * l, (k + 1) * l * l);
+        double trace = 0;
+        for (int j = 0; j < l; j++) {
+          trace += gram[j * l + j];
+        }
+        if (!(trace > 0)) {
+          continue;
+        }
+        double jitter = 1e-9 * trace / l;
+        for (int j = 0; j < l; j++) {
+          gram[j * l + j] += jitter;
+        }
+        double[] rhs = Arrays.copyOfRange(gte, k * l * c, (k + 1) * l * c);
+        try {
+          double[] z = SymmetricSolver.solve(gram, rhs, l, c);
+          double[] p = new double[c];
+          for (int j = 0; j < l; j++) {
+            for (int q = 0; q < c; q++) {
+              p[q] += rhs[j * c + q] * z[j * c + q];
+            }
+          }
+          projections[k] = p;
+        } catch (SingularSystemException degenerate) {
+          // a degenerate block (e.g. all-zero relu outputs) is simply not a candidate
+        }
+      }
+      for (double r : config.rList()) {
+        double mu = (1 - r) / (nodesAfter + 1.0);
+        int best = -1;
+        double bestSum = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < trials; k++) {
+          if (projections[k] == null) {
+            continue;
+          }
+          double sum = 0;
+          boolean admissible = true;
+          for (int q = 0; q < c; q++) {
+            double xi = projections[k][q] - (1 - r - mu) * energy[q];
+            admissible &= xi >= 0;
+            sum += xi;
+          }
+          if (admissible && sum > bestSum) {
+            bestSum = sum;
+            best = k;
+          }
+        }
+        if (best >= 0) {
+          float[] wk = new float[d * l];
+          for (int i = 0; i < d; i++) {
+            System.arraycopy(w, i * width + best * l, wk, i * l, l);
+          }
+          float[] bk = Arrays.copyOfRange(b, best * l, (best + 1) * l);
+          double[] xi = new double[c];
+          for (int q = 0; q < c; q++) {
+            xi[q] = projections[best][q] - (1 - r - mu) * energy[q];
+          }
+          BlockRecord record = new BlockRecord(taskIndex, nodesAfter, r, mu, lambdas[best], projections[best].clone(),
+              energy.clone(), xi);
+          return new Candidate(wk, bk, lambdas[best], record);
+        }
+      }
+      return null;
+    }
+
+    private double draw(boolean gaussian) {
+      return gaussian ? random.nextGaussian() : 2 * random.nextDouble() - 1;
+    }
+
+    private double accuracy(INDArray outputs) {
+      double[] o = outputs.dup('c').data().asDouble();
+      int correct = 0;
+      for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int k = 1; k < c; k++) {
+          if (o[i * c + k] > o[i * c + best]) {
+            best = k;
+          }
+        }
+        if (best == target[i]) {
+          correct++;
+        }
+      }
+      return correct / (double) n;
+    }
+
+    private double threshold(INDArray outputs) {
+      float[] p = Transforms.softmax(outputs.castTo(DataType.FLOAT), false).dup('c').data().asFloat();
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += Thresholds.statistic(p, i * c, c, config.alpha());
+      }
+      return sum / n;
+    }
+
+    /** Class means and shrunk shared precision on a fit split; z-calibration of log min d^2 on the rest. */
+    private Unit.MahalanobisStats mahalanobis(INDArray visible) {
+      int dim = (int) visible.columns();
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+      }
+      int calibrationCount = n < 4 ? 0 : (int) Math.max(1, Math.round(n * config.mahalanobisCalibration()));
+      int[] calibration = Arrays.copyOf(order, calibrationCount);
+      int[] fit = Arrays.copyOfRange(order, calibrationCount, n);
+      Arrays.sort(calibration);
+      Arrays.sort(fit);
+      INDArray hf = visible.getRows(fit);
+      INDArray yf = y.getRows(fit);
+      double[] counts = new double[c];
+      for (int i : fit) {
+        counts[target[i]]++;
+      }
+      INDArray sums = yf.transpose().mmul(hf);
+      for (int k = 0; k < c; k++) {
+        sums.getRow(k).divi(Math.max(1, counts[k]));
+      }
+      INDArray means = sums;
+      INDArray centred = hf.sub(yf.mmul(means));
+      INDArray covariance = GramAlgebra.symmetrize(centred.transpose().mmul(centred))
+          .divi(Math.max(1, fit.length - c));
+      double trace = 0;
+      for (int j = 0; j < dim; j++) {
+        trace += covariance.getDouble(j, j);
+      }
+      double s = config.mahalanobisShrinkage();
+      covariance.muli(1 - s);
+      GramAlgebra.addDiagonal(covariance, s * trace / dim + 1e-9 * (trace / dim + 1e-12));
+      INDArray precision = GramAlgebra.inverse(covariance);
+      float[] meansF = means.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      float[] precisionF = precision.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      double logMean = 0;
+      double logStd = 1;
+      if (calibration.length > 0) {
+        INDArray hc = visible.getRows(calibration);
+        INDArray projected = hc.mmul(precision);
+        double[] quadratic = projected.mul(hc).sum(1).dup('c').data().asDouble();
+        double[] cross = projected.mmul(means.transpose()).dup('c').data().asDouble();
+        double[] offsets = means.mmul(precision).muli(means).sum(1).dup('c').data().asDouble();
+        double[] logs = new double[calibration.length];
+        for (int i = 0; i < logs.length; i++) {
+          double min = Double.POSITIVE_INFINITY;
+          for (int k = 0; k < c; k++) {
+            min = Math.min(min, quadratic[i] - 2 * cross[i * c + k] + offsets[k]);
+          }
+          logs[i] = Math.log(Math.max(min, 1e-12));
+          logMean += logs[i];
+        }
+        logMean /= logs.length;
+        double variance = 0;
+        for (double v : logs) {
+          variance += (v - logMean) * (v - logMean);
+        }
+        logStd = Math.max(1e-6, Math.sqrt(variance / logs.length));
+      }
+      return new Unit.MahalanobisStats(meansF, precisionF, logMean, logStd);
+    }
+
+    /** Adds this task's Gram statistics to the ridge router and re-solves its readout over all classes seen. */
+    private RidgeRouter ridgeRouter() {
+      RidgeRouter old = prev == null ? null : prev.router();
+      int f = config.routerFeatures();
+      float[] rw;
+      float[] rb;
+      double[] gram;
+      double[] oldCross;
+      int oldClasses;
+      if (old == null) {
+        SplittableRandom routerRandom = new SplittableRandom(taskSeed(seed, -1));
+        rw = new float[d * f];
+        rb = new float[f];
+        double lambda = config.routerLambda();
+        for (int i = 0; i < rw.length; i++) {
+          rw[i] = (float) (lambda * (2 * routerRandom.nextDouble() - 1));
+        }
+        for (int j = 0; j < f; j++) {
+          rb[j] = (float) (lambda * (2 * routerRandom.nextDouble() - 1));
+        }
+        gram = new double[f * (f + 1) / 2];
+        oldCross = new double[0];
+        oldClasses = 0;
+      } else {
+        rw = old.weights();
+        rb = old.biases();
+        gram = old.gramPacked().clone();
+        oldCross = old.crossTerms();
+        oldClasses = old.classes();
+      }
+      INDArray phi = Transforms.sigmoid(x.mmul(Nd4j.create(rw, new long[] {d, f}, 'c'))
+          .addiRowVector(Nd4j.create(rb, new long[] {1, f})), false);
+      // Gram in float gemm (fast), accumulated in double; the router ridge dominates float rounding.
+      float[] taskGram = phi.transpose().mmul(phi).dup('c').data().asFloat();
+      int p = 0;
+      for (int i = 0; i < f; i++) {
+        for (int j = i; j < f; j++) {
+          gram[p++] += taskGram[i * f + j];
+        }
+      }
+      double[] taskCross = phi.castTo(DataType.DOUBLE).transpose().mmul(y).dup('c').data().asDouble();
+      int classesNow = oldClasses + c;
+      double[] cross = new double[f * classesNow];
+      for (int i = 0; i < f; i++) {
+        if (oldClasses > 0) {
+          System.arraycopy(oldCross, i * oldClasses, cross, i * classesNow, oldClasses);
+        }
+        System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
+      }
+      double[] full = new double[f * f];
+      p = 0;
+      for (int i = 0; i < f; i++) {
+        for (int j = i; j < f; j++) {
+          full[i * f + j] = gram[p];
+          full[j * f + i] = gram[p];
+          p++;
+        }
+        full[i * f + i] += config.routerRidge();
+      }
+      INDArray inverse = GramAlgebra.inverse(Nd4j.create(full, new long[] {f, f}, 'c'));
+      INDArray readout = inverse.mmul(Nd4j.create(cross, new long[] {f, classesNow}, 'c'));
+      return new RidgeRouter(rw, rb, gram, cross, readout.castTo(DataType.FLOAT).dup('c').data().asFloat());
+    }
+  }
+}

@@ -1,0 +1,467 @@
+package io.autoactivator.model.autoactivator;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.Predictions;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * An immutable AutoActivator model: one frozen unit per task (own random nodes + closed-form head, which with
+ * knowledge transfer also reads all earlier units' nodes), and a per-sample router that reactivates one unit per
+ * input row without a task id.
+ *
+ * <p>Inference is batched: one gemm computes every node for the whole batch, each head reads a column range of it,
+ * and the router works row by row on those matrices, so a row's answer never depends on the other rows. All state is
+ * final and never written after construction; {@link #predict} uses only local arrays, so it is thread-safe.
+ *
+ * <p>{@link Predictions#classScores()}: the fired unit's softmax probabilities for its own classes, 0 elsewhere.
+ */
+public final class AutoActivatorModel implements ClassIncrementalModel {
+
+  /** Weights format written by {@link #writeWeights}. */
+  static final int WEIGHTS_FORMAT = 1;
+
+  private static final int PREDICT_CHUNK = 2048;
+
+  private final String learner;
+  private final AutoActivatorConfig config;
+  private final long seed;
+  private final int inputDimension;
+  private final List<String> taskIds;
+  private final List<Unit> units;
+  private final RidgeRouter router;
+  private final List<List<BlockRecord>> recruitment;
+
+  private final List<LearnedTask> tasks;
+  private final int[] classes;
+  private final int totalNodes;
+  // Derived, read-only ND4J views of the arrays above, built once.
+  private final INDArray nodeWeights;
+  private final INDArray nodeBiases;
+  private final List<INDArray> heads;
+  private final List<INDArray> mahalanobisMeans;
+  private final List<INDArray> mahalanobisPrecisions;
+  private final List<double[]> mahalanobisOffsets;
+  private final INDArray routerWeights;
+  private final INDArray routerBiases;
+  private final INDArray routerReadout;
+
+  AutoActivatorModel(String learner, AutoActivatorConfig config, long seed, int inputDimension, List<String> taskIds,
+      List<Unit> units, RidgeRouter router, List<List<BlockRecord>> recruitment) {
+    if (taskIds.size() != units.size() || units.isEmpty()) {
+      throw new IllegalArgumentException("a model needs one unit per task and at least one task");
+    }
+    this.learner = learner;
+    this.config = config;
+    this.seed = seed;
+    this.inputDimension = inputDimension;
+    this.taskIds = List.copyOf(taskIds);
+    this.units = List.copyOf(units);
+    this.router = router;
+    this.recruitment = List.copyOf(recruitment);
+
+    List<LearnedTask> learned = new ArrayList<>();
+    int[] all = new int[0];
+    int nodes = 0;
+    for (int t = 0; t < units.size(); t++) {
+      Unit unit = units.get(t);
+      learned.add(new LearnedTask(taskIds.get(t), unit.classes().clone(), unit.nodes()));
+      int[] grown = Arrays.copyOf(all, all.length + unit.classes().length);
+      System.arraycopy(unit.classes(), 0, grown, all.length, unit.classes().length);
+      all = grown;
+      if (unit.nodeStart() != nodes) {
+        throw new IllegalArgumentException("unit " + t + " starts at node " + unit.nodeStart() + ", expected " + nodes);
+      }
+      nodes += unit.nodes();
+    }
+    this.tasks = List.copyOf(learned);
+    this.classes = all;
+    this.totalNodes = nodes;
+
+    float[] w = new float[inputDimension * nodes];
+    float[] b = new float[nodes];
+    for (Unit unit : units) {
+      int n = unit.nodes();
+      for (int i = 0; i < inputDimension; i++) {
+        System.arraycopy(unit.weights(), i * n, w, i * nodes + unit.nodeStart(), n);
+      }
+      System.arraycopy(unit.biases(), 0, b, unit.nodeStart(), n);
+    }
+    this.nodeWeights = Nd4j.create(w, new long[] {inputDimension, nodes}, 'c');
+    this.nodeBiases = Nd4j.create(b, new long[] {1, nodes}, 'c');
+    this.heads = new ArrayList<>();
+    this.mahalanobisMeans = new ArrayList<>();
+    this.mahalanobisPrecisions = new ArrayList<>();
+    this.mahalanobisOffsets = new ArrayList<>();
+    for (Unit unit : units) {
+      int visible = unit.visible();
+      int c = unit.classes().length;
+      heads.add(Nd4j.create(unit.head(), new long[] {visible, c}, 'c'));
+      Unit.MahalanobisStats stats = unit.mahalanobis();
+      if (stats != null) {
+        INDArray means = Nd4j.create(stats.means(), new long[] {c, visible}, 'c');
+        INDArray precision = Nd4j.create(stats.precision(), new long[] {visible, visible}, 'c');
+        mahalanobisMeans.add(means);
+        mahalanobisPrecisions.add(precision);
+        // mu_c^T P mu_c, per class
+        INDArray quad = means.mmul(precision).muli(means).sum(1);
+        double[] offsets = new double[c];
+        for (int k = 0; k < c; k++) {
+          offsets[k] = quad.getDouble(k);
+        }
+        mahalanobisOffsets.add(offsets);
+      } else {
+        mahalanobisMeans.add(null);
+        mahalanobisPrecisions.add(null);
+        mahalanobisOffsets.add(null);
+      }
+    }
+    if (router != null) {
+      int f = router.features();
+      routerWeights = Nd4j.create(router.weights(), new long[] {inputDimension, f}, 'c');
+      routerBiases = Nd4j.create(router.biases(), new long[] {1, f}, 'c');
+      routerReadout = Nd4j.create(router.readout(), new long[] {f, router.classes()}, 'c');
+    } else {
+      routerWeights = null;
+      routerBiases = null;
+      routerReadout = null;
+    }
+    if (config.router() == AutoActivatorConfig.Router.RIDGE && router == null) {
+      throw new IllegalArgumentException("router=ridge needs the ridge router's state");
+    }
+    if (config.router() == AutoActivatorConfig.Router.MAHALANOBIS
+        && units.stream().anyMatch(u -> u.mahalanobis() == null)) {
+      throw new IllegalArgumentException("router=mahalanobis needs every unit's statistics");
+    }
+  }
+
+  @Override
+  public String learner() {
+    return learner;
+  }
+
+  @Override
+  public int inputDimension() {
+    return inputDimension;
+  }
+
+  @Override
+  public List<LearnedTask> tasks() {
+    return tasks;
+  }
+
+  @Override
+  public int[] classes() {
+    return classes.clone();
+  }
+
+  @Override
+  public long parameterCount() {
+    long count = 0;
+    for (Unit unit : units) {
+      count += unit.parameterCount();
+    }
+    return count + (router == null ? 0 : router.parameterCount());
+  }
+
+  /** The configuration the model was trained with. */
+  public AutoActivatorConfig config() {
+    return config;
+  }
+
+  /** The learner's seed. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Hidden nodes over all units. */
+  public int totalNodes() {
+    return totalNodes;
+  }
+
+  /** Each unit's activation threshold (Eq. 11), in task order. */
+  public double[] thresholds() {
+    return units.stream().mapToDouble(Unit::threshold).toArray();
+  }
+
+  /**
+   * The supervisory mechanism's record of every recruited block, per task (diagnostics of the training run that
+   * produced this model; empty lists after a snapshot round trip, which does not carry it).
+   */
+  public List<List<BlockRecord>> recruitment() {
+    return recruitment;
+  }
+
+  List<Unit> unitList() {
+    return units;
+  }
+
+  /** All hidden nodes' input weights, inputDimension x totalNodes (read-only). */
+  INDArray nodeWeights() {
+    return nodeWeights;
+  }
+
+  /** All hidden nodes' biases, 1 x totalNodes (read-only). */
+  INDArray nodeBiases() {
+    return nodeBiases;
+  }
+
+  RidgeRouter router() {
+    return router;
+  }
+
+  List<String> taskIds() {
+    return taskIds;
+  }
+
+  @Override
+  public Predictions predict(float[][] features) {
+    return predict(toMatrix(features), null);
+  }
+
+  @Override
+  public Predictions predict(INDArray features) {
+    return predict(checked(features), null);
+  }
+
+  @Override
+  public Predictions predictWithTask(float[][] features, int[] taskIndex) {
+    if (taskIndex.length != features.length) {
+      throw new InvalidTaskDataException(features.length + " rows but " + taskIndex.length + " task indices");
+    }
+    for (int i = 0; i < taskIndex.length; i++) {
+      if (taskIndex[i] < 0 || taskIndex[i] >= units.size()) {
+        throw new InvalidTaskDataException("row " + i + ": task index " + taskIndex[i] + " is not in [0, "
+            + units.size() + ")");
+      }
+    }
+    return predict(toMatrix(features), taskIndex);
+  }
+
+  private Predictions predict(INDArray x, int[] givenTask) {
+    int n = (int) x.rows();
+    int[] labels = new int[n];
+    float[][] classScores = new float[n][];
+    int[] fired = new int[n];
+    float[][] taskScores = new float[n][];
+    for (int start = 0; start < n; start += PREDICT_CHUNK) {
+      int end = Math.min(n, start + PREDICT_CHUNK);
+      INDArray chunk = start == 0 && end == n ? x : x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+      predictChunk(chunk, start, givenTask, labels, classScores, fired, taskScores);
+    }
+    return new Predictions(labels, classScores, fired, taskScores);
+  }
+
+  private void predictChunk(INDArray x, int offset, int[] givenTask, int[] labels, float[][] classScores, int[] fired,
+      float[][] taskScores) {
+    int n = (int) x.rows();
+    int taskCount = units.size();
+    INDArray hidden = config.activation().applyInPlace(x.mmul(nodeWeights).addiRowVector(nodeBiases));
+    // Per unit: softmax probabilities of its head, row-major n x C_t.
+    float[][] probabilities = new float[taskCount][];
+    float[][] scores = new float[n][taskCount];
+    for (int t = 0; t < taskCount; t++) {
+      Unit unit = units.get(t);
+      INDArray visible = hidden.get(NDArrayIndex.all(),
+          NDArrayIndex.interval(unit.readFrom(), unit.nodeStart() + unit.nodes()));
+      INDArray outputs = visible.mmul(heads.get(t));
+      Transforms.softmax(outputs, false);
+      probabilities[t] = outputs.dup('c').data().asFloat();
+      if (config.router() == AutoActivatorConfig.Router.PAPER) {
+        int c = unit.classes().length;
+        for (int i = 0; i < n; i++) {
+          double statistic = Thresholds.statistic(probabilities[t], i * c, c, config.alpha());
+          scores[i][t] = (float) Math.abs(unit.threshold() - statistic);
+        }
+      } else if (config.router() == AutoActivatorConfig.Router.MAHALANOBIS) {
+        float[] z = mahalanobisScores(t, visible);
+        for (int i = 0; i < n; i++) {
+          scores[i][t] = z[i];
+        }
+      }
+    }
+    if (config.router() == AutoActivatorConfig.Router.RIDGE) {
+      ridgeTaskScores(x, scores);
+    }
+    boolean lowerWins = config.router() == AutoActivatorConfig.Router.PAPER;
+    for (int i = 0; i < n; i++) {
+      int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores[i], lowerWins);
+      int[] unitClasses = units.get(unitIndex).classes();
+      int c = unitClasses.length;
+      float[] p = probabilities[unitIndex];
+      float[] row = new float[classes.length];
+      int firstColumn = columnOf(unitClasses[0]);
+      int bestClass = 0;
+      for (int k = 0; k < c; k++) {
+        row[firstColumn + k] = p[i * c + k];
+        if (p[i * c + k] > p[i * c + bestClass]) {
+          bestClass = k;
+        }
+      }
+      labels[offset + i] = unitClasses[bestClass];
+      classScores[offset + i] = row;
+      fired[offset + i] = unitIndex;
+      taskScores[offset + i] = scores[i];
+    }
+  }
+
+  private float[] mahalanobisScores(int t, INDArray visible) {
+    INDArray precision = mahalanobisPrecisions.get(t);
+    INDArray projected = visible.mmul(precision);
+    INDArray quadratic = projected.mul(visible).sum(1);
+    INDArray cross = projected.mmul(mahalanobisMeans.get(t).transpose());
+    double[] offsets = mahalanobisOffsets.get(t);
+    float[] q = quadratic.data().asFloat();
+    int n = q.length;
+    int c = offsets.length;
+    float[] x = cross.dup('c').data().asFloat();
+    Unit.MahalanobisStats stats = units.get(t).mahalanobis();
+    float[] z = new float[n];
+    for (int i = 0; i < n; i++) {
+      double min = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < c; k++) {
+        min = Math.min(min, q[i] - 2.0 * x[i * c + k] + offsets[k]);
+      }
+      double logD2 = Math.log(Math.max(min, 1e-12));
+      z[i] = (float) (-(logD2 - stats.logMean()) / stats.logStd());
+    }
+    return z;
+  }
+
+  private void ridgeTaskScores(INDArray x, float[][] scores) {
+    INDArray phi = Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
+    float[] s = phi.mmul(routerReadout).dup('c').data().asFloat();
+    int k = router.classes();
+    for (int i = 0; i < scores.length; i++) {
+      int column = 0;
+      for (int t = 0; t < units.size(); t++) {
+        int c = units.get(t).classes().length;
+        double value = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX
+            ? Double.NEGATIVE_INFINITY : 0;
+        for (int j = 0; j < c; j++) {
+          float v = s[i * k + column + j];
+          value = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX ? Math.max(value, v) : value + v;
+        }
+        scores[i][t] = (float) value;
+        column += c;
+      }
+    }
+  }
+
+  private int columnOf(int label) {
+    for (int i = 0; i < classes.length; i++) {
+      if (classes[i] == label) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("class " + label + " is not in the model");
+  }
+
+  private static int best(float[] scores, boolean lowerWins) {
+    int best = 0;
+    for (int t = 1; t < scores.length; t++) {
+      if (lowerWins ? scores[t] < scores[best] : scores[t] > scores[best]) {
+        best = t;
+      }
+    }
+    return best;
+  }
+
+  private INDArray toMatrix(float[][] features) {
+    if (features.length == 0) {
+      return Nd4j.create(DataType.FLOAT, 0, inputDimension);
+    }
+    float[] flat = new float[features.length * inputDimension];
+    for (int i = 0; i < features.length; i++) {
+      float[] row = features[i];
+      if (row == null || row.length != inputDimension) {
+        throw new InvalidTaskDataException("row " + i + " has " + (row == null ? "no" : String.valueOf(row.length))
+            + " features, the model expects " + inputDimension);
+      }
+      for (int j = 0; j < inputDimension; j++) {
+        if (!Float.isFinite(row[j])) {
+          throw new InvalidTaskDataException("row " + i + " feature " + j + " is " + row[j]);
+        }
+      }
+      System.arraycopy(row, 0, flat, i * inputDimension, inputDimension);
+    }
+    return Nd4j.create(flat, new long[] {features.length, inputDimension}, 'c');
+  }
+
+  private INDArray checked(INDArray features) {
+    if (features.rank() != 2 || features.columns() != inputDimension) {
+      throw new InvalidTaskDataException("features have shape " + Arrays.toString(features.shape())
+          + ", the model expects N x " + inputDimension);
+    }
+    INDArray x = features.dataType() == DataType.FLOAT ? features : features.castTo(DataType.FLOAT);
+    float[] values = x.dup('c').data().asFloat();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new InvalidTaskDataException("row " + (i / inputDimension) + " feature " + (i % inputDimension)
+            + " is " + values[i]);
+      }
+    }
+    return Nd4j.create(values, new long[] {x.rows(), inputDimension}, 'c');
+  }
+
+  @Override
+  public void writeWeights(DataOutput out) throws IOException {
+    out.writeInt(WEIGHTS_FORMAT);
+    out.writeUTF(learner);
+    out.writeLong(seed);
+    Map<String, String> options = config.toOptions();
+    out.writeInt(options.size());
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    out.writeInt(inputDimension);
+    out.writeInt(units.size());
+    for (int t = 0; t < units.size(); t++) {
+      Unit unit = units.get(t);
+      out.writeUTF(taskIds.get(t));
+      ArrayIO.writeInts(out, unit.classes());
+      out.writeInt(unit.nodeStart());
+      out.writeInt(unit.readFrom());
+      out.writeDouble(unit.threshold());
+      ArrayIO.writeFloats(out, unit.weights());
+      ArrayIO.writeFloats(out, unit.biases());
+      ArrayIO.writeFloats(out, unit.head());
+      Unit.MahalanobisStats stats = unit.mahalanobis();
+      out.writeBoolean(stats != null);
+      if (stats != null) {
+        ArrayIO.writeFloats(out, stats.means());
+        ArrayIO.writeFloats(out, stats.precision());
+        out.writeDouble(stats.logMean());
+        out.writeDouble(stats.logStd());
+      }
+    }
+    out.writeBoolean(router != null);
+    if (router != null) {
+      ArrayIO.writeFloats(out, router.weights());
+      ArrayIO.writeFloats(out, router.biases());
+      ArrayIO.writeDoubles(out, router.gramPacked());
+      ArrayIO.writeDoubles(out, router.crossTerms());
+      ArrayIO.writeFloats(out, router.readout());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AutoActivatorModel[" + learner + ", tasks=" + taskIds + ", nodes=" + totalNodes + ", router="
+        + AutoActivatorConfig.name(config.router()) + "]";
+  }
+}

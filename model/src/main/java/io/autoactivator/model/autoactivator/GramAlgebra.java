@@ -1,0 +1,79 @@
+package io.autoactivator.model.autoactivator;
+
+import io.autoactivator.model.linalg.SymmetricSolver;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Inverses of ridge-regularised Gram matrices, grown block by block with the Schur complement: when a block of
+ * columns G joins H, the inverse of {@code [[A, B], [B^T, C]]} (A = H^T H + gamma I, B = H^T G,
+ * C = G^T G + gamma I) follows from A^-1 and the small l x l Schur complement {@code S = C - B^T A^-1 B}, which is
+ * solved with {@link SymmetricSolver} (EJML). The big products run as ND4J double gemm. With gamma > 0, S is at least
+ * gamma I in exact arithmetic, so the update is well-posed.
+ */
+final class GramAlgebra {
+
+  /** Block size when inverting a whole Gram matrix chunk by chunk. */
+  static final int CHUNK = 256;
+
+  private GramAlgebra() {
+  }
+
+  /**
+   * The inverse of {@code [[A, B], [B^T, C]]} given {@code ainv} = A^-1 (D x D, or null when D = 0). {@code ainv} is
+   * overwritten (it is the caller's old inverse, replaced by the result).
+   *
+   * @param ainv A^-1, D x D double, or null
+   * @param b    D x l double (ignored when ainv is null)
+   * @param c    l x l double, symmetric positive-definite (ridge included)
+   * @return the (D+l) x (D+l) inverse, double
+   */
+  static INDArray appendInverse(INDArray ainv, INDArray b, INDArray c) {
+    int l = (int) c.rows();
+    INDArray identity = Nd4j.eye(l).castTo(DataType.DOUBLE);
+    if (ainv == null || ainv.rows() == 0) {
+      return symmetrize(SymmetricSolver.solve(c, identity));
+    }
+    int d = (int) ainv.rows();
+    INDArray u = ainv.mmul(b);
+    INDArray s = symmetrize(c.sub(b.transpose().mmul(u)));
+    INDArray sinv = symmetrize(SymmetricSolver.solve(s, identity));
+    INDArray us = u.mmul(sinv);
+    // ainv is the caller's to discard: update it in place (contiguous), then stack the four blocks.
+    INDArray topLeft = ainv.addi(us.mmul(u.transpose()));
+    INDArray negUs = us.negi();
+    INDArray out = Nd4j.vstack(Nd4j.hstack(topLeft, negUs), Nd4j.hstack(negUs.transpose(), sinv));
+    return out;
+  }
+
+  /** The inverse of a symmetric positive-definite matrix (double), built by Schur appends of {@link #CHUNK} columns. */
+  static INDArray inverse(INDArray a) {
+    int n = (int) a.rows();
+    INDArray inv = null;
+    for (int start = 0; start < n; start += CHUNK) {
+      int end = Math.min(n, start + CHUNK);
+      INDArray c = a.get(NDArrayIndex.interval(start, end), NDArrayIndex.interval(start, end)).dup();
+      INDArray b = start == 0 ? null
+          : a.get(NDArrayIndex.interval(0, start), NDArrayIndex.interval(start, end)).dup();
+      inv = appendInverse(inv, b, c);
+    }
+    return inv == null ? Nd4j.create(DataType.DOUBLE, 0, 0) : inv;
+  }
+
+  /** (M + M^T) / 2, in place when possible; returns the symmetric matrix. */
+  static INDArray symmetrize(INDArray m) {
+    return m.add(m.transpose()).muli(0.5);
+  }
+
+  /** Adds {@code value} to the diagonal of a square matrix, in place. */
+  static INDArray addDiagonal(INDArray m, double value) {
+    int n = (int) m.rows();
+    for (int i = 0; i < n; i++) {
+      m.putScalar(i, i, m.getDouble(i, i) + value);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,27 @@
+package io.autoactivator.model.autoactivator;
+
+/**
+ * The ridge router's state: a fixed random sigmoid feature layer and the analytic ridge classifier over every class
+ * seen, plus the Gram statistics it needs to add the next task's classes (rehearsal-free: no sample is kept, only
+ * Phi^T Phi and Phi^T Y). Arrays are never modified after construction.
+ *
+ * @param weights    feature weights, row-major inputDimension x features
+ * @param biases     feature biases
+ * @param gramPacked Phi^T Phi accumulated over all tasks, upper triangle packed row by row (features(features+1)/2)
+ * @param crossTerms Phi^T Y, row-major features x classes (classes in model order)
+ * @param readout    (Phi^T Phi + gamma I)^-1 Phi^T Y, row-major features x classes, float for inference
+ */
+record RidgeRouter(float[] weights, float[] biases, double[] gramPacked, double[] crossTerms, float[] readout) {
+
+  int features() {
+    return biases.length;
+  }
+
+  int classes() {
+    return readout.length / biases.length;
+  }
+
+  long parameterCount() {
+    return (long) weights.length + biases.length + gramPacked.length + crossTerms.length + readout.length;
+  }
+}

@@ -1,0 +1,116 @@
+package io.autoactivator.model.snapshot;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.autoactivator.AutoActivatorModel;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Where a snapshot came from: everything needed to reproduce or audit a model version, written in the snapshot
+ * header (no timestamp, so equal models give equal bytes).
+ *
+ * @param modelId        the model's stable name (one per learning sequence)
+ * @param version        this version, increasing by one per learned task or retrain
+ * @param parentVersion  the version this one was learned on top of, or null for the first
+ * @param learner        the learner's name (keys the weights codec)
+ * @param seed           the learner's seed
+ * @param options        the learner's options (canonical, all keys)
+ * @param configHash     the learner's configuration hash
+ * @param tasks          the tasks learned, oldest first (id, classes, units)
+ * @param classes        every class, in score-column order
+ * @param parameterCount stored parameters
+ * @param dataOffsets    e.g. topic-partition to the next offset to consume, so training can resume exactly
+ * @param codeVersion    the build that wrote it
+ */
+public record Provenance(String modelId, long version, Long parentVersion, String learner, long seed,
+    Map<String, String> options, String configHash, List<LearnedTask> tasks, int[] classes, long parameterCount,
+    Map<String, Long> dataOffsets, String codeVersion) {
+
+  public Provenance {
+    Objects.requireNonNull(modelId, "modelId");
+    Objects.requireNonNull(learner, "learner");
+    Objects.requireNonNull(configHash, "configHash");
+    Objects.requireNonNull(codeVersion, "codeVersion");
+    options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
+    tasks = tasks.stream().map(t -> new LearnedTask(t.taskId(), t.classes().clone(), t.units())).toList();
+    classes = classes.clone();
+    dataOffsets = java.util.Collections.unmodifiableMap(new TreeMap<>(dataOffsets));
+  }
+
+  /**
+   * The provenance of {@code model}: tasks, classes and parameter count are taken from the model; for an
+   * AutoActivator model also its options, seed and configuration hash.
+   */
+  public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion,
+      Map<String, Long> dataOffsets, String codeVersion) {
+    if (!(model instanceof AutoActivatorModel aa)) {
+      throw new IllegalArgumentException("learner " + model.learner() + ": give its options, seed and config hash"
+          + " with the other factory");
+    }
+    return of(model, modelId, version, parentVersion, aa.seed(), aa.config().toOptions(), aa.config().configHash(),
+        dataOffsets, codeVersion);
+  }
+
+  /** The provenance of {@code model} with the learner's configuration given explicitly. */
+  public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion, long seed,
+      Map<String, String> options, String configHash, Map<String, Long> dataOffsets, String codeVersion) {
+    return new Provenance(modelId, version, parentVersion, model.learner(), seed, options, configHash, model.tasks(),
+        model.classes(), model.parameterCount(), dataOffsets, codeVersion);
+  }
+
+  @Override
+  public int[] classes() {
+    return classes.clone();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Provenance p && modelId.equals(p.modelId) && version == p.version
+        && Objects.equals(parentVersion, p.parentVersion) && learner.equals(p.learner) && seed == p.seed
+        && options.equals(p.options) && configHash.equals(p.configHash) && sameTasks(tasks, p.tasks)
+        && Arrays.equals(classes, p.classes) && parameterCount == p.parameterCount
+        && dataOffsets.equals(p.dataOffsets) && codeVersion.equals(p.codeVersion);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(modelId, version, learner, seed, configHash, Arrays.hashCode(classes));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder();
+    text.append("model ").append(modelId).append(" version ").append(version)
+        .append(parentVersion == null ? " (first)" : " (parent " + parentVersion + ")").append('\n');
+    text.append("learner ").append(learner).append(", seed ").append(seed).append(", config ").append(configHash)
+        .append('\n');
+    text.append("options ").append(options).append('\n');
+    for (LearnedTask task : tasks) {
+      text.append("task ").append(task.taskId()).append(": classes ").append(Arrays.toString(task.classes()))
+          .append(", units ").append(task.units()).append('\n');
+    }
+    text.append("classes ").append(Arrays.toString(classes)).append(", parameters ").append(parameterCount)
+        .append('\n');
+    text.append("data offsets ").append(dataOffsets).append(", code ").append(codeVersion);
+    return text.toString();
+  }
+
+  static boolean sameTasks(List<LearnedTask> a, List<LearnedTask> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      LearnedTask x = a.get(i);
+      LearnedTask y = b.get(i);
+      if (!x.taskId().equals(y.taskId()) || !Arrays.equals(x.classes(), y.classes()) || x.units() != y.units()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,288 @@
+package io.autoactivator.model.snapshot;
+
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.Learners;
+import io.autoactivator.model.api.ModelCodec;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HexFormat;
+
+/**
+ * The snapshot binary format: self-describing, versioned and checksummed (never Java serialization), deterministic
+ * (no timestamp: equal models and provenance give equal bytes).
+ *
+ * <pre>
+ *   6 bytes  magic "AASNAP"
+ *   int      format version (1)
+ *   int      header length H, then H bytes of header (DataOutput encoding):
+ *              UTF modelId, long version, boolean hasParent [long parentVersion], UTF learner, long seed,
+ *              int n, n x (UTF key, UTF value) options (sorted), UTF configHash,
+ *              int t, t x (UTF taskId, int k, k x int class, int units) tasks,
+ *              int c, c x int classes, long parameterCount, int m, m x (UTF key, long offset) data offsets (sorted),
+ *              UTF codeVersion
+ *   long     weights length W, then W bytes: the learner's weights ({@link ClassIncrementalModel#writeWeights})
+ *   32 bytes SHA-256 of every byte before it
+ * </pre>
+ * All numbers are big-endian. Float arrays inside the weights are raw 4-byte values.
+ */
+public final class SnapshotFormat {
+
+  /** The magic bytes that open every snapshot. */
+  public static final byte[] MAGIC = "AASNAP".getBytes(StandardCharsets.US_ASCII);
+  /** The format version this build writes and reads. */
+  public static final int VERSION = 1;
+
+  private static final int DIGEST_BYTES = 32;
+  private static final int PREFIX_BYTES = MAGIC.length + Integer.BYTES + Integer.BYTES;
+
+  private SnapshotFormat() {
+  }
+
+  /**
+   * Writes a snapshot of {@code model}.
+   *
+   * @throws IllegalArgumentException when the provenance does not describe the model (learner, tasks, classes)
+   */
+  public static byte[] write(ClassIncrementalModel model, Provenance provenance) {
+    checkConsistent(model, provenance);
+    try {
+      byte[] header = header(provenance);
+      ByteArrayOutputStream weights = new ByteArrayOutputStream(1 << 16);
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(weights, 1 << 16))) {
+        model.writeWeights(out);
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(PREFIX_BYTES + header.length + Long.BYTES + weights.size()
+          + DIGEST_BYTES);
+      buffer.put(MAGIC).putInt(VERSION).putInt(header.length).put(header).putLong(weights.size());
+      buffer.put(weights.toByteArray());
+      buffer.put(sha256(buffer.array(), 0, buffer.position()));
+      return buffer.array();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory failed", e);
+    }
+  }
+
+  /** Reads a snapshot: checks magic, version, length and checksum, then decodes the header and the model. */
+  public static Snapshot read(byte[] bytes) throws SnapshotFormatException {
+    Layout layout = verify(bytes);
+    Provenance provenance = parseHeader(bytes, layout);
+    ModelCodec codec;
+    try {
+      codec = Learners.codec(provenance.learner());
+    } catch (IllegalArgumentException e) {
+      throw new SnapshotFormatException("the snapshot was written by learner '" + provenance.learner()
+          + "', which this build does not know; known learners: " + Learners.names(), e);
+    }
+    ClassIncrementalModel model;
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, layout.weightsStart,
+        (int) layout.weightsLength))) {
+      model = codec.readWeights(in);
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " unread bytes after the weights");
+      }
+    } catch (EOFException e) {
+      throw new SnapshotFormatException("the weights of learner '" + provenance.learner() + "' end early", e);
+    } catch (IOException | RuntimeException e) {
+      throw new SnapshotFormatException("the weights of learner '" + provenance.learner() + "' are invalid: "
+          + e.getMessage(), e);
+    }
+    try {
+      checkConsistent(model, provenance);
+    } catch (IllegalArgumentException e) {
+      throw new SnapshotFormatException("the header does not match the weights: " + e.getMessage(), e);
+    }
+    return new Snapshot(provenance, model);
+  }
+
+  /** Reads only the provenance header (after checking magic, version, length and checksum), for inspection. */
+  public static Provenance readHeader(byte[] bytes) throws SnapshotFormatException {
+    return parseHeader(bytes, verify(bytes));
+  }
+
+  /** SHA-256 (hex) of the given bytes, e.g. of a whole snapshot, to check a reassembled chunked transfer. */
+  public static String checksum(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256(bytes, 0, bytes.length));
+  }
+
+  /** The implementation version of this build's model jar, or "dev" outside a packaged jar. */
+  public static String codeVersion() {
+    String version = SnapshotFormat.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  private record Layout(int headerStart, int headerLength, int weightsStart, long weightsLength) {
+  }
+
+  private static Layout verify(byte[] bytes) throws SnapshotFormatException {
+    if (bytes == null || bytes.length < MAGIC.length) {
+      throw new SnapshotFormatException("not a snapshot: only " + (bytes == null ? 0 : bytes.length) + " bytes");
+    }
+    if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new SnapshotFormatException("not an AutoActivator snapshot: the first bytes are "
+          + HexFormat.of().formatHex(bytes, 0, MAGIC.length) + ", expected \"AASNAP\"");
+    }
+    if (bytes.length < PREFIX_BYTES) {
+      throw new SnapshotFormatException("truncated snapshot: " + bytes.length + " bytes, the fixed prefix alone is "
+          + PREFIX_BYTES);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    int version = buffer.getInt(MAGIC.length);
+    if (version != VERSION) {
+      throw new SnapshotFormatException("unsupported snapshot format version " + version + "; this build reads"
+          + " version " + VERSION + (version > VERSION ? " (written by a newer build?)" : ""));
+    }
+    int headerLength = buffer.getInt(MAGIC.length + Integer.BYTES);
+    if (headerLength < 0 || (long) PREFIX_BYTES + headerLength + Long.BYTES > bytes.length) {
+      throw new SnapshotFormatException("truncated or corrupted snapshot: header length " + headerLength
+          + " does not fit in " + bytes.length + " bytes");
+    }
+    int weightsStart = PREFIX_BYTES + headerLength + Long.BYTES;
+    long weightsLength = buffer.getLong(PREFIX_BYTES + headerLength);
+    long expected = weightsStart + weightsLength + DIGEST_BYTES;
+    if (weightsLength < 0 || expected > bytes.length) {
+      throw new SnapshotFormatException("truncated snapshot: " + bytes.length + " bytes, the header announces "
+          + expected);
+    }
+    if (expected < bytes.length) {
+      throw new SnapshotFormatException("corrupted snapshot: " + (bytes.length - expected)
+          + " bytes after the checksum");
+    }
+    byte[] digest = sha256(bytes, 0, bytes.length - DIGEST_BYTES);
+    if (!Arrays.equals(digest, 0, DIGEST_BYTES, bytes, bytes.length - DIGEST_BYTES, bytes.length)) {
+      throw new SnapshotFormatException("corrupted snapshot: the SHA-256 checksum does not match its content");
+    }
+    return new Layout(PREFIX_BYTES, headerLength, weightsStart, weightsLength);
+  }
+
+  private static byte[] header(Provenance p) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(p.modelId());
+      out.writeLong(p.version());
+      out.writeBoolean(p.parentVersion() != null);
+      if (p.parentVersion() != null) {
+        out.writeLong(p.parentVersion());
+      }
+      out.writeUTF(p.learner());
+      out.writeLong(p.seed());
+      out.writeInt(p.options().size());
+      for (Map.Entry<String, String> e : p.options().entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
+      out.writeUTF(p.configHash());
+      out.writeInt(p.tasks().size());
+      for (LearnedTask task : p.tasks()) {
+        out.writeUTF(task.taskId());
+        writeInts(out, task.classes());
+        out.writeInt(task.units());
+      }
+      writeInts(out, p.classes());
+      out.writeLong(p.parameterCount());
+      out.writeInt(p.dataOffsets().size());
+      for (Map.Entry<String, Long> e : p.dataOffsets().entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
+      out.writeUTF(p.codeVersion());
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Provenance parseHeader(byte[] bytes, Layout layout) throws SnapshotFormatException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, layout.headerStart,
+        layout.headerLength))) {
+      String modelId = in.readUTF();
+      long version = in.readLong();
+      Long parent = in.readBoolean() ? in.readLong() : null;
+      String learner = in.readUTF();
+      long seed = in.readLong();
+      int optionCount = count(in.readInt(), "options");
+      Map<String, String> options = new LinkedHashMap<>();
+      for (int i = 0; i < optionCount; i++) {
+        options.put(in.readUTF(), in.readUTF());
+      }
+      String configHash = in.readUTF();
+      int taskCount = count(in.readInt(), "tasks");
+      List<LearnedTask> tasks = new ArrayList<>();
+      for (int i = 0; i < taskCount; i++) {
+        tasks.add(new LearnedTask(in.readUTF(), readInts(in), in.readInt()));
+      }
+      int[] classes = readInts(in);
+      long parameterCount = in.readLong();
+      int offsetCount = count(in.readInt(), "data offsets");
+      Map<String, Long> offsets = new LinkedHashMap<>();
+      for (int i = 0; i < offsetCount; i++) {
+        offsets.put(in.readUTF(), in.readLong());
+      }
+      String codeVersion = in.readUTF();
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " unread header bytes");
+      }
+      return new Provenance(modelId, version, parent, learner, seed, options, configHash, tasks, classes,
+          parameterCount, offsets, codeVersion);
+    } catch (IOException e) {
+      throw new SnapshotFormatException("invalid snapshot header: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkConsistent(ClassIncrementalModel model, Provenance provenance) {
+    if (!model.learner().equals(provenance.learner())) {
+      throw new IllegalArgumentException("the provenance names learner '" + provenance.learner()
+          + "' but the model is from '" + model.learner() + "'");
+    }
+    if (!Provenance.sameTasks(model.tasks(), provenance.tasks()) || !Arrays.equals(model.classes(),
+        provenance.classes())) {
+      throw new IllegalArgumentException("the provenance's tasks or classes differ from the model's");
+    }
+  }
+
+  private static int count(int value, String what) throws IOException {
+    if (value < 0 || value > 1 << 20) {
+      throw new IOException("invalid number of " + what + ": " + value);
+    }
+    return value;
+  }
+
+  private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    out.writeInt(values.length);
+    for (int v : values) {
+      out.writeInt(v);
+    }
+  }
+
+  private static int[] readInts(DataInputStream in) throws IOException {
+    int[] values = new int[count(in.readInt(), "integers")];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = in.readInt();
+    }
+    return values;
+  }
+
+  private static byte[] sha256(byte[] bytes, int offset, int length) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(bytes, offset, length);
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
