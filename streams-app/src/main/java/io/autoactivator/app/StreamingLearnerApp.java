@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -161,7 +162,13 @@ public final class StreamingLearnerApp implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      // Leave the group so that the partitions move at once (not after the session timeout), unless the operator
+      // chose static membership, where staying is the point.
+      boolean staticMember = kafkaProperties.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+          || kafkaProperties.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+      streams.close(CloseOptions.groupMembershipOperation(staticMember
+          ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+          : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
     }
     try {
       if (coordinator != null) {

@@ -30,6 +30,7 @@ import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Provenance;
 import io.autoactivator.schemas.TaskSummary;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -56,6 +57,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final SnapshotPublisher publisher;
   private final RecordCodecs codecs;
   private final Timer trainingTime;
+  private final Counter failures;
   private final ExecutorService executor;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
@@ -73,6 +75,8 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     this.codecs = codecs;
     this.trainingTime = Timer.builder("autoactivator.training.seconds").description("time to learn one task")
         .register(meters);
+    this.failures = Counter.builder("autoactivator.training.failures")
+        .description("training attempts that failed (retried by the sweep)").register(meters);
     this.executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "training-" + settings.instanceId());
       t.setDaemon(true);
@@ -93,6 +97,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         Thread.currentThread().interrupt();
         LOG.info("training of {} abandoned (closing); it is redone after restart", key);
       } catch (Exception e) {
+        failures.increment();
         LOG.error("training of {} failed; the sweep will retry it", key, e);
       } finally {
         inFlight.remove(key);
