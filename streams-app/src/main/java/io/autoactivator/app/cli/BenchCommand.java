@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dataset", required = true,
+  @Option(names = "--dataset",
       description = "mnist | fashion-mnist | cifar100 | csv:PATH (relative paths also under --data and --data/tabular)")
   String dataset;
 
@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", description = "data root (default: the shared data folder, or $AUTOACTIVATOR_DATA)")
   Path data;
 
-  @Option(names = "--tasks", required = true, description = "number of tasks")
+  @Option(names = "--tasks", description = "number of tasks (required)")
   int tasks;
 
   @Option(names = "--classes-per-task", defaultValue = "0",
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "use only the first N training rows per class (0 = all)")
   int trainLimit;
 
-  @Option(names = "--standardize", description = "true/false: standardise with task 0's statistics"
+  @Option(names = "--standardize", arity = "1", description = "true/false: standardise with task 0's statistics"
       + " (default: only non-image data)")
   Boolean standardize;
 
@@ -113,6 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     try {
+      if (dataset == null || tasks < 1) {
+        throw new IllegalArgumentException("--dataset and --tasks (>= 1) are required; datasets: "
+            + BenchmarkData.KNOWN);
+      }
       BenchmarkConfig config = config();
       Path root = data != null ? data : SharedData.root().orElseThrow(() -> new IllegalArgumentException(
           "no data root: pass --data DIR or set AUTOACTIVATOR_DATA (looked for ../shared/data and ../../shared/data)"));
