@@ -1,0 +1,91 @@
+package io.autoactivator.app.cli;
+
+import io.autoactivator.app.Topics;
+import io.autoactivator.schemas.Prediction;
+import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Asks the service for predictions through Kafka: sends PredictionRequests to the queries topic and collects the
+ * Predictions with the same request ids from the predictions topic (read from its end at the time of asking).
+ */
+final class PredictionClient implements AutoCloseable {
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Topics topics;
+  private final AvroSerde<PredictionRequest> requests;
+  private final AvroSerde<Prediction> predictions;
+
+  PredictionClient(Properties kafka, Topics topics) {
+    this.producer = KafkaClients.producer(kafka);
+    this.consumer = KafkaClients.consumer(kafka);
+    this.topics = topics;
+    this.requests = KafkaClients.serde(PredictionRequest.class, kafka);
+    this.predictions = KafkaClients.serde(Prediction.class, kafka);
+    List<TopicPartition> partitions = KafkaClients.partitions(consumer, topics.predictions(), Duration.ofSeconds(30));
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+  }
+
+  /**
+   * Sends one request per row (ids {@code <idPrefix>-<i>}) and returns the answers by request id, in request order;
+   * requests without an answer within {@code timeout} are missing from the map.
+   */
+  Map<String, Prediction> ask(String modelId, float[][] rows, String idPrefix, Duration timeout, Progress progress) {
+    List<String> ids = new ArrayList<>(rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      String id = idPrefix + "-" + i;
+      ids.add(id);
+      List<Float> features = new ArrayList<>(rows[i].length);
+      for (float f : rows[i]) {
+        features.add(f);
+      }
+      PredictionRequest request = new PredictionRequest(id, modelId, features, null, Instant.now());
+      producer.send(new ProducerRecord<>(topics.queries(), modelId,
+          requests.serializer().serialize(topics.queries(), request)));
+    }
+    producer.flush();
+    Map<String, Prediction> answers = new LinkedHashMap<>();
+    java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!wanted.isEmpty() && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.value() == null) {
+          continue;
+        }
+        Prediction p = predictions.deserializer().deserialize(record.topic(), record.value());
+        if (wanted.remove(p.getRequestId())) {
+          answers.put(p.getRequestId(), p);
+          progress.step(1);
+        }
+      }
+    }
+    Map<String, Prediction> ordered = new LinkedHashMap<>();
+    ids.forEach(id -> {
+      if (answers.containsKey(id)) {
+        ordered.put(id, answers.get(id));
+      }
+    });
+    return ordered;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    consumer.close();
+  }
+}

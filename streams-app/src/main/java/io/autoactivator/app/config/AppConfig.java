@@ -1,0 +1,270 @@
+package io.autoactivator.app.config;
+
+import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.Topics;
+import io.autoactivator.model.api.Learners;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the service, declared once with its type, default, validator, importance and documentation
+ * (the habit of Kafka's {@code StreamsConfig}). {@link ConfigLoader} fills it from a file, the environment and
+ * command-line flags; this class turns it into the two things {@code StreamingLearnerApp} takes: {@link AppSettings}
+ * and the Kafka client {@link Properties}.
+ *
+ * <p><b>Pass-through rule.</b> Any key that is not declared here (and does not start with {@code learner.option.})
+ * is a Kafka client setting and reaches the client {@link Properties} unchanged: {@code security.protocol},
+ * {@code ssl.*}, {@code sasl.*}, {@code producer.*}/{@code consumer.*}/{@code admin.*} prefixed keys, any Kafka
+ * Streams key. A handful of declared keys are Kafka keys too ({@link #FORWARDED}) and are forwarded after
+ * validation.
+ */
+public final class AppConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String APPLICATION_ID = "application.id";
+  public static final String INSTANCE_ID = "instance.id";
+  public static final String STATE_DIR = "state.dir";
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String HTTP_PORT = "http.port";
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String TOPIC_PREFIX = "topic.prefix";
+  public static final String TOPIC_KEY_PREFIX = "topic.";
+  public static final String TOPICS_CREATE = "topics.create";
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+  public static final String LEARNER = "learner";
+  public static final String LEARNER_OPTION_PREFIX = "learner.option.";
+  public static final String SEED = "seed";
+  public static final String SERVING_BATCH_SIZE = "serving.batch.size";
+  public static final String SERVING_LINGER_MS = "serving.linger.ms";
+  public static final String TASK_INCOMPLETE_TIMEOUT_MS = "task.incomplete.timeout.ms";
+  public static final String SNAPSHOT_CHUNK_BYTES = "snapshot.chunk.bytes";
+  public static final String PREDICTION_TOP_K = "prediction.top.k";
+
+  /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. In {@link Topics} order. */
+  public static final List<String> TOPIC_NAMES = List.of("samples", "task-events", "queries", "predictions",
+      "shadow-predictions", "model-snapshots", "model-commands", "dead-letters");
+
+  /** Declared keys that are also Kafka client keys: validated here, then forwarded to the client properties. */
+  public static final Set<String> FORWARDED = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
+      PROCESSING_GUARANTEE, SCHEMA_REGISTRY_URL);
+
+  private static final ConfigDef DEFINITION = define();
+
+  /** Parses and validates {@code originals}; throws {@link ConfigException} naming the key and the valid values. */
+  public AppConfig(Map<?, ?> originals) {
+    super(DEFINITION, originals, false);
+    // Checked here rather than in the ConfigDef: the catalogue is only complete once every learner module is loaded.
+    List<String> known = Learners.names();
+    String learner = getString(LEARNER);
+    if (!known.isEmpty() && !known.contains(learner)) {
+      throw new ConfigException(LEARNER, learner, "must be one of " + known);
+    }
+  }
+
+  /** A copy of the definition (documentation, the {@code config} command). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(DEFINITION);
+  }
+
+  private static ConfigDef define() {
+    ConfigDef def = new ConfigDef()
+        .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.Validator() {
+          @Override
+          public void ensureValid(String name, Object value) {
+            if (value == null || ((List<?>) value).isEmpty()) {
+              throw new ConfigException(name, value, "at least one host:port is required");
+            }
+          }
+
+          @Override
+          public String toString() {
+            return "non-empty list of host:port";
+          }
+        }, Importance.HIGH,
+            "Kafka brokers to connect to (host:port, comma-separated). Forwarded to every Kafka client. "
+                + "The demo command sets it to its embedded broker.")
+        .define(APPLICATION_ID, Type.STRING, "autoactivator-streams", new NonEmptyString(), Importance.HIGH,
+            "Kafka Streams application id: consumer group, prefix of internal topics and state directories. "
+                + "Forwarded to Kafka Streams.")
+        .define(INSTANCE_ID, Type.STRING, null, Importance.MEDIUM,
+            "Names this instance in dead letters, logs and metrics. Default: <hostname>-<pid>.")
+        .define(STATE_DIR, Type.STRING, null, Importance.MEDIUM,
+            "Kafka Streams state directory. Default: Kafka Streams' own (<java.io.tmpdir>/kafka-streams).")
+        .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
+            ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+            "Kafka Streams processing guarantee. exactly_once_v2 needs brokers >= 2.5 and a transaction state log "
+                + "replication factor the cluster can satisfy.")
+        .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Importance.MEDIUM,
+            "Confluent-compatible schema registry URL(s). Set: every record uses the Confluent wire format through "
+                + "the registry. Unset: Avro single-object encoding, no registry. Forwarded to the serdes.")
+        .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+            "Port of the HTTP server (/health/live, /health/ready, /metrics). 0 picks a free port.")
+        .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+            "Longest a graceful shutdown (SIGTERM) may take before the process gives up waiting.")
+        .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM,
+            "Prefix of every default topic name, so several deployments can share a cluster.");
+    for (String name : TOPIC_NAMES) {
+      def.define(TOPIC_KEY_PREFIX + name, Type.STRING, null, Importance.LOW,
+          "Name of the " + name + " topic. Default: <topic.prefix>" + name + ".");
+    }
+    return def
+        .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+            "Create missing topics at start-up (snapshots and commands compacted).")
+        .define(TOPICS_PARTITIONS, Type.INT, 1, Range.between(1, 10_000), Importance.LOW,
+            "Partitions of topics created at start-up.")
+        .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactor(), Importance.LOW,
+            "Replication factor of topics created at start-up; -1 means 1 (a single broker). Kafka Streams' "
+                + "internal topics follow the pass-through key replication.factor.")
+        .define(LEARNER, Type.STRING, "autoactivator", new NonEmptyString(), Importance.HIGH,
+            "The class-incremental learner (autoactivator or a baseline: joint, analytic, ncm, finetune; the "
+                + "config command of a build lists what it knows). Options: learner.option.<key>=<value>.")
+        .define(SEED, Type.LONG, 42L, Importance.MEDIUM,
+            "Seed of every learner; snapshots are deterministic given it.")
+        .define(SERVING_BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
+            "Prediction requests answered together in one matrix product.")
+        .define(SERVING_LINGER_MS, Type.LONG, 5L, Range.between(0, 60_000), Importance.LOW,
+            "Longest a prediction request waits for its batch to fill.")
+        .define(TASK_INCOMPLETE_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
+            "After this long without all its samples, an ended task is reported as incomplete.")
+        .define(SNAPSHOT_CHUNK_BYTES, Type.INT, 512 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.LOW,
+            "Snapshots larger than this are split into several records (keep it below the broker's "
+                + "message.max.bytes).")
+        .define(PREDICTION_TOP_K, Type.INT, 5, Range.between(1, 1000), Importance.LOW,
+            "Labels with scores returned per prediction.");
+  }
+
+  private static ConfigDef.Validator replicationFactor() {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        short v = (Short) value;
+        if (v != -1 && v < 1) {
+          throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "-1 or [1,...]";
+      }
+    };
+  }
+
+  /** The Kafka brokers. */
+  public List<String> bootstrapServers() {
+    return getList(BOOTSTRAP_SERVERS);
+  }
+
+  /** The configured instance id, or {@code <hostname>-<pid>}. */
+  public String instanceId() {
+    String configured = getString(INSTANCE_ID);
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT);
+  }
+
+  public Duration shutdownTimeout() {
+    return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS));
+  }
+
+  public boolean createTopics() {
+    return getBoolean(TOPICS_CREATE);
+  }
+
+  public int topicPartitions() {
+    return getInt(TOPICS_PARTITIONS);
+  }
+
+  public short topicReplicationFactor() {
+    return getShort(TOPICS_REPLICATION_FACTOR);
+  }
+
+  /** Topic names: {@code topic.<name>} when set, else {@code <topic.prefix><name>}. */
+  public Topics topics() {
+    String prefix = getString(TOPIC_PREFIX);
+    String[] names = new String[TOPIC_NAMES.size()];
+    for (int i = 0; i < names.length; i++) {
+      String override = getString(TOPIC_KEY_PREFIX + TOPIC_NAMES.get(i));
+      names[i] = override == null || override.isBlank() ? prefix + TOPIC_NAMES.get(i) : override;
+    }
+    return new Topics(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7]);
+  }
+
+  /** The {@code learner.option.<key>} settings, without the prefix. */
+  public Map<String, String> learnerOptions() {
+    Map<String, String> options = new TreeMap<>();
+    originalsWithPrefix(LEARNER_OPTION_PREFIX).forEach((k, v) -> options.put(k, String.valueOf(v)));
+    return options;
+  }
+
+  /** What the streaming learner needs beyond the Kafka settings. */
+  public AppSettings appSettings() {
+    return new AppSettings(instanceId(), topics(), getString(LEARNER), learnerOptions(), getLong(SEED),
+        getInt(SERVING_BATCH_SIZE), Duration.ofMillis(getLong(SERVING_LINGER_MS)),
+        Duration.ofMillis(getLong(TASK_INCOMPLETE_TIMEOUT_MS)), getInt(SNAPSHOT_CHUNK_BYTES),
+        getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE));
+  }
+
+  /**
+   * The Kafka client properties: every key not declared here, unchanged, plus the validated {@link #FORWARDED}
+   * keys that are set.
+   */
+  public Properties kafkaProperties() {
+    Properties props = new Properties();
+    Map<String, Object> passThrough = passThrough(originals());
+    passThrough.forEach((k, v) -> props.put(k, v instanceof String ? v : String.valueOf(v)));
+    props.put(BOOTSTRAP_SERVERS, String.join(",", bootstrapServers()));
+    for (String key : List.of(APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, SCHEMA_REGISTRY_URL)) {
+      String value = getString(key);
+      if (value != null && !value.isBlank()) {
+        props.put(key, value);
+      }
+    }
+    return props;
+  }
+
+  /** The entries of {@code settings} that are Kafka client settings under the pass-through rule. */
+  public static Map<String, Object> passThrough(Map<String, ?> settings) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Set<String> declared = DEFINITION.names();
+    settings.forEach((k, v) -> {
+      if (!declared.contains(k) && !k.startsWith(LEARNER_OPTION_PREFIX)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  /** True if {@code key} is one of ours (declared, or a learner option), i.e. not passed through. */
+  public static boolean isDeclared(String key) {
+    return DEFINITION.names().contains(key) || key.startsWith(LEARNER_OPTION_PREFIX);
+  }
+}

@@ -1,0 +1,64 @@
+package io.autoactivator.app.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class OpsHttpServerTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(OpsHttpServer server, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthEndpointsFollowTheChecks() throws Exception {
+    AtomicBoolean live = new AtomicBoolean(true);
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (OpsHttpServer server = OpsHttpServer.start(0, live::get, ready::get, () -> "")) {
+      assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503);
+      ready.set(true);
+      live.set(false);
+      assertThat(get(server, "/health/ready").statusCode()).isEqualTo(200);
+      assertThat(get(server, "/health/live").statusCode()).isEqualTo(503);
+      assertThat(get(server, "/nothing").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void metricsShowOurCountersJvmAndKafkaStreams() throws Exception {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream("in").to("out");
+    try (OpsMetrics metrics = new OpsMetrics("test-1");
+         KafkaStreams streams = new KafkaStreams(builder.build(), props);
+         OpsHttpServer server = OpsHttpServer.start(0, () -> true, () -> true, metrics::scrape)) {
+      metrics.registry().counter("autoactivator.samples.accepted").increment(3);
+      metrics.bind(streams);
+
+      HttpResponse<String> response = get(server, "/metrics");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+          v -> assertThat(v).startsWith("text/plain"));
+      assertThat(response.body())
+          .contains("autoactivator_samples_accepted_total{instance=\"test-1\"} 3.0")
+          .contains("jvm_memory_used_bytes")
+          .containsPattern("(?m)^kafka_stream_");
+    }
+  }
+}
