@@ -6,6 +6,7 @@ import io.autoactivator.app.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.TopicProvisioner;
 import io.autoactivator.app.Topics;
+import io.autoactivator.app.embedded.EmbeddedKafka;
 import io.autoactivator.app.ingest.RecordCodecs;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotInfo;
@@ -24,7 +25,6 @@ import io.autoactivator.schemas.TaskBoundary;
 import io.autoactivator.schemas.TaskSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,11 +150,11 @@ public final class SystemBench implements Callable<Integer> {
     }
     boolean needApp = figures.stream().anyMatch(f -> Set.of("1", "2", "3", "4", "5").contains(f));
     if (needApp) {
-      AutoCloseable broker = null;
+      EmbeddedKafka broker = null; // app-ops' KRaft broker in a child JVM, unless a cluster is given
       String bootstrap = bootstrapServers;
       if (bootstrap == null) {
-        broker = startEmbeddedBroker();
-        bootstrap = (String) broker.getClass().getMethod("bootstrapServers").invoke(broker);
+        broker = EmbeddedKafka.start();
+        bootstrap = broker.bootstrapServers();
       }
       try {
         throughApp(bootstrap, options, taskData, samples, root);
@@ -596,13 +596,6 @@ public final class SystemBench implements Callable<Integer> {
 
   // ---------------------------------------------------------------- helpers
 
-  private static AutoCloseable startEmbeddedBroker() throws Exception {
-    // app-ops' embedded broker (a KRaft child JVM from Kafka's own jars); looked up by name so this module builds
-    // on branches where it has not landed yet.
-    Class<?> type = Class.forName("io.autoactivator.app.embedded.EmbeddedKafka");
-    Method start = type.getMethod("start");
-    return (AutoCloseable) start.invoke(null);
-  }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
     Map<String, Object> props = new HashMap<>();
