@@ -108,6 +108,10 @@ public final class SystemBench implements Callable<Integer> {
   @Option(names = "--queries", defaultValue = "20000", description = "Queries per throughput run.")
   int queries;
 
+  @Option(names = "--serving-timeout", defaultValue = "90",
+      description = "Seconds a throughput run may take; the rate counts the answers received by then.")
+  int servingTimeout;
+
   @Option(names = "--repeats", defaultValue = "3", description = "Repeats of figures 2 and 4 (medians).")
   int repeats;
 
@@ -379,12 +383,16 @@ public final class SystemBench implements Callable<Integer> {
         long answered = 0;
         long firstAnswer = 0;
         long lastAnswer = 0;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        long queueMicros = 0;
+        Set<String> calls = new java.util.HashSet<>(); // one predict call = one (answeredAt, inferenceMicros)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(servingTimeout);
         while (answered < queries && System.nanoTime() < deadline) {
           for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(100))) {
             Prediction p = codecs.predictions().deserializer().deserialize(rec.topic(), rec.value());
             if (p.getRequestId().startsWith(prefix)) {
               answered++;
+              queueMicros += p.getQueueMicros();
+              calls.add(p.getAnsweredAt() + "/" + p.getInferenceMicros());
               lastAnswer = System.nanoTime();
               if (firstAnswer == 0) {
                 firstAnswer = lastAnswer;
@@ -394,6 +402,11 @@ public final class SystemBench implements Callable<Integer> {
         }
         sender.join();
         double rate = answered / ((lastAnswer - start) / 1e9);
+        results.put("serving.run" + r + ".meanBatchRows", answered / (double) Math.max(1, calls.size()));
+        results.put("serving.run" + r + ".meanQueueMs", queueMicros / 1000.0 / Math.max(1, answered));
+        System.err.printf("serving run %d: %d predict calls for %d answers (%.1f rows/call), mean queue %.1f ms%n", r,
+            calls.size(), answered, answered / (double) Math.max(1, calls.size()),
+            queueMicros / 1000.0 / Math.max(1, answered));
         e2e.add(rate);
         inProcess.add(rate(() -> model.predict(batch), servingBatch));
         roofline.add(rate(gemm::forward, servingBatch));
@@ -684,8 +697,9 @@ public final class SystemBench implements Callable<Integer> {
   }
 
   private static String memoryText(MemorySampler.Peaks p) {
-    return String.format("heap used %.0f MB (committed %.0f MB), javacpp off-heap %.0f MB, direct %.0f MB, RSS %.0f MB",
-        p.heapUsed() / 1e6, p.heapCommitted() / 1e6, p.javacpp() / 1e6, p.direct() / 1e6, p.rss() / 1e6);
+    return String.format("heap used %.0f MB (committed %.0f MB); off-heap: RSS %.0f MB - committed heap = %.0f MB"
+        + " (javacpp-tracked %.0f MB, NIO direct %.0f MB)", p.heapUsed() / 1e6, p.heapCommitted() / 1e6,
+        p.rss() / 1e6, (p.rss() - p.heapCommitted()) / 1e6, p.javacpp() / 1e6, p.direct() / 1e6);
   }
 
   private void row(String figure, String measured, String target, Boolean met) {
