@@ -1,0 +1,62 @@
+package io.autoactivator.bench;
+
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.schemas.LabelledSample;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Figure 5's CPU ceiling: decoding one {@code LabelledSample} of 784 floats with the app's serde (single-object
+ * encoding, no registry) and turning it into the float[] the trainer uses. One thread: ops/s = samples/s per core.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class AvroDecodeBenchmark {
+
+  private final RecordCodecs codecs = RecordCodecs.singleObject();
+  private byte[] encoded;
+
+  @Setup
+  public void setUp() {
+    float[] row = BenchData.randomRows(1, 784, 1L)[0];
+    List<Float> features = new ArrayList<>(row.length);
+    for (float f : row) {
+      features.add(f);
+    }
+    LabelledSample sample = new LabelledSample("bench", "task-0", "task-0-1", 3, features, Instant.now());
+    encoded = codecs.samples().serializer().serialize("samples", sample);
+  }
+
+  @Benchmark
+  public LabelledSample decode() {
+    return codecs.samples().deserializer().deserialize("samples", encoded);
+  }
+
+  @Benchmark
+  public float[] decodeToArray() {
+    return Validation.toArray(codecs.samples().deserializer().deserialize("samples", encoded).getFeatures());
+  }
+
+  @Benchmark
+  public byte[] encode() {
+    LabelledSample s = codecs.samples().deserializer().deserialize("samples", encoded);
+    return codecs.samples().serializer().serialize("samples", s);
+  }
+}

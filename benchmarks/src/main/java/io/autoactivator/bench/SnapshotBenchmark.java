@@ -1,0 +1,96 @@
+package io.autoactivator.bench;
+
+import io.autoactivator.app.snapshot.SnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotInfo;
+import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.Snapshot;
+import io.autoactivator.model.snapshot.SnapshotFormat;
+import io.autoactivator.model.snapshot.SnapshotFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Figure 4's CPU part: writing and reading the snapshot payload of a 10^7-parameter model with the codec the app
+ * uses today ({@link WeightsSnapshotCodec}: learner name + the learner's own weights) and with the model module's
+ * {@link SnapshotFormat} (provenance header, weights, SHA-256). The model is {@link #bigModel}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Warmup(iterations = 3)
+@Measurement(iterations = 10)
+public class SnapshotBenchmark {
+
+  private final SnapshotCodec codec = new WeightsSnapshotCodec();
+  private ClassIncrementalModel model;
+  private SnapshotInfo info;
+  private byte[] payload;
+  private Provenance provenance;
+  private byte[] formatted;
+
+  /**
+   * An analytic-ridge model of 8000 inputs x 1250 random features x 2 classes: 10,003,750 parameters (plus its
+   * 1250^2 Gram learning state), trained on 400 synthetic rows. Cached like the predict models.
+   */
+  public static ClassIncrementalModel bigModel() {
+    Path cache = Path.of(System.getProperty("bench.cache", "/tmp/autoactivator-bench-models"));
+    Map<String, String> options = Map.of("features", "1250");
+    return Models.cached(cache, "analytic-big-8000x1250", "analytic", () -> Models.train("analytic", options, 7L,
+        List.of(BenchData.syntheticTask("big-0", new int[] {0, 1}, 400, 8000, 7L))).model());
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    model = bigModel();
+    info = new SnapshotInfo("bench", 1, 0, model.learner(), 7L, Map.of("features", "1250"), "bench",
+        List.of("big-0"), Map.of(), SnapshotInfo.currentCodeVersion());
+    payload = codec.write(model, info);
+    provenance = new Provenance("bench", 1, null, model.learner(), 7L, Map.of("features", "1250"), "bench",
+        model.tasks(), model.classes(), model.parameterCount(), Map.of(), SnapshotFormat.codeVersion());
+    formatted = SnapshotFormat.write(model, provenance);
+    System.out.printf("%n# snapshot of %d parameters: %d bytes%n", model.parameterCount(), payload.length);
+  }
+
+  @Benchmark
+  public byte[] write() throws IOException {
+    return codec.write(model, info);
+  }
+
+  @Benchmark
+  public ClassIncrementalModel read() throws IOException {
+    return codec.read(payload);
+  }
+
+  /** The model module's snapshot format (provenance header + weights + SHA-256). */
+  @Benchmark
+  public byte[] formatWrite() {
+    return SnapshotFormat.write(model, provenance);
+  }
+
+  @Benchmark
+  public Snapshot formatRead() throws SnapshotFormatException {
+    return SnapshotFormat.read(formatted);
+  }
+
+  @Benchmark
+  public String checksum() {
+    return codec.checksum(payload);
+  }
+}

@@ -1,0 +1,740 @@
+package io.autoactivator.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.StreamingLearnerApp;
+import io.autoactivator.app.TopicProvisioner;
+import io.autoactivator.app.Topics;
+import io.autoactivator.app.embedded.EmbeddedKafka;
+import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.snapshot.SnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotInfo;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.TaskData;
+import io.autoactivator.schemas.BoundaryKind;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.Prediction;
+import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.Provenance;
+import io.autoactivator.schemas.TaskBoundary;
+import io.autoactivator.schemas.TaskSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The end-to-end figures of BENCHMARKS.md, each next to its in-process limit measured in the same JVM:
+ * training through the app vs the bare learner (1), serving throughput through the broker vs model.predict and the
+ * GEMM roofline (2), latency at half the peak rate (3), a 10^7-parameter snapshot swapped on the running instance
+ * (4), ingest rate into the task buffers (5), memory peaks while training (6).
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.autoactivator.bench.SystemBench --help}. Not a test:
+ * nothing runs it during the build.
+ */
+@Command(name = "system-bench", mixinStandardHelpOptions = true,
+    description = "End-to-end benchmark of the streaming learner (figures 1-6 of BENCHMARKS.md).")
+public final class SystemBench implements Callable<Integer> {
+
+  private static final String MODEL_ID = "bench";
+  private static final String BIG_MODEL_ID = "bench-big";
+
+  @Option(names = "--bootstrap-servers", description = "Use this cluster instead of the embedded broker.")
+  String bootstrapServers;
+
+  @Option(names = "--data", description = "Data root (default: the model module's search, e.g. ../../shared/data).")
+  String data;
+
+  @Option(names = "--learner", defaultValue = "autoactivator", description = "Learner. Default: ${DEFAULT-VALUE}.")
+  String learner;
+
+  @Option(names = "--learner-options", defaultValue = "", description = "Learner options as k=v;k=v.")
+  String learnerOptions;
+
+  @Option(names = "--tasks", defaultValue = "5", description = "MNIST tasks. Default: ${DEFAULT-VALUE}.")
+  int tasks;
+
+  @Option(names = "--classes-per-task", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+  int classesPerTask;
+
+  @Option(names = "--per-class", defaultValue = "0", description = "MNIST train rows per class, 0 = all.")
+  int perClass;
+
+  @Option(names = "--figures", defaultValue = "1,2,3,4,5,6", split = ",",
+      description = "Figures to measure (1-6, and 'scaling' for figure 1's growth). Default: ${DEFAULT-VALUE}.")
+  Set<String> figures;
+
+  @Option(names = "--queries", defaultValue = "20000", description = "Queries per throughput run.")
+  int queries;
+
+  @Option(names = "--serving-timeout", defaultValue = "90",
+      description = "Seconds a throughput run may take; the rate counts the answers received by then.")
+  int servingTimeout;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "Repeats of figures 2 and 4 (medians).")
+  int repeats;
+
+  @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run.")
+  int latencySeconds;
+
+  @Option(names = "--serving-batch", defaultValue = "256", description = "Serving micro-batch size.")
+  int servingBatch;
+
+  @Option(names = "--serving-linger-ms", defaultValue = "5", description = "Serving micro-batch linger.")
+  int servingLingerMs;
+
+  @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+  Path json;
+
+  private final Map<String, Object> results = new LinkedHashMap<>();
+  private final List<String[]> table = new ArrayList<>();
+  private MemorySampler memory;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SystemBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    memory = new MemorySampler(20);
+    machine();
+    Path root = BenchData.root(data);
+    Map<String, String> options = Models.options(learnerOptions);
+    List<TaskData> taskData = BenchData.mnistTasks(root, tasks, classesPerTask, perClass);
+    long samples = taskData.stream().mapToLong(TaskData::size).sum();
+    results.put("sequence", Map.of("dataset", "mnist", "tasks", tasks, "classesPerTask", classesPerTask,
+        "samples", samples, "learner", learner, "options", options));
+
+    if (figures.contains("1") || figures.contains("6")) {
+      directTraining(options, taskData);
+    }
+    if (figures.contains("scaling")) {
+      scaling(root, options);
+    }
+    boolean needApp = figures.stream().anyMatch(f -> Set.of("1", "2", "3", "4", "5").contains(f));
+    if (needApp) {
+      EmbeddedKafka broker = null; // app-ops' KRaft broker in a child JVM, unless a cluster is given
+      String bootstrap = bootstrapServers;
+      if (bootstrap == null) {
+        broker = EmbeddedKafka.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      try {
+        throughApp(bootstrap, options, taskData, samples, root);
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+      }
+    }
+    printTable();
+    if (json != null) {
+      results.put("table", table);
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+    }
+    memory.close();
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- figure 1 (direct) and 6
+
+  private void directTraining(Map<String, String> options, List<TaskData> taskData) {
+    memory.reset();
+    Models.Trained trained = Models.train(learner, options, 42L, taskData);
+    MemorySampler.Peaks peaks = memory.peaks();
+    results.put("training.direct.secondsPerTask", trained.secondsPerTask());
+    results.put("training.direct.seconds", trained.totalSeconds());
+    results.put("training.direct.units", trained.model().units());
+    results.put("training.direct.parameters", trained.model().parameterCount());
+    results.put("memory.direct", peaks);
+    row("1 training, bare learner (" + tasks + " tasks, " + trained.model().units() + " units)",
+        String.format("%.1f s total; per task %s", trained.totalSeconds(), seconds(trained.secondsPerTask())),
+        "<= 30 s", trained.totalSeconds() <= 30);
+    row("6 memory while training (bare learner)", memoryText(peaks), "report", null);
+  }
+
+  private void scaling(Path root, Map<String, String> options) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    record Case(String name, String learnerName, Map<String, String> opts, List<TaskData> tasks) {
+    }
+    List<Case> cases = new ArrayList<>();
+    for (String nodes : List.of("100", "250", "500", "1000")) {
+      Map<String, String> o = new HashMap<>(options);
+      o.put("max.nodes", nodes);
+      cases.add(new Case("mnist 5x2, max.nodes=" + nodes, learner, o,
+          BenchData.mnistTasks(root, 5, 2, perClass)));
+    }
+    cases.add(new Case("mnist 10x1", learner, options, BenchData.mnistTasks(root, 10, 1, perClass)));
+    cases.add(new Case("vowel 11x1", learner, options, BenchData.tabularTasks(root, "mlbench-Vowel.csv.gz", null)));
+    cases.add(new Case("soybean 19x1", learner, options,
+        BenchData.tabularTasks(root, "mlbench-Soybean.csv.gz", "Class")));
+    for (Case c : cases) {
+      Models.Trained t = Models.train(c.learnerName(), c.opts(), 42L, c.tasks());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("case", c.name());
+      r.put("tasks", c.tasks().size());
+      r.put("samples", c.tasks().stream().mapToInt(TaskData::size).sum());
+      r.put("units", t.model().units());
+      r.put("seconds", t.totalSeconds());
+      r.put("secondsPerTask", t.secondsPerTask());
+      rows.add(r);
+      System.err.printf("scaling: %s: %d tasks, %d units, %.2f s %s%n", c.name(), c.tasks().size(),
+          t.model().units(), t.totalSeconds(), seconds(t.secondsPerTask()));
+      row("1 scaling: " + c.name(), String.format("%d units, %.1f s (%.2f s/task)", t.model().units(),
+          t.totalSeconds(), t.totalSeconds() / c.tasks().size()), "report", null);
+    }
+    results.put("training.scaling", rows);
+  }
+
+  // ---------------------------------------------------------------- the app
+
+  private void throughApp(String bootstrap, Map<String, String> options, List<TaskData> taskData, long samples,
+      Path root) throws Exception {
+    String prefix = "bench" + System.currentTimeMillis() + ".";
+    Topics topics = Topics.withPrefix(prefix);
+    AppSettings settings = AppSettings.defaults("bench-1").withTopics(topics).withLearner(learner, options)
+        .withServing(servingBatch, Duration.ofMillis(servingLingerMs));
+    Properties kafka = new Properties();
+    kafka.put("bootstrap.servers", bootstrap);
+    kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
+    kafka.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-state").toString());
+    kafka.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      new TopicProvisioner(admin, 1, (short) 1).ensure(topics, settings.snapshotChunkBytes());
+    }
+    RecordCodecs codecs = RecordCodecs.singleObject();
+
+    // Figure 5: everything is in the samples topic before the app starts, so ingest is not producer-bound.
+    long produceStart = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
+      for (TaskData task : taskData) {
+        publishTask(producer, codecs, topics, task);
+      }
+    }
+    double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+    results.put("ingest.produceSeconds", produceSeconds);
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    memory.reset();
+    long appStart = System.nanoTime();
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings, kafka, meters)) {
+      app.start();
+      // poll task states and the serving version until the last task is served
+      long firstBuffered = -1;
+      long allBuffered = -1;
+      long[] servedAt = new long[taskData.size() + 1];
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        long received = receivedSamples(app);
+        long now = System.nanoTime();
+        if (received > 0 && firstBuffered < 0) {
+          firstBuffered = now;
+        }
+        if (received >= samples && allBuffered < 0) {
+          allBuffered = now;
+        }
+        long version = app.models().servingVersion(MODEL_ID).orElse(0);
+        for (int v = 1; v <= Math.min(version, taskData.size()); v++) {
+          if (servedAt[v] == 0) {
+            servedAt[v] = now;
+          }
+        }
+        if (version >= taskData.size()) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      MemorySampler.Peaks appPeaks = memory.peaks();
+      if (servedAt[taskData.size()] == 0) {
+        throw new IllegalStateException("the app did not serve version " + taskData.size() + " within 30 min");
+      }
+      Timer training = meters.find("autoactivator.training.seconds").timer();
+      double learnSeconds = training == null ? Double.NaN : training.totalTime(TimeUnit.NANOSECONDS) / 1e9;
+      List<Double> perTask = new ArrayList<>();
+      for (int v = 1; v <= taskData.size(); v++) {
+        perTask.add((servedAt[v] - (v == 1 ? appStart : servedAt[v - 1])) / 1e9);
+      }
+      double appTotal = (servedAt[taskData.size()] - appStart) / 1e9;
+      results.put("training.app.secondsToServeEachVersion", perTask);
+      results.put("training.app.secondsStartToLastVersion", appTotal);
+      results.put("training.app.learnSeconds", learnSeconds);
+      results.put("memory.app", appPeaks);
+      if (figures.contains("1")) {
+        row("1 training through the app (start -> version " + taskData.size() + " served)",
+            String.format("%.1f s total (learn() %.1f s); per version %s", appTotal, learnSeconds,
+                seconds(perTask)), "<= 30 s", appTotal <= 30);
+      }
+      if (figures.contains("6")) {
+        row("6 memory while training (whole app, same JVM)", memoryText(appPeaks), "report", null);
+      }
+      if (figures.contains("5") && firstBuffered > 0 && allBuffered > 0) {
+        double ingestSeconds = (allBuffered - firstBuffered) / 1e9;
+        double rate = samples / Math.max(ingestSeconds, 1e-9);
+        results.put("ingest.seconds", ingestSeconds);
+        results.put("ingest.samplesPerSecond", rate);
+        row("5 ingest into task buffers (" + samples + " samples, training concurrently)",
+            String.format("%,.0f samples/s (%.1f s)", rate, ingestSeconds), ">= 20,000/s", rate >= 20_000);
+      }
+
+      ClassIncrementalModel served = app.models().view(MODEL_ID).orElseThrow().servingModel();
+      float[][] queryRows = BenchData.mnistTest(root, 0).features();
+      double peak = Double.NaN;
+      if (figures.contains("2") || figures.contains("3")) {
+        peak = serving(bootstrap, codecs, topics, served, queryRows, options);
+      }
+      if (figures.contains("3")) {
+        latency(bootstrap, codecs, topics, queryRows, peak / 2);
+      }
+      if (figures.contains("4")) {
+        snapshotSwap(app, bootstrap, codecs, topics, settings);
+      }
+    }
+  }
+
+  private long receivedSamples(StreamingLearnerApp app) {
+    try {
+      return app.tasks().stream().filter(t -> t.modelId().equals(MODEL_ID)).mapToLong(t -> t.received()).sum();
+    } catch (RuntimeException e) { // store not queryable while (re)balancing
+      return -1;
+    }
+  }
+
+  private void publishTask(KafkaProducer<String, byte[]> producer, RecordCodecs codecs, Topics topics,
+      TaskData task) {
+    List<Integer> classes = Arrays.stream(task.classes()).boxed().toList();
+    Instant now = Instant.now();
+    producer.send(new ProducerRecord<>(topics.taskEvents(), MODEL_ID, codecs.boundaries().serializer().serialize(
+        topics.taskEvents(), new TaskBoundary(MODEL_ID, task.taskId(), BoundaryKind.START, classes, null, now))));
+    for (int i = 0; i < task.size(); i++) {
+      LabelledSample s = new LabelledSample(MODEL_ID, task.taskId(), task.taskId() + "-" + i, task.labels()[i],
+          boxed(task.features()[i]), now);
+      producer.send(new ProducerRecord<>(topics.samples(), MODEL_ID,
+          codecs.samples().serializer().serialize(topics.samples(), s)));
+    }
+    producer.flush();
+    producer.send(new ProducerRecord<>(topics.taskEvents(), MODEL_ID, codecs.boundaries().serializer().serialize(
+        topics.taskEvents(), new TaskBoundary(MODEL_ID, task.taskId(), BoundaryKind.END, classes,
+            (long) task.size(), Instant.now()))));
+    producer.flush();
+  }
+
+  // ---------------------------------------------------------------- figure 2
+
+  private double serving(String bootstrap, RecordCodecs codecs, Topics topics, ClassIncrementalModel model,
+      float[][] rows, Map<String, String> options) throws Exception {
+    List<Double> e2e = new ArrayList<>();
+    List<Double> inProcess = new ArrayList<>();
+    List<Double> roofline = new ArrayList<>();
+    INDArray batch = Nd4j.create(flatten(rows, servingBatch), new long[] {servingBatch, model.inputDimension()}, 'c');
+    Roofline gemm = Roofline.of(model, Roofline.routerFeatures(learner, options), servingBatch);
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5);
+         KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, topics.predictions(), "read_committed")) {
+      for (int r = 0; r < repeats; r++) {
+        String prefix = "tp" + r + "-";
+        long start = System.nanoTime();
+        Thread sender = new Thread(() -> {
+          for (int i = 0; i < queries; i++) {
+            sendQuery(producer, codecs, topics, prefix + i, rows[i % rows.length]);
+          }
+          producer.flush();
+        });
+        sender.start();
+        long answered = 0;
+        long firstAnswer = 0;
+        long lastAnswer = 0;
+        long queueMicros = 0;
+        Set<String> calls = new java.util.HashSet<>(); // one predict call = one (answeredAt, inferenceMicros)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(servingTimeout);
+        while (answered < queries && System.nanoTime() < deadline) {
+          for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(100))) {
+            Prediction p = codecs.predictions().deserializer().deserialize(rec.topic(), rec.value());
+            if (p.getRequestId().startsWith(prefix)) {
+              answered++;
+              queueMicros += p.getQueueMicros();
+              calls.add(p.getAnsweredAt() + "/" + p.getInferenceMicros());
+              lastAnswer = System.nanoTime();
+              if (firstAnswer == 0) {
+                firstAnswer = lastAnswer;
+              }
+            }
+          }
+        }
+        sender.join();
+        double rate = answered / ((lastAnswer - start) / 1e9);
+        results.put("serving.run" + r + ".meanBatchRows", answered / (double) Math.max(1, calls.size()));
+        results.put("serving.run" + r + ".meanQueueMs", queueMicros / 1000.0 / Math.max(1, answered));
+        System.err.printf("serving run %d: %d predict calls for %d answers (%.1f rows/call), mean queue %.1f ms%n", r,
+            calls.size(), answered, answered / (double) Math.max(1, calls.size()),
+            queueMicros / 1000.0 / Math.max(1, answered));
+        e2e.add(rate);
+        inProcess.add(rate(() -> model.predict(batch), servingBatch));
+        roofline.add(rate(gemm::forward, servingBatch));
+        System.err.printf("serving run %d: %d/%d answered, e2e %.0f/s (steady %.0f/s), predict %.0f/s, gemm %.0f/s%n",
+            r, answered, queries, rate, answered / ((lastAnswer - firstAnswer) / 1e9),
+            inProcess.get(r), roofline.get(r));
+      }
+    }
+    gemm.close();
+    double medE2e = median(e2e);
+    double medPredict = median(inProcess);
+    double medGemm = median(roofline);
+    double ratio = median(ratios(e2e, roofline));
+    double ratioPredict = median(ratios(e2e, inProcess));
+    results.put("serving.e2ePerSecond", e2e);
+    results.put("serving.predictPerSecond", inProcess);
+    results.put("serving.gemmPerSecond", roofline);
+    results.put("serving.e2eOverGemm", ratio);
+    results.put("serving.e2eOverPredict", ratioPredict);
+    row("2 serving throughput, broker end to end (batch " + servingBatch + ")",
+        String.format("%,.0f/s = %.0f%% of GEMM roofline %,.0f/s (%.0f%% of model.predict %,.0f/s)", medE2e,
+            100 * ratio, medGemm, 100 * ratioPredict, medPredict), ">= 50% of roofline", ratio >= 0.5);
+    return medE2e;
+  }
+
+  private static double rate(Runnable call, int rowsPerCall) {
+    for (int i = 0; i < 5; i++) {
+      call.run();
+    }
+    long start = System.nanoTime();
+    long calls = 0;
+    while (System.nanoTime() - start < 3_000_000_000L) {
+      call.run();
+      calls++;
+    }
+    return calls * (double) rowsPerCall / ((System.nanoTime() - start) / 1e9);
+  }
+
+  // ---------------------------------------------------------------- figure 3
+
+  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, float[][] rows, double rate)
+      throws Exception {
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    Histogram committed = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Histogram uncommitted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    AtomicLong total = new AtomicLong();
+    String prefix = "lat-";
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
+         KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
+         KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
+             "read_uncommitted")) {
+      Thread sender = new Thread(() -> {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
+        int i = 0;
+        while (System.nanoTime() < end) {
+          long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+          while (i < due) {
+            String id = prefix + i;
+            sent.put(id, System.nanoTime());
+            sendQuery(producer, codecs, topics, id, rows[i % rows.length]);
+            i++;
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        producer.flush();
+        total.set(i);
+      });
+      Thread other = new Thread(() -> collect(readUncommitted, codecs, prefix, sent, uncommitted, total));
+      sender.start();
+      other.start();
+      collect(readCommitted, codecs, prefix, sent, committed, total);
+      sender.join();
+      other.join();
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("ratePerSecond", rate);
+    r.put("sent", total.get());
+    r.put("readCommitted", percentiles(committed));
+    r.put("readUncommitted", percentiles(uncommitted));
+    results.put("latency", r);
+    double p99 = committed.getValueAtPercentile(99) / 1000.0;
+    row(String.format("3 latency at %,.0f/s (half peak), read_committed client", rate),
+        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
+            committed.getTotalCount()), "p99 <= 50 ms", p99 <= 50);
+    row("3 same run, read_uncommitted client",
+        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", uncommitted.getValueAtPercentile(50) / 1000.0,
+            uncommitted.getValueAtPercentile(99) / 1000.0, uncommitted.getTotalCount()), "p99 <= 50 ms",
+        uncommitted.getValueAtPercentile(99) / 1000.0 <= 50);
+  }
+
+  private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,
+      Map<String, Long> sent, Histogram histogram, AtomicLong total) {
+    long idleSince = System.nanoTime();
+    while (true) {
+      var records = consumer.poll(Duration.ofMillis(50));
+      long now = System.nanoTime();
+      for (ConsumerRecord<String, byte[]> rec : records) {
+        Prediction p = codecs.predictions().deserializer().deserialize(rec.topic(), rec.value());
+        Long at = sent.get(p.getRequestId());
+        if (at != null && p.getRequestId().startsWith(prefix)) {
+          histogram.recordValue(Math.max(0, (now - at) / 1000));
+        }
+      }
+      if (!records.isEmpty()) {
+        idleSince = now;
+      }
+      long expected = total.get();
+      if ((expected > 0 && histogram.getTotalCount() >= expected) || now - idleSince > 10_000_000_000L) {
+        return;
+      }
+    }
+  }
+
+  private static Map<String, Double> percentiles(Histogram h) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (double p : new double[] {50, 90, 99, 99.9}) {
+      m.put("p" + p, h.getValueAtPercentile(p) / 1000.0);
+    }
+    m.put("max", h.getMaxValue() / 1000.0);
+    m.put("count", (double) h.getTotalCount());
+    return m;
+  }
+
+  // ---------------------------------------------------------------- figure 4
+
+  private void snapshotSwap(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
+      AppSettings settings) throws Exception {
+    ClassIncrementalModel big = SnapshotBenchmark.bigModel();
+    SnapshotCodec codec = new WeightsSnapshotCodec();
+    List<Double> swap = new ArrayList<>();
+    List<Double> writeAndPublish = new ArrayList<>();
+    long payloadBytes = 0;
+    Map<String, Object> producerConfig = new HashMap<>();
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.snapshotChunkBytes() + 256 * 1024);
+    producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+      SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(),
+          settings.snapshotChunkBytes(), codecs.snapshots(), new SimpleMeterRegistry());
+      for (int version = 1; version <= repeats + 1; version++) {
+        long start = System.nanoTime();
+        SnapshotInfo info = new SnapshotInfo(BIG_MODEL_ID, version, version - 1, big.learner(), 7L,
+            Map.of("features", "1250"), "bench", big.tasks().stream().map(LearnedTask::taskId).toList(), Map.of(),
+            SnapshotInfo.currentCodeVersion());
+        byte[] payload = codec.write(big, info);
+        payloadBytes = payload.length;
+        publisher.publish(header(big, info, payload, codec), payload);
+        long published = System.nanoTime();
+        final long v = version;
+        boolean ok = await(() -> app.models().servingVersion(BIG_MODEL_ID).orElse(0) >= v, Duration.ofMinutes(2));
+        long swapped = System.nanoTime();
+        if (!ok) {
+          throw new IllegalStateException("snapshot " + version + " of " + BIG_MODEL_ID + " was not served");
+        }
+        System.err.printf("snapshot v%d: %d bytes, write+publish %.2f s, served after %.2f s%n", version,
+            payload.length, (published - start) / 1e9, (swapped - start) / 1e9);
+        if (version > 1) { // version 1 loads a new model id; later ones are swaps on a serving model
+          swap.add((swapped - start) / 1e9);
+          writeAndPublish.add((published - start) / 1e9);
+        }
+      }
+    }
+    results.put("snapshot.parameters", big.parameterCount());
+    results.put("snapshot.payloadBytes", payloadBytes);
+    results.put("snapshot.swapSeconds", swap);
+    results.put("snapshot.writeAndPublishSeconds", writeAndPublish);
+    double med = median(swap);
+    row(String.format("4 snapshot of %,d parameters (%.0f MB) published and swapped", big.parameterCount(),
+        payloadBytes / 1e6), String.format("%.2f s (write+publish %.2f s)", med, median(writeAndPublish)),
+        "<= 2 s", med <= 2);
+  }
+
+  private static ModelSnapshot header(ClassIncrementalModel model, SnapshotInfo info, byte[] payload,
+      SnapshotCodec codec) {
+    List<TaskSummary> tasks = new ArrayList<>();
+    for (LearnedTask t : model.tasks()) {
+      tasks.add(new TaskSummary(t.taskId(), Arrays.stream(t.classes()).boxed().toList(), t.units(), 400L));
+    }
+    return ModelSnapshot.newBuilder()
+        .setModelId(info.modelId())
+        .setVersion(info.version())
+        .setParentVersion(info.parentVersion() == 0 ? null : info.parentVersion())
+        .setLearner(model.learner())
+        .setTasks(tasks)
+        .setClasses(Arrays.stream(model.classes()).sorted().boxed().toList())
+        .setParameterCount(model.parameterCount())
+        .setByteSize(payload.length)
+        .setChecksum(codec.checksum(payload))
+        .setProvenance(new Provenance(info.seed(), info.configHash(), info.dataOffsets(), info.codeVersion()))
+        .setCreatedAt(Instant.now())
+        .setChunkIndex(0)
+        .setChunkCount(1)
+        .setPayload(ByteBuffer.allocate(0))
+        .build();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(String bootstrap, String topic, String isolation) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    return consumer;
+  }
+
+  private static void sendQuery(KafkaProducer<String, byte[]> producer, RecordCodecs codecs, Topics topics, String id,
+      float[] row) {
+    PredictionRequest request = new PredictionRequest(id, MODEL_ID, boxed(row), null, Instant.now());
+    producer.send(new ProducerRecord<>(topics.queries(), MODEL_ID,
+        codecs.queries().serializer().serialize(topics.queries(), request)));
+  }
+
+  private static List<Float> boxed(float[] row) {
+    List<Float> list = new ArrayList<>(row.length);
+    for (float f : row) {
+      list.add(f);
+    }
+    return list;
+  }
+
+  private static float[] flatten(float[][] rows, int count) {
+    int d = rows[0].length;
+    float[] flat = new float[count * d];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(rows[i % rows.length], 0, flat, i * d, d);
+    }
+    return flat;
+  }
+
+  private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(5);
+    }
+    return condition.getAsBoolean();
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static List<Double> ratios(List<Double> a, List<Double> b) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      out.add(a.get(i) / b.get(i));
+    }
+    return out;
+  }
+
+  private static String seconds(List<Double> values) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format("%.1f", values.get(i)));
+    }
+    return sb.append("]").toString();
+  }
+
+  private static String memoryText(MemorySampler.Peaks p) {
+    return String.format("heap used %.0f MB (committed %.0f MB); off-heap: RSS %.0f MB - committed heap = %.0f MB"
+        + " (javacpp-tracked %.0f MB, NIO direct %.0f MB)", p.heapUsed() / 1e6, p.heapCommitted() / 1e6,
+        p.rss() / 1e6, (p.rss() - p.heapCommitted()) / 1e6, p.javacpp() / 1e6, p.direct() / 1e6);
+  }
+
+  private void row(String figure, String measured, String target, Boolean met) {
+    table.add(new String[] {figure, measured, target, met == null ? "-" : met ? "met" : "MISSED"});
+  }
+
+  private void machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("maxHeapMB", Runtime.getRuntime().maxMemory() / 1_000_000);
+    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    m.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+    try {
+      m.put("loadAverage1m", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      m.put("loadAverage1m", "?");
+    }
+    results.put("machine", m);
+    System.err.println("machine: " + m);
+  }
+
+  private void printTable() {
+    try {
+      String load = Files.readString(Path.of("/proc/loadavg")).trim();
+      results.put("loadAverageAtEnd", load);
+      System.out.println("load average at start: " + ((Map<?, ?>) results.get("machine")).get("loadAverage1m")
+          + ", at end: " + load);
+    } catch (Exception ignored) {
+      // not Linux
+    }
+    System.out.println("| figure | measured | target | met? |");
+    System.out.println("|---|---|---|---|");
+    for (String[] r : table) {
+      System.out.println("| " + String.join(" | ", r) + " |");
+    }
+  }
+}
