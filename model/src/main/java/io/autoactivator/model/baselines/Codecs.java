@@ -1,5 +1,7 @@
 package io.autoactivator.model.baselines;
 
+import io.autoactivator.model.snapshot.RawArrays;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -49,9 +51,7 @@ final class Codecs {
 
   static void writeFloats(DataOutput out, float[] values) throws IOException {
     out.writeLong(values.length);
-    for (float v : values) {
-      out.writeFloat(v);
-    }
+    RawArrays.writeFloats(out, values);
   }
 
   static float[] readFloats(DataInput in, long expected, String what) throws IOException {
@@ -60,17 +60,13 @@ final class Codecs {
       throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
     }
     float[] values = new float[(int) length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = in.readFloat();
-    }
+    RawArrays.readFloats(in, values);
     return values;
   }
 
   static void writeDoubles(DataOutput out, double[] values) throws IOException {
     out.writeLong(values.length);
-    for (double v : values) {
-      out.writeDouble(v);
-    }
+    RawArrays.writeDoubles(out, values);
   }
 
   static double[] readDoubles(DataInput in, long expected, String what) throws IOException {
@@ -79,9 +75,7 @@ final class Codecs {
       throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
     }
     double[] values = new double[(int) length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = in.readDouble();
-    }
+    RawArrays.readDoubles(in, values);
     return values;
   }
 
