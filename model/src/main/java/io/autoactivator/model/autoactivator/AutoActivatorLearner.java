@@ -532,15 +532,14 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       }
       INDArray phi = Transforms.sigmoid(x.mmul(Nd4j.create(rw, new long[] {d, f}, 'c'))
           .addiRowVector(Nd4j.create(rb, new long[] {1, f})), false);
-      // Gram in float gemm (fast), accumulated in double; the router ridge dominates float rounding.
-      float[] taskGram = phi.transpose().mmul(phi).dup('c').data().asFloat();
-      int p = 0;
-      for (int i = 0; i < f; i++) {
-        for (int j = i; j < f; j++) {
-          gram[p++] += taskGram[i * f + j];
-        }
+      // Gram in float gemm (fast), upper triangle only, accumulated in double; the router ridge dominates float
+      // rounding.
+      double[] taskGram = GramAlgebra.upperGram(phi);
+      for (int i = 0; i < taskGram.length; i++) {
+        gram[i] += taskGram[i];
       }
-      double[] taskCross = phi.castTo(DataType.DOUBLE).transpose().mmul(y).dup('c').data().asDouble();
+      double[] taskCross = phi.transpose().mmul(y.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE).dup('c').data()
+          .asDouble();
       int classesNow = oldClasses + c;
       double[] cross = new double[f * classesNow];
       for (int i = 0; i < f; i++) {
@@ -549,17 +548,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         }
         System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
       }
-      double[] full = new double[f * f];
-      p = 0;
-      for (int i = 0; i < f; i++) {
-        for (int j = i; j < f; j++) {
-          full[i * f + j] = gram[p];
-          full[j * f + i] = gram[p];
-          p++;
-        }
-        full[i * f + i] += config.routerRidge();
-      }
-      INDArray inverse = GramAlgebra.inverse(Nd4j.create(full, new long[] {f, f}, 'c'));
+      INDArray full = GramAlgebra.unpack(gram, f, config.routerRidge());
+      INDArray inverse = GramAlgebra.inverse(full);
       INDArray readout = inverse.mmul(Nd4j.create(cross, new long[] {f, classesNow}, 'c'));
       return new RidgeRouter(rw, rb, gram, cross, readout.castTo(DataType.FLOAT).dup('c').data().asFloat());
     }
