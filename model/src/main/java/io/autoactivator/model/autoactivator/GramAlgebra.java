@@ -42,10 +42,15 @@ final class GramAlgebra {
     INDArray s = symmetrize(c.sub(b.transpose().mmul(u)));
     INDArray sinv = symmetrize(SymmetricSolver.solve(s, identity));
     INDArray us = u.mmul(sinv);
-    // ainv is the caller's to discard: update it in place (contiguous), then stack the four blocks.
-    INDArray topLeft = ainv.addi(us.mmul(u.transpose()));
+    // ainv is the caller's to discard: A^-1 + U S^-1 U^T in place by one gemm (no D x D temporary), then the four
+    // blocks are written straight into the result (no hstack/vstack copies).
+    Nd4j.gemm(us, u, ainv, false, true, 1.0, 1.0);
     INDArray negUs = us.negi();
-    INDArray out = Nd4j.vstack(Nd4j.hstack(topLeft, negUs), Nd4j.hstack(negUs.transpose(), sinv));
+    INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {d + l, d + l}, 'c');
+    out.get(NDArrayIndex.interval(0, d), NDArrayIndex.interval(0, d)).assign(ainv);
+    out.get(NDArrayIndex.interval(0, d), NDArrayIndex.interval(d, d + l)).assign(negUs);
+    out.get(NDArrayIndex.interval(d, d + l), NDArrayIndex.interval(0, d)).assign(negUs.transpose());
+    out.get(NDArrayIndex.interval(d, d + l), NDArrayIndex.interval(d, d + l)).assign(sinv);
     return out;
   }
 
