@@ -177,8 +177,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         INDArray b0 = prev.nodeBiases().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
         INDArray h0 = config.activation().applyInPlace(x.mmul(w0).addiRowVector(b0)).castTo(DataType.DOUBLE);
         h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)).assign(h0);
-        INDArray gram = GramAlgebra.symmetrize(h0.transpose().mmul(h0));
-        ainv = GramAlgebra.inverse(GramAlgebra.addDiagonal(gram, config.ridge()));
+        // Old nodes' Gram: upper-triangle blocks only (double), mirrored; exactly symmetric.
+        INDArray gram = GramAlgebra.unpack(GramAlgebra.upperGram(h0), d0, config.ridge());
+        ainv = GramAlgebra.inverse(gram);
         hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(h0.transpose().mmul(y));
         columns = d0;
       }
