@@ -66,8 +66,10 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     Map<String, String> docs = new LinkedHashMap<>();
     Map<String, String> defaults = new LinkedHashMap<>();
     option(docs, defaults, "block.size", "25", "l: random nodes per candidate block and per recruitment step");
-    option(docs, defaults, "trials", "50", "T_max: candidate blocks drawn per recruitment step (per lambda when"
-        + " lambda.mode=sequential)");
+    option(docs, defaults, "trials", "10", "T_max: candidate blocks drawn per recruitment step (per lambda when"
+        + " lambda.mode=sequential); the admissible one with the largest sum of xi is recruited. 10 instead of 50:"
+        + " split-MNIST, 5 tasks, seed 1, all other options default: 95.79% class-IL accuracy (ridge router) and"
+        + " 99.43% with the task id given, against 95.76% and 99.49% with 50, at a fifth of the candidate work");
     option(docs, defaults, "max.nodes", "500", "L_max: at most this many new nodes per task");
     option(docs, defaults, "distribution", "uniform", "candidate weights and biases: uniform (lambda*U[-1,1], as SCN)"
         + " or gaussian (lambda*N(0,1)); the paper does not say");
