@@ -2,12 +2,8 @@ package io.autoactivator.bench;
 
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotInfo;
-import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.model.api.ClassIncrementalModel;
-import io.autoactivator.model.snapshot.Provenance;
-import io.autoactivator.model.snapshot.Snapshot;
-import io.autoactivator.model.snapshot.SnapshotFormat;
-import io.autoactivator.model.snapshot.SnapshotFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Figure 4's CPU part: writing and reading the snapshot payload of a 10^7-parameter model with the codec the app
- * uses today ({@link WeightsSnapshotCodec}: learner name + the learner's own weights) and with the model module's
- * {@link SnapshotFormat} (provenance header, weights, SHA-256). The model is {@link #bigModel}.
+ * publishes with ({@link SnapshotFormatCodec}: the model module's {@code SnapshotFormat}, provenance header, weights,
+ * SHA-256), and the checksum the follower verifies. The model is {@link #bigModel}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -38,12 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10)
 public class SnapshotBenchmark {
 
-  private final SnapshotCodec codec = new WeightsSnapshotCodec();
+  private final SnapshotCodec codec = new SnapshotFormatCodec();
   private ClassIncrementalModel model;
   private SnapshotInfo info;
   private byte[] payload;
-  private Provenance provenance;
-  private byte[] formatted;
 
   /**
    * An analytic-ridge model of 8000 inputs x 1250 random features x 2 classes: 10,003,750 parameters (plus its
@@ -62,9 +56,6 @@ public class SnapshotBenchmark {
     info = new SnapshotInfo("bench", 1, 0, model.learner(), 7L, Map.of("features", "1250"), "bench",
         List.of("big-0"), Map.of(), SnapshotInfo.currentCodeVersion());
     payload = codec.write(model, info);
-    provenance = new Provenance("bench", 1, null, model.learner(), 7L, Map.of("features", "1250"), "bench",
-        model.tasks(), model.classes(), model.parameterCount(), Map.of(), SnapshotFormat.codeVersion());
-    formatted = SnapshotFormat.write(model, provenance);
     System.out.printf("%n# snapshot of %d parameters: %d bytes%n", model.parameterCount(), payload.length);
   }
 
@@ -76,17 +67,6 @@ public class SnapshotBenchmark {
   @Benchmark
   public ClassIncrementalModel read() throws IOException {
     return codec.read(payload);
-  }
-
-  /** The model module's snapshot format (provenance header + weights + SHA-256). */
-  @Benchmark
-  public byte[] formatWrite() {
-    return SnapshotFormat.write(model, provenance);
-  }
-
-  @Benchmark
-  public Snapshot formatRead() throws SnapshotFormatException {
-    return SnapshotFormat.read(formatted);
   }
 
   @Benchmark

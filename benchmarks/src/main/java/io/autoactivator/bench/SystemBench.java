@@ -11,7 +11,7 @@ import io.autoactivator.app.ingest.RecordCodecs;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotInfo;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
-import io.autoactivator.app.snapshot.WeightsSnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.TaskData;
@@ -536,7 +536,7 @@ public final class SystemBench implements Callable<Integer> {
   private void snapshotSwap(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
       AppSettings settings) throws Exception {
     ClassIncrementalModel big = SnapshotBenchmark.bigModel();
-    SnapshotCodec codec = new WeightsSnapshotCodec();
+    SnapshotCodec codec = new SnapshotFormatCodec();
     List<Double> swap = new ArrayList<>();
     List<Double> writeAndPublish = new ArrayList<>();
     long payloadBytes = 0;
