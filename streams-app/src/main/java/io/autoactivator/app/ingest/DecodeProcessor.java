@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -83,7 +84,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.NON_FINITE, "sample " + s.getSampleId() + ": " + features, now);
       return;
     }
-    accept(record, s.getModelId().toString(), envelope);
+    accept(record, s.getModelId().toString(), envelope, s);
   }
 
   private void boundary(Record<byte[], byte[]> record, Envelope envelope, TaskBoundary b, long now) {
@@ -104,7 +105,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
           + " END must announce a positive expectedSampleCount, was " + b.getExpectedSampleCount(), now);
       return;
     }
-    accept(record, b.getModelId().toString(), envelope);
+    accept(record, b.getModelId().toString(), envelope, b);
   }
 
   private void snapshot(Record<byte[], byte[]> record, Envelope envelope, ModelSnapshot s) {
@@ -114,7 +115,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     ModelSnapshot marker = ModelSnapshot.newBuilder(s).setPayload(ByteBuffer.allocate(0)).build();
     byte[] stripped = codecs.snapshots().serializer().serialize(envelope.topic(), marker);
     accept(record, s.getModelId().toString(), new Envelope(envelope.kind(), envelope.topic(), envelope.partition(),
-        envelope.offset(), envelope.seenAt(), envelope.key(), stripped));
+        envelope.offset(), envelope.seenAt(), envelope.key(), stripped), marker);
   }
 
   private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
@@ -122,11 +123,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.INVALID_ID, "requestId is empty", now);
       return;
     }
-    accept(record, q.getModelId().toString(), envelope);
+    accept(record, q.getModelId().toString(), envelope, q);
   }
 
-  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope) {
-    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope)));
+  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, SpecificRecord parsed) {
+    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope, parsed)));
   }
 
   private void reject(Record<byte[], byte[]> record, Envelope envelope, Reason reason, String message, long now) {

@@ -33,6 +33,19 @@ public final class Validation {
     return null;
   }
 
+  /** A feature vector already copied into an array must be non-empty and finite. */
+  public static String checkFeatures(float[] features) {
+    if (features.length == 0) {
+      return "the feature vector is empty";
+    }
+    for (int i = 0; i < features.length; i++) {
+      if (!Float.isFinite(features[i])) {
+        return "feature " + i + " is " + features[i];
+      }
+    }
+    return null;
+  }
+
   /** Copies a feature list into an array. */
   public static float[] toArray(List<Float> features) {
     float[] row = new float[features.size()];

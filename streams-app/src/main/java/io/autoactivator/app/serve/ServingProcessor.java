@@ -2,7 +2,7 @@ package io.autoactivator.app.serve;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.autoactivator.app.ingest.DeadLetters;
+import io.autoactivator.app.ingest.Decoded;
 import io.autoactivator.app.ingest.Envelope;
 import io.autoactivator.app.ingest.EnvelopeSerde;
 import io.autoactivator.app.ingest.Outbound;
@@ -37,9 +38,12 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Answers prediction requests in micro-batches: a native call per row would cost more than the product itself, so
- * requests wait in a changelogged store (nothing is lost on a crash under exactly-once) until
- * {@code servingBatchSize} are pending or {@code servingLinger} has passed (wall clock), then every group of
- * requests for the same model version is answered by ONE {@code predict} call.
+ * requests wait until {@code servingBatchSize} are pending or {@code servingLinger} has passed (wall clock), then
+ * every group of requests for the same model version is answered by ONE {@code predict} call.
+ *
+ * <p>A waiting request is kept twice: its original bytes in a changelogged store, so that nothing is lost on a crash
+ * under exactly-once (the store is restored and the batch answered after a restart), and decoded in memory, so that
+ * answering it costs no second Avro decode. The in-memory copy is rebuilt from the store when the processor starts.
  *
  * <p>Requests that cannot be answered by inference are answered at once: {@code NO_MODEL} when the model has no
  * snapshot yet (callers retry later; nothing is queued for a model that may never exist), {@code UNKNOWN_VERSION}
@@ -47,7 +51,11 @@ import io.micrometer.core.instrument.Timer;
  * non-finite feature. The version that computed an answer is in the answer; with a shadow version set, the same
  * batch is also predicted by the shadow and written to the shadow topic.
  */
-public final class ServingProcessor implements Processor<String, Envelope, String, Outbound> {
+public final class ServingProcessor implements Processor<String, Decoded, String, Outbound> {
+
+  /** A request waiting for its batch, with its features already copied out of Avro's boxed list. */
+  private record Waiting(PredictionRequest request, float[] row, long receivedAt) {
+  }
 
   private final RecordCodecs codecs;
   private final DeadLetters deadLetters;
@@ -57,12 +65,13 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
   private final String predictionsTopic;
   private final String shadowTopic;
   private final PredictionFactory answers;
-  private final MeterRegistry meters;
+  private final Map<PredictionStatus, Counter> answered = new EnumMap<>(PredictionStatus.class);
   private final Timer latency;
+  /** The pending requests by store key, in arrival order; mirrors {@link #store}. */
+  private final Map<String, Waiting> waiting = new LinkedHashMap<>();
   private ProcessorContext<String, Outbound> context;
-  private KeyValueStore<String, byte[]> pending;
-  private int pendingCount;
-  /** Wall-clock time the oldest pending request was queued; meaningful only while pendingCount > 0. */
+  private KeyValueStore<String, byte[]> store;
+  /** Wall-clock time the oldest pending request was queued; meaningful only while requests are waiting. */
   private long oldestPendingAt;
 
   public ServingProcessor(RecordCodecs codecs, DeadLetters deadLetters, ModelRegistry registry, int batchSize,
@@ -75,7 +84,10 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
     this.predictionsTopic = predictionsTopic;
     this.shadowTopic = shadowTopic;
     this.answers = new PredictionFactory(topK);
-    this.meters = meters;
+    for (PredictionStatus status : PredictionStatus.values()) {
+      answered.put(status, Counter.builder("autoactivator.predictions").description("answers by status")
+          .tag("status", status.name()).register(meters));
+    }
     this.latency = Timer.builder("autoactivator.prediction.latency").description("request received to answered")
         .publishPercentileHistogram().register(meters);
   }
@@ -83,11 +95,13 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
   @Override
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
-    this.pending = context.getStateStore(StoreNames.SERVING_BATCH);
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
+    this.store = context.getStateStore(StoreNames.SERVING_BATCH);
+    try (KeyValueIterator<String, byte[]> it = store.all()) { // requests a crashed instance had not answered
       while (it.hasNext()) {
-        it.next();
-        pendingCount++;
+        KeyValue<String, byte[]> kv = it.next();
+        Envelope envelope = EnvelopeSerde.decode(kv.value);
+        PredictionRequest request = decode(envelope);
+        waiting.put(kv.key, new Waiting(request, Validation.toArray(request.getFeatures()), envelope.seenAt()));
       }
     }
     oldestPendingAt = context.currentSystemTimeMs();
@@ -99,10 +113,11 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
   }
 
   @Override
-  public void process(Record<String, Envelope> record) {
-    Envelope envelope = record.value();
+  public void process(Record<String, Decoded> record) {
+    Envelope envelope = record.value().accepted();
     long now = context.currentSystemTimeMs();
-    PredictionRequest request = decode(envelope);
+    PredictionRequest request = record.value().parsed() instanceof PredictionRequest parsed ? parsed
+        : decode(envelope);
     ModelView view = registry.view(request.getModelId()).orElse(null);
     Long pinned = request.getPinnedVersion();
     if (pinned == null && (view == null || view.servingModel() == null)) {
@@ -116,15 +131,17 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
       return;
     }
     ClassIncrementalModel model = pinned != null ? view.model(pinned) : view.servingModel();
-    if (invalid(envelope, request, model, now)) {
+    float[] row = Validation.toArray(request.getFeatures());
+    if (invalid(envelope, request, row, model, now)) {
       return;
     }
-    pending.put(String.format("%05d/%020d", Math.max(0, envelope.partition()), envelope.offset()),
-        EnvelopeSerde.encode(envelope));
-    if (pendingCount++ == 0) {
+    String key = String.format("%05d/%020d", Math.max(0, envelope.partition()), envelope.offset());
+    store.put(key, EnvelopeSerde.encode(envelope));
+    if (waiting.isEmpty()) {
       oldestPendingAt = now;
     }
-    if (pendingCount >= batchSize) {
+    waiting.put(key, new Waiting(request, row, envelope.seenAt()));
+    if (waiting.size() >= batchSize) {
       flush(now);
     } else {
       flushIfLingered(now);
@@ -133,84 +150,75 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
 
   /** Flushes when the oldest pending request has waited at least the linger. */
   private void flushIfLingered(long now) {
-    if (pendingCount > 0 && now - oldestPendingAt >= linger.toMillis()) {
+    if (!waiting.isEmpty() && now - oldestPendingAt >= linger.toMillis()) {
       flush(now);
     }
   }
 
   /** Answers every pending request: one predict call per model version. */
   private void flush(long now) {
-    if (pendingCount == 0) {
+    if (waiting.isEmpty()) {
       return;
     }
-    Map<String, List<PredictionRequest>> groups = new LinkedHashMap<>();
-    Map<PredictionRequest, Long> receivedAt = new IdentityHashMap<>();
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        keys.add(kv.key);
-        Envelope envelope = EnvelopeSerde.decode(kv.value);
-        PredictionRequest request = decode(envelope);
-        receivedAt.put(request, envelope.seenAt());
-        Long pinned = request.getPinnedVersion();
-        groups.computeIfAbsent(request.getModelId() + "/" + (pinned == null ? "" : pinned), k -> new ArrayList<>())
-            .add(request);
-      }
+    Map<String, List<Waiting>> groups = new LinkedHashMap<>();
+    for (Waiting w : waiting.values()) {
+      Long pinned = w.request().getPinnedVersion();
+      groups.computeIfAbsent(w.request().getModelId() + "/" + (pinned == null ? "" : pinned),
+          k -> new ArrayList<>()).add(w);
     }
-    for (List<PredictionRequest> group : groups.values()) {
-      answer(group, receivedAt, now);
+    for (List<Waiting> group : groups.values()) {
+      answer(group, now);
     }
-    keys.forEach(pending::delete);
-    pendingCount = 0;
+    waiting.keySet().forEach(store::delete);
+    waiting.clear();
   }
 
-  private void answer(List<PredictionRequest> group, Map<PredictionRequest, Long> receivedAt, long now) {
-    PredictionRequest first = group.get(0);
+  private void answer(List<Waiting> group, long now) {
+    PredictionRequest first = group.get(0).request();
     ModelView view = registry.view(first.getModelId()).orElse(null);
     long version = first.getPinnedVersion() != null ? first.getPinnedVersion() : view == null ? 0 : view.serving();
     ClassIncrementalModel model = view == null ? null : view.model(version);
     if (model == null) {
-      for (PredictionRequest r : group) {
-        emit(r, answers.failed(r, PredictionStatus.UNKNOWN_VERSION, version, "version " + version
-            + " is no longer loaded", receivedAt.get(r), now), now);
+      for (Waiting w : group) {
+        emit(w.request(), answers.failed(w.request(), PredictionStatus.UNKNOWN_VERSION, version, "version "
+            + version + " is no longer loaded", w.receivedAt(), now), now);
       }
       return;
     }
-    infer(group, receivedAt, model, version, predictionsTopic, now);
+    infer(group, model, version, predictionsTopic, now);
     if (first.getPinnedVersion() == null && view.shadow() > 0 && view.model(view.shadow()) != null) {
-      infer(group, receivedAt, view.model(view.shadow()), view.shadow(), shadowTopic, now);
+      infer(group, view.model(view.shadow()), view.shadow(), shadowTopic, now);
     }
   }
 
-  private void infer(List<PredictionRequest> group, Map<PredictionRequest, Long> receivedAt,
-      ClassIncrementalModel model, long version, String topic, long now) {
+  private void infer(List<Waiting> group, ClassIncrementalModel model, long version, String topic, long now) {
     float[][] rows = new float[group.size()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = Validation.toArray(group.get(i).getFeatures());
+      rows[i] = group.get(i).row();
     }
     long start = System.nanoTime();
     Predictions out = model.predict(rows);
     long inferenceMicros = (System.nanoTime() - start) / 1000;
     long answeredAt = Math.max(now, context.currentSystemTimeMs());
     for (int i = 0; i < rows.length; i++) {
-      PredictionRequest r = group.get(i);
-      long received = receivedAt.get(r);
-      long queueMicros = Math.max(0, now - received) * 1000;
-      Prediction p = answers.ok(r, model, version, out, i, received, answeredAt, queueMicros, inferenceMicros);
+      Waiting w = group.get(i);
+      long queueMicros = Math.max(0, now - w.receivedAt()) * 1000;
+      Prediction p = answers.ok(w.request(), model, version, out, i, w.receivedAt(), answeredAt, queueMicros,
+          inferenceMicros);
       if (topic.equals(predictionsTopic)) {
-        emit(r, p, answeredAt);
+        emit(w.request(), p, answeredAt);
       } else {
-        context.forward(new Record<>(r.getRequestId(), new Outbound(topic,
+        context.forward(new Record<>(w.request().getRequestId(), new Outbound(topic,
             codecs.predictions().serializer().serialize(topic, p)), answeredAt));
       }
     }
   }
 
-  private boolean invalid(Envelope envelope, PredictionRequest request, ClassIncrementalModel model, long now) {
-    String problem = Validation.checkFeatures(request.getFeatures());
-    if (problem == null && request.getFeatures().size() != model.inputDimension()) {
-      problem = "request has " + request.getFeatures().size() + " features, the model " + model.inputDimension();
+  private boolean invalid(Envelope envelope, PredictionRequest request, float[] row, ClassIncrementalModel model,
+      long now) {
+    String problem = Validation.checkFeatures(row);
+    if (problem == null && row.length != model.inputDimension()) {
+      problem = "request has " + row.length + " features, the model " + model.inputDimension();
     }
     if (problem == null) {
       return false;
@@ -222,8 +230,7 @@ public final class ServingProcessor implements Processor<String, Envelope, Strin
   }
 
   private void emit(PredictionRequest request, Prediction prediction, long now) {
-    Counter.builder("autoactivator.predictions").description("answers by status")
-        .tag("status", prediction.getStatus().name()).register(meters).increment();
+    answered.get(prediction.getStatus()).increment();
     latency.record(Math.max(0, prediction.getAnsweredAt().toEpochMilli() - prediction.getReceivedAt().toEpochMilli()),
         TimeUnit.MILLISECONDS);
     context.forward(new Record<>(request.getRequestId(), new Outbound(predictionsTopic,

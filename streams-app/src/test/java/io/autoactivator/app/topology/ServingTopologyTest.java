@@ -50,7 +50,9 @@ class ServingTopologyTest {
     f.query("m", "q2", null, 5f, 5f);
     f.query("m", "q3", null, 0.1f, 0f);
     assertThat(f.predictions()).as("waiting for the batch to fill").isEmpty();
+    assertThat(waitingInStore()).as("waiting requests are durable").isEqualTo(3);
     f.query("m", "q4", null, 4.8f, 5.2f);
+    assertThat(waitingInStore()).as("answered requests leave the store").isZero();
     List<Prediction> out = f.predictions();
     assertThat(out).extracting(Prediction::getRequestId).containsExactly("q1", "q2", "q3", "q4");
     assertThat(out).extracting(Prediction::getPredictedLabel).containsExactly(0, 1, 0, 1);
@@ -158,5 +160,16 @@ class ServingTopologyTest {
     assertThat(f.deadLetters()).isEmpty();
     f.command("m", ModelAction.PROMOTE, 7L);
     assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("UNKNOWN_VERSION");
+  }
+
+  private long waitingInStore() {
+    long n = 0;
+    try (var it = f.driver.<String, byte[]>getKeyValueStore(StoreNames.SERVING_BATCH).all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
   }
 }
