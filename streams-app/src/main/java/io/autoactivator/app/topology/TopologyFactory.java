@@ -74,14 +74,18 @@ public final class TopologyFactory {
         .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
         .register(c.meters());
 
+    // Task and model states are read and rewritten on every sample, and a serving request is written and deleted
+    // within a few milliseconds: record caches fold those writes into one changelog record per key and commit
+    // (a request answered before the commit leaves only its tombstone). Buffered samples are written once each,
+    // so their store is not cached.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_BUFFER),
         Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_STATE),
-        Serdes.String(), StateSerdes.taskState()));
+        Serdes.String(), StateSerdes.taskState()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MODEL_STATE),
-        Serdes.String(), StateSerdes.modelState()));
+        Serdes.String(), StateSerdes.modelState()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SERVING_BATCH),
-        Serdes.String(), Serdes.ByteArray()));
+        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
     KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
         deadLetters)
@@ -98,7 +102,7 @@ public final class TopologyFactory {
     KStream<String, Decoded> queries = decode(builder, settings.topics().queries(), Envelope.Kind.QUERY, c,
         deadLetters);
     deadLetter(queries, "queries");
-    queries.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
+    queries.filterNot((k, v) -> v.isRejected())
         .process(() -> new ServingProcessor(c.codecs(), deadLetters, c.registry(), settings.servingBatchSize(),
             settings.servingLinger(), settings.topK(), settings.topics().predictions(),
             settings.topics().shadowPredictions(), c.meters()), Named.as("serving"), StoreNames.SERVING_BATCH)
