@@ -60,7 +60,10 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final Counter failures;
   private final ExecutorService executor;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  /** "model/version" of every snapshot this instance published. */
   private final Set<String> published = ConcurrentHashMap.newKeySet();
+  /** "model/task" of every snapshot this instance published: on its way back, never to be re-submitted. */
+  private final Set<String> publishedTasks = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
@@ -107,7 +110,8 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
 
   @Override
   public boolean inFlight(String modelId, String taskId) {
-    return inFlight.contains(modelId + "/" + taskId);
+    String key = modelId + "/" + taskId;
+    return inFlight.contains(key) || publishedTasks.contains(key);
   }
 
   private void train(TrainingRequest request) throws Exception {
@@ -148,6 +152,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     ModelSnapshot header = header(request, model, info, payload, buffered.size());
     int chunks = publisher.publish(header, payload);
     published.add(request.modelId() + "/" + request.version());
+    publishedTasks.add(request.modelId() + "/" + request.taskId());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
         request.modelId(), request.taskId(), nanos / 1_000_000, buffered.size(), request.version(), payload.length,
         chunks);

@@ -9,6 +9,9 @@ public interface TrainingHandoff {
   /** Queues a task for training; a request already queued or running here is ignored. */
   void submit(TrainingRequest request);
 
-  /** True while this instance has the task queued or in training. */
+  /**
+   * True while this instance has the task queued or in training, and once it has published the task's snapshot:
+   * the broker acknowledged it, so it is on its way back through the snapshot topic and nothing needs re-submitting.
+   */
   boolean inFlight(String modelId, String taskId);
 }
