@@ -124,6 +124,10 @@ public final class SystemBench implements Callable<Integer> {
   @Option(names = "--serving-linger-ms", defaultValue = "5", description = "Serving micro-batch linger.")
   int servingLingerMs;
 
+  @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+      description = "Extra Kafka Streams/client setting for the app, e.g. producer.linger.ms=5 (repeatable).")
+  Map<String, String> kafkaOverrides = new LinkedHashMap<>();
+
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
@@ -240,12 +244,15 @@ public final class SystemBench implements Callable<Integer> {
     kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
     kafka.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-state").toString());
     kafka.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+    kafka.putAll(kafkaOverrides);
+    results.put("kafkaOverrides", kafkaOverrides);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       new TopicProvisioner(admin, 1, (short) 1).ensure(topics, settings.snapshotChunkBytes());
     }
     RecordCodecs codecs = RecordCodecs.singleObject();
 
-    // Figure 5: everything is in the samples topic before the app starts, so ingest is not producer-bound.
+    // Figure 5: every task's START and samples are in the topics before the app starts, so ingest is neither
+    // producer-bound nor sharing the cores with training (no END yet, so nothing trains).
     long produceStart = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
       for (TaskData task : taskData) {
@@ -258,23 +265,48 @@ public final class SystemBench implements Callable<Integer> {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     memory.reset();
     long appStart = System.nanoTime();
-    try (StreamingLearnerApp app = new StreamingLearnerApp(settings, kafka, meters)) {
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings, kafka, meters);
+         KafkaProducer<String, byte[]> ends = producer(bootstrap, 0)) {
       app.start();
-      // poll task states and the serving version until the last task is served
       long firstBuffered = -1;
       long allBuffered = -1;
-      long[] servedAt = new long[taskData.size() + 1];
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-      while (System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (allBuffered < 0 && System.nanoTime() < deadline) {
         long received = receivedSamples(app);
         long now = System.nanoTime();
         if (received > 0 && firstBuffered < 0) {
           firstBuffered = now;
         }
-        if (received >= samples && allBuffered < 0) {
+        if (received >= samples) {
           allBuffered = now;
         }
+        Thread.sleep(5);
+      }
+      if (allBuffered < 0) {
+        throw new IllegalStateException("the app did not buffer all " + samples + " samples within 10 min");
+      }
+      if (figures.contains("5")) {
+        double ingestSeconds = (allBuffered - firstBuffered) / 1e9;
+        double rate = samples / Math.max(ingestSeconds, 1e-9);
+        results.put("ingest.seconds", ingestSeconds);
+        results.put("ingest.samplesPerSecond", rate);
+        results.put("ingest.appStartToFirstSampleSeconds", (firstBuffered - appStart) / 1e9);
+        row("5 ingest into task buffers (" + samples + " samples pre-produced, nothing training)",
+            String.format("%,.0f samples/s (%.1f s; producer wrote them at %,.0f/s)", rate, ingestSeconds,
+                samples / produceSeconds), ">= 20,000/s", rate >= 20_000);
+      }
+
+      // Figure 1 through the app: the ENDs arrive, every task is already buffered; time to each served version.
+      memory.reset();
+      long trainingStart = System.nanoTime();
+      for (TaskData task : taskData) {
+        publishEnd(ends, codecs, topics, task);
+      }
+      long[] servedAt = new long[taskData.size() + 1];
+      deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+      while (System.nanoTime() < deadline) {
         long version = app.models().servingVersion(MODEL_ID).orElse(0);
+        long now = System.nanoTime();
         for (int v = 1; v <= Math.min(version, taskData.size()); v++) {
           if (servedAt[v] == 0) {
             servedAt[v] = now;
@@ -293,28 +325,20 @@ public final class SystemBench implements Callable<Integer> {
       double learnSeconds = training == null ? Double.NaN : training.totalTime(TimeUnit.NANOSECONDS) / 1e9;
       List<Double> perTask = new ArrayList<>();
       for (int v = 1; v <= taskData.size(); v++) {
-        perTask.add((servedAt[v] - (v == 1 ? appStart : servedAt[v - 1])) / 1e9);
+        perTask.add((servedAt[v] - (v == 1 ? trainingStart : servedAt[v - 1])) / 1e9);
       }
-      double appTotal = (servedAt[taskData.size()] - appStart) / 1e9;
+      double appTotal = (servedAt[taskData.size()] - trainingStart) / 1e9;
       results.put("training.app.secondsToServeEachVersion", perTask);
-      results.put("training.app.secondsStartToLastVersion", appTotal);
+      results.put("training.app.secondsEndsToLastVersion", appTotal);
       results.put("training.app.learnSeconds", learnSeconds);
       results.put("memory.app", appPeaks);
       if (figures.contains("1")) {
-        row("1 training through the app (start -> version " + taskData.size() + " served)",
+        row("1 training through the app (ENDs sent -> version " + taskData.size() + " served; samples buffered)",
             String.format("%.1f s total (learn() %.1f s); per version %s", appTotal, learnSeconds,
                 seconds(perTask)), "<= 30 s", appTotal <= 30);
       }
       if (figures.contains("6")) {
         row("6 memory while training (whole app, same JVM)", memoryText(appPeaks), "report", null);
-      }
-      if (figures.contains("5") && firstBuffered > 0 && allBuffered > 0) {
-        double ingestSeconds = (allBuffered - firstBuffered) / 1e9;
-        double rate = samples / Math.max(ingestSeconds, 1e-9);
-        results.put("ingest.seconds", ingestSeconds);
-        results.put("ingest.samplesPerSecond", rate);
-        row("5 ingest into task buffers (" + samples + " samples, training concurrently)",
-            String.format("%,.0f samples/s (%.1f s)", rate, ingestSeconds), ">= 20,000/s", rate >= 20_000);
       }
 
       ClassIncrementalModel served = app.models().view(MODEL_ID).orElseThrow().servingModel();
@@ -340,6 +364,7 @@ public final class SystemBench implements Callable<Integer> {
     }
   }
 
+  /** START and every sample of a task; its END is sent later by {@link #publishEnd}. */
   private void publishTask(KafkaProducer<String, byte[]> producer, RecordCodecs codecs, Topics topics,
       TaskData task) {
     List<Integer> classes = Arrays.stream(task.classes()).boxed().toList();
@@ -353,6 +378,11 @@ public final class SystemBench implements Callable<Integer> {
           codecs.samples().serializer().serialize(topics.samples(), s)));
     }
     producer.flush();
+  }
+
+  private void publishEnd(KafkaProducer<String, byte[]> producer, RecordCodecs codecs, Topics topics,
+      TaskData task) {
+    List<Integer> classes = Arrays.stream(task.classes()).boxed().toList();
     producer.send(new ProducerRecord<>(topics.taskEvents(), MODEL_ID, codecs.boundaries().serializer().serialize(
         topics.taskEvents(), new TaskBoundary(MODEL_ID, task.taskId(), BoundaryKind.END, classes,
             (long) task.size(), Instant.now()))));
