@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.buffer.TaskState;
+import io.autoactivator.app.config.KafkaDefaults;
 import io.autoactivator.app.ingest.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.ModelRegistry;
@@ -73,7 +74,8 @@ public final class StreamingLearnerApp implements AutoCloseable {
   /**
    * @param settings        what to learn and serve, and the topic names
    * @param kafkaProperties client settings: bootstrap.servers, application.id, TLS/SASL..., passed unchanged;
-   *                        processing.guarantee defaults to exactly_once_v2 when absent
+   *                        processing.guarantee defaults to exactly_once_v2 when absent, and
+   *                        {@link KafkaDefaults} fills in batching, compression and fetch sizes
    * @param meters          where every metric is registered
    */
   public StreamingLearnerApp(AppSettings settings, Properties kafkaProperties, MeterRegistry meters) {
@@ -81,6 +83,7 @@ public final class StreamingLearnerApp implements AutoCloseable {
     this.kafkaProperties = new Properties();
     this.kafkaProperties.putAll(kafkaProperties);
     this.kafkaProperties.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    KafkaDefaults.applyTo(this.kafkaProperties);
     this.meters = meters;
     this.codecs = RecordCodecs.from(asMap(this.kafkaProperties));
     this.catalog = new ModelCatalog(meters);

@@ -58,6 +58,13 @@ public final class ConfigReference {
         environment, such a variable is lower-cased with `_` turned into `.` \
         (`AUTOACTIVATOR_SASL_MECHANISM` is `sasl.mechanism`). `bootstrap.servers`, `application.id`, `state.dir`, \
         `processing.guarantee` and `schema.registry.url` are validated here and forwarded too.
+
+        Kafka client defaults the app sets, each only when the key is not set in any form (plain or prefixed): \
+        `producer.batch.size=1048576`, `producer.compression.type=lz4`, `producer.linger.ms=5` (Kafka Streams \
+        would use 100), `consumer.max.partition.fetch.bytes=16777216`. Feature vectors are kilobytes each: with \
+        Kafka's own defaults ingest was 4x slower (BENCHMARKS.md). Exactly-once commits every \
+        `commit.interval.ms` (100 ms by default), and read_committed consumers of the predictions see an answer \
+        only after the commit that wrote it: set `commit.interval.ms` lower (e.g. 20) for lower latency there.
         """;
   }
 
