@@ -118,6 +118,11 @@ public final class SystemBench implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run.")
   int latencySeconds;
 
+  @Option(names = "--latency-rates", defaultValue = "half", split = ",",
+      description = "Request rates of the latency runs: numbers per second, or 'half' (of the measured peak)."
+          + " Default: ${DEFAULT-VALUE}.")
+  List<String> latencyRates;
+
   @Option(names = "--serving-batch", defaultValue = "256", description = "Serving micro-batch size.")
   int servingBatch;
 
@@ -351,12 +356,36 @@ public final class SystemBench implements Callable<Integer> {
         peak = serving(bootstrap, codecs, topics, served, queryRows, options);
       }
       if (figures.contains("3")) {
-        latency(bootstrap, codecs, topics, queryRows, peak / 2);
+        for (String rate : latencyRates) {
+          boolean half = rate.equals("half");
+          latency(bootstrap, codecs, topics, queryRows, half ? peak / 2 : Double.parseDouble(rate),
+              half ? "half peak" : "fixed rate");
+        }
+      }
+      if (figures.contains("2") || figures.contains("3")) {
+        streamThreadMetrics(app);
       }
       if (figures.contains("4")) {
         snapshotSwap(app, bootstrap, codecs, topics, settings);
       }
     }
+  }
+
+  /** Where the stream thread's time went during serving: Kafka Streams' own thread and producer metrics. */
+  private void streamThreadMetrics(StreamingLearnerApp app) {
+    Set<String> wanted = Set.of("commit-latency-avg", "commit-latency-max", "commit-rate", "poll-latency-avg",
+        "process-latency-avg", "punctuate-latency-avg", "process-ratio", "commit-ratio", "poll-ratio",
+        "punctuate-ratio", "txn-commit-time-ns-total", "txn-send-offsets-time-ns-total", "flush-time-ns-total",
+        "request-latency-avg", "record-queue-time-avg", "batch-size-avg");
+    Map<String, Object> found = new java.util.TreeMap<>();
+    app.kafkaStreams().metrics().forEach((name, metric) -> {
+      if (wanted.contains(name.name()) && (name.group().equals("stream-thread-metrics")
+          || name.group().equals("producer-metrics"))) {
+        found.put(name.group() + "/" + name.name(), metric.metricValue());
+      }
+    });
+    results.put("streamsMetrics", found);
+    found.forEach((k, v) -> System.err.printf("streams metric %s = %s%n", k, v));
   }
 
   private long receivedSamples(StreamingLearnerApp app) {
@@ -480,13 +509,14 @@ public final class SystemBench implements Callable<Integer> {
 
   // ---------------------------------------------------------------- figure 3
 
-  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, float[][] rows, double rate)
+  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, float[][] rows, double rate,
+      String which)
       throws Exception {
     Map<String, Long> sent = new ConcurrentHashMap<>();
     Histogram committed = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Histogram uncommitted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
-    String prefix = "lat-";
+    String prefix = "lat" + Math.round(rate) + "-";
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
          KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
          KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
@@ -520,9 +550,9 @@ public final class SystemBench implements Callable<Integer> {
     r.put("sent", total.get());
     r.put("readCommitted", percentiles(committed));
     r.put("readUncommitted", percentiles(uncommitted));
-    results.put("latency", r);
+    results.put("latency." + Math.round(rate) + "PerSecond", r);
     double p99 = committed.getValueAtPercentile(99) / 1000.0;
-    row(String.format("3 latency at %,.0f/s (half peak), read_committed client", rate),
+    row(String.format("3 latency at %,.0f/s (%s), read_committed client", rate, which),
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
             committed.getTotalCount()), "p99 <= 50 ms", p99 <= 50);
     row("3 same run, read_uncommitted client",
