@@ -215,9 +215,10 @@ public final class SystemBench implements Callable<Integer> {
           BenchData.mnistTasks(root, 5, 2, perClass)));
     }
     cases.add(new Case("mnist 10x1", learner, options, BenchData.mnistTasks(root, 10, 1, perClass)));
-    cases.add(new Case("vowel 11x1", learner, options, BenchData.tabularTasks(root, "mlbench-Vowel.csv.gz", null)));
-    cases.add(new Case("soybean 19x1", learner, options,
-        BenchData.tabularTasks(root, "mlbench-Soybean.csv.gz", "Class")));
+    List<TaskData> vowel = BenchData.tabularTasks(root, "mlbench-Vowel.csv.gz", null);
+    cases.add(new Case("vowel " + vowel.size() + "x1", learner, options, vowel));
+    List<TaskData> soybean = BenchData.tabularTasks(root, "mlbench-Soybean.csv.gz", "Class");
+    cases.add(new Case("soybean " + soybean.size() + "x1 (complete rows)", learner, options, soybean));
     for (Case c : cases) {
       Models.Trained t = Models.train(c.learnerName(), c.opts(), 42L, c.tasks());
       Map<String, Object> r = new LinkedHashMap<>();

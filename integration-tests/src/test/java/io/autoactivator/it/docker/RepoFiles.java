@@ -79,9 +79,11 @@ final class RepoFiles {
         return read(relative).lines().toList();
     }
 
-    /** streams-app's executable jar as the build names it: streams-app/target/{finalName}.jar. */
+    /** streams-app's executable jar as the build names it: the shade plugin's outputFile. */
     static String appJarPath() {
-        return "streams-app/target/" + xpath("streams-app/pom.xml", "/project/build/finalName") + ".jar";
+        String output = xpath("streams-app/pom.xml",
+                "/project/build/plugins/plugin[artifactId='maven-shade-plugin']/executions/execution/configuration/outputFile");
+        return output.replace("${project.build.directory}", "streams-app/target");
     }
 
     /** Ids of the profiles in the parent pom. */
