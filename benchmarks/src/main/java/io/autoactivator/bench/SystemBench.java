@@ -516,6 +516,8 @@ public final class SystemBench implements Callable<Integer> {
     Map<String, Long> sent = new ConcurrentHashMap<>();
     Histogram committed = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Histogram uncommitted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Histogram inApp = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Histogram inference = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
     String prefix = "lat" + Math.round(rate) + "-";
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
@@ -539,7 +541,8 @@ public final class SystemBench implements Callable<Integer> {
         producer.flush();
         total.set(i);
       });
-      Thread other = new Thread(() -> collect(readUncommitted, codecs, prefix, sent, uncommitted, total));
+      Thread other = new Thread(() -> collect(readUncommitted, codecs, prefix, sent, uncommitted, total, inApp,
+          inference));
       sender.start();
       other.start();
       collect(readCommitted, codecs, prefix, sent, committed, total);
@@ -551,6 +554,11 @@ public final class SystemBench implements Callable<Integer> {
     r.put("sent", total.get());
     r.put("readCommitted", percentiles(committed));
     r.put("readUncommitted", percentiles(uncommitted));
+    r.put("inAppReadToAnswered", percentiles(inApp));
+    r.put("predictCall", percentiles(inference));
+    System.err.printf("latency at %.0f/s: in the app (read -> answered) p50 %.1f ms p99 %.1f ms; predict call p50 %.1f"
+        + " ms p99 %.1f ms%n", rate, inApp.getValueAtPercentile(50) / 1000.0, inApp.getValueAtPercentile(99) / 1000.0,
+        inference.getValueAtPercentile(50) / 1000.0, inference.getValueAtPercentile(99) / 1000.0);
     results.put("latency." + Math.round(rate) + "PerSecond", r);
     double p99 = committed.getValueAtPercentile(99) / 1000.0;
     row(String.format("3 latency at %,.0f/s (%s), read_committed client", rate, which),
@@ -564,6 +572,12 @@ public final class SystemBench implements Callable<Integer> {
 
   private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,
       Map<String, Long> sent, Histogram histogram, AtomicLong total) {
+    collect(consumer, codecs, prefix, sent, histogram, total, null, null);
+  }
+
+  /** As above; also records, per answer, the app's own time (read -> answered) and the predict call's time. */
+  private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,
+      Map<String, Long> sent, Histogram histogram, AtomicLong total, Histogram inApp, Histogram inference) {
     long idleSince = System.nanoTime();
     while (true) {
       var records = consumer.poll(Duration.ofMillis(50));
@@ -573,6 +587,10 @@ public final class SystemBench implements Callable<Integer> {
         Long at = sent.get(p.getRequestId());
         if (at != null && p.getRequestId().startsWith(prefix)) {
           histogram.recordValue(Math.max(0, (now - at) / 1000));
+          if (inApp != null) {
+            inApp.recordValue(Math.max(0, p.getAnsweredAt().toEpochMilli() - p.getReceivedAt().toEpochMilli()) * 1000);
+            inference.recordValue(Math.max(0, p.getInferenceMicros()));
+          }
         }
       }
       if (!records.isEmpty()) {
