@@ -16,7 +16,8 @@ public final class Learners {
 
   static {
     for (LearnerProvider provider : builtIn()) {
-      PROVIDERS.put(provider.name(), provider);
+      // Every learner sits behind the model's own input transform, the same way (TransformingProvider).
+      PROVIDERS.put(provider.name(), io.autoactivator.model.transform.TransformingProvider.wrap(provider));
     }
   }
 

@@ -27,8 +27,8 @@ public final class AutoActivatorCodec implements ModelCodec {
   @Override
   public ClassIncrementalModel readWeights(DataInput in) throws IOException {
     int format = in.readInt();
-    if (format != AutoActivatorModel.WEIGHTS_FORMAT) {
-      throw new IOException("unsupported AutoActivator weights format " + format + " (this build reads "
+    if (format < 1 || format > AutoActivatorModel.WEIGHTS_FORMAT) {
+      throw new IOException("unsupported AutoActivator weights format " + format + " (this build reads 1 to "
           + AutoActivatorModel.WEIGHTS_FORMAT + ")");
     }
     String name = in.readUTF();
@@ -46,7 +46,7 @@ public final class AutoActivatorCodec implements ModelCodec {
     }
     AutoActivatorConfig config;
     try {
-      config = AutoActivatorConfig.fromOptions(options);
+      config = AutoActivatorConfig.fromStoredOptions(options, format);
     } catch (IllegalArgumentException e) {
       throw new IOException("the weights carry invalid options: " + e.getMessage(), e);
     }
@@ -63,6 +63,7 @@ public final class AutoActivatorCodec implements ModelCodec {
       int[] classes = ArrayIO.readInts(in, "task " + t + " classes");
       int nodeStart = in.readInt();
       int readFrom = in.readInt();
+      int shared = format >= 2 ? in.readInt() : 0;
       double threshold = in.readDouble();
       float[] weights = ArrayIO.readFloats(in, "task " + t + " weights");
       float[] biases = ArrayIO.readFloats(in, "task " + t + " biases");
@@ -73,9 +74,9 @@ public final class AutoActivatorCodec implements ModelCodec {
         float[] precision = ArrayIO.readFloats(in, "task " + t + " precision");
         stats = new Unit.MahalanobisStats(means, precision, in.readDouble(), in.readDouble());
       }
-      Unit unit = new Unit(classes, weights, biases, nodeStart, readFrom, head, threshold, stats);
-      if (classes.length == 0 || weights.length != (long) inputDimension * biases.length
-          || readFrom < 0 || readFrom > nodeStart || head.length != (long) unit.visible() * classes.length) {
+      Unit unit = new Unit(classes, weights, biases, nodeStart, shared, readFrom, head, threshold, stats);
+      if (classes.length == 0 || weights.length != (long) inputDimension * biases.length || shared < 0
+          || readFrom < 0 || readFrom > nodeStart || unit.visible() == 0 || head.length != (long) unit.visible() * classes.length) {
         throw new IOException("task " + t + ": inconsistent unit shapes");
       }
       units.add(unit);

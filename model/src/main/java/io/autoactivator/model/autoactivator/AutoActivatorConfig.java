@@ -36,11 +36,20 @@ import java.util.stream.Collectors;
  * @param routerTaskScore    how the ridge router's class scores make a task score: max or sum over its classes
  * @param mahalanobisShrinkage shrinkage of the shared covariance towards a scaled identity
  * @param mahalanobisCalibration fraction of each task held out to calibrate the Mahalanobis distance
+ * @param scaling            how weight scales relate to the input: fan-in (lambda / sqrt(dimension), the input being
+ *                           the model's transformed features of typical standard deviation 1) or absolute (lambda
+ *                           itself, the first builds' rule)
+ * @param routerLambdas      candidate router weight scales when routerLambda is NaN (auto: chosen on the first
+ *                           task's held-out slice)
+ * @param routerRidges       candidate router ridge terms, relative to the mean diagonal of the Gram, when routerRidge
+ *                           is NaN (auto: chosen per task on the task's held-out slice)
+ * @param validationFraction fraction of a task's training rows held out to choose the auto settings
  */
 public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distribution distribution, double[] lambdas,
-    LambdaMode lambdaMode, double[] rList, double ridge, double targetAccuracy, boolean transfer, Activation activation,
+    LambdaMode lambdaMode, double[] rList, double ridge, double targetAccuracy, Transfer transfer, Activation activation,
     Alpha alpha, int inequalitySamples, Router router, int routerFeatures, double routerLambda, double routerRidge,
-    TaskScore routerTaskScore, double mahalanobisShrinkage, double mahalanobisCalibration) {
+    TaskScore routerTaskScore, double mahalanobisShrinkage, double mahalanobisCalibration, Scaling scaling,
+    double[] routerLambdas, double[] routerRidges, double validationFraction) {
 
   /** Candidate weight distribution: w, b ~ lambda U[-1,1] (SCN) or lambda N(0,1). */
   public enum Distribution { UNIFORM, GAUSSIAN }
@@ -53,6 +62,12 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
 
   /** Per-sample unit selection at inference. */
   public enum Router { RIDGE, PAPER, MAHALANOBIS }
+
+  /** What a new unit's head reads besides its own nodes. */
+  public enum Transfer { ROUTER, UNITS, NONE }
+
+  /** How weight scales relate to the input dimension. */
+  public enum Scaling { FANIN, ABSOLUTE }
 
   /** Ridge router: task score from the scores of the task's classes. */
   public enum TaskScore { MAX, SUM }
@@ -71,20 +86,24 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " split-MNIST, 5 tasks, seed 1, all other options default: 95.79% class-IL accuracy (ridge router) and"
         + " 99.43% with the task id given, against 95.76% and 99.49% with 50, at a fifth of the candidate work");
     option(docs, defaults, "max.nodes", "500", "L_max: at most this many new nodes per task");
+    option(docs, defaults, "scaling", "fanin", "fanin: candidate and router weights are lambda * U[-sqrt(3/d),"
+        + " sqrt(3/d)] for d input features (pre-activations of standard deviation ~lambda on the model's transformed"
+        + " input, whatever d is); absolute: lambda * U[-1,1] (the first builds' rule, tuned to 784 pixels in [0,1])");
     option(docs, defaults, "distribution", "uniform", "candidate weights and biases: uniform (lambda*U[-1,1], as SCN)"
         + " or gaussian (lambda*N(0,1)); the paper does not say");
-    option(docs, defaults, "lambdas", "0.05,0.1,0.25,0.5,1", "candidate weight scales; the defaults keep the sigmoid"
-        + " out of saturation on ~784-d inputs in [0,1] (for standardised or low-dimensional inputs use larger"
-        + " values, e.g. SCN's 0.5..200)");
+    option(docs, defaults, "lambdas", "0.5,1,2,4", "candidate weight scales (see scaling); with fanin they are"
+        + " the pre-activations' standard deviation, so one list suits every input dimension");
     option(docs, defaults, "lambda.mode", "pooled", "pooled: the trials cycle through all lambdas and compete;"
         + " sequential: SCN's search, lambdas in order, stopping at the first that yields an admissible block");
     option(docs, defaults, "r", "0.9,0.99,0.999,0.9999,0.99999", "balance coefficients r of the supervisory"
         + " inequality, tried in order (mu_L = (1-r)/(L+1))");
     option(docs, defaults, "ridge", "0.01", "gamma: ridge term of the closed-form output weights");
-    option(docs, defaults, "target.accuracy", "off", "R(t): stop growing a unit when its training accuracy reaches"
-        + " this value in (0,1]; off = grow to max.nodes or until no block is admissible");
-    option(docs, defaults, "transfer", "true", "knowledge transfer: a new unit's head also reads the frozen nodes"
-        + " of all earlier units");
+    option(docs, defaults, "target.accuracy", "0.99", "R(t): stop growing a unit when its training accuracy reaches"
+        + " this value in (0,1]; off = grow to max.nodes or until no block is admissible. With transfer=router most"
+        + " tasks reach it on the shared features alone, so units grow only for tasks those cannot hold");
+    option(docs, defaults, "transfer", "router", "knowledge transfer, what a new unit's head reads besides its own"
+        + " nodes: router (the router's shared random features: no second feature layer is paid for), units (the"
+        + " frozen nodes of all earlier units; 'true' in earlier builds) or none ('false')");
     option(docs, defaults, "activation", "sigmoid", "hidden activation: sigmoid, tanh or relu");
     option(docs, defaults, "alpha", "none", "alpha(t) of the activation threshold (Eq. 11): none (threshold = mean"
         + " top-1 probability) or margin (minus the mean second-largest probability)");
@@ -93,9 +112,17 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     option(docs, defaults, "router", "ridge", "per-sample unit selection: ridge (analytic ridge classifier on fixed"
         + " random features, rehearsal-free Gram statistics), paper (argmin |threshold - per-sample statistic|),"
         + " mahalanobis (class means + shared shrunk covariance over the nodes a unit reads; D_t x D_t per unit)");
-    option(docs, defaults, "router.features", "2500", "ridge router: number of random sigmoid features");
-    option(docs, defaults, "router.lambda", "0.25", "ridge router: feature weights and biases ~ lambda*U[-1,1]");
-    option(docs, defaults, "router.ridge", "1", "ridge router: ridge term");
+    option(docs, defaults, "router.features", "2500", "ridge router: number of shared random sigmoid features");
+    option(docs, defaults, "router.lambda", "auto", "ridge router: weight scale (see scaling; with fanin the biases"
+        + " are U[-1,1]); auto = the one of router.lambdas with the best accuracy on the first task's held-out slice");
+    option(docs, defaults, "router.lambdas", "0.5,1,2,4,8", "ridge router: candidates of router.lambda=auto");
+    option(docs, defaults, "router.ridge", "auto", "ridge router: ridge term (absolute); auto = chosen again at"
+        + " every task, among router.ridges, by accuracy on that task's held-out slice (RanPAC's rule)");
+    option(docs, defaults, "router.ridges", "1e-5,1e-4,1e-3,1e-2,1e-1", "ridge router: candidates of"
+        + " router.ridge=auto, relative to the mean diagonal of the accumulated Gram (so they follow the number of"
+        + " samples and the feature scale; below 1e-5 the float Gram's rounding is larger than the ridge)");
+    option(docs, defaults, "validation.fraction", "0.2", "fraction of a task's training rows held out to choose the"
+        + " auto settings (the final fit then uses every row); never old data, never test data");
     option(docs, defaults, "router.task.score", "max", "ridge router: a task's score is the max or the sum of its"
         + " classes' scores");
     option(docs, defaults, "mahalanobis.shrinkage", "0.1", "mahalanobis router: covariance shrinkage s in"
@@ -120,7 +147,17 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         "target.accuracy must be off or in (0,1]");
     require(inequalitySamples >= 0, "inequality.samples must be >= 0");
     require(routerFeatures >= 1, "router.features must be >= 1");
-    require(routerLambda > 0 && routerRidge > 0, "router.lambda and router.ridge must be > 0");
+    routerLambdas = routerLambdas.clone();
+    routerRidges = routerRidges.clone();
+    require(Double.isNaN(routerLambda) || (routerLambda > 0 && Double.isFinite(routerLambda)),
+        "router.lambda must be auto or > 0");
+    require(Double.isNaN(routerRidge) || (routerRidge > 0 && Double.isFinite(routerRidge)),
+        "router.ridge must be auto or > 0");
+    require(routerLambdas.length > 0 && Arrays.stream(routerLambdas).allMatch(v -> v > 0 && Double.isFinite(v)),
+        "router.lambdas must be positive numbers");
+    require(routerRidges.length > 0 && Arrays.stream(routerRidges).allMatch(v -> v > 0 && Double.isFinite(v)),
+        "router.ridges must be positive numbers");
+    require(validationFraction > 0 && validationFraction < 0.5, "validation.fraction must be in (0,0.5)");
     require(mahalanobisShrinkage >= 0 && mahalanobisShrinkage <= 1, "mahalanobis.shrinkage must be in [0,1]");
     require(mahalanobisCalibration > 0 && mahalanobisCalibration < 1, "mahalanobis.calibration must be in (0,1)");
   }
@@ -161,17 +198,21 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
           parseList(o.get("r")),
           Double.parseDouble(o.get("ridge").trim()),
           target.equalsIgnoreCase("off") ? Double.NaN : Double.parseDouble(target),
-          parseBoolean("transfer", o.get("transfer")),
+          parseTransfer(o.get("transfer")),
           parseEnum(Activation.class, "activation", o),
           parseEnum(Alpha.class, "alpha", o),
           Integer.parseInt(o.get("inequality.samples").trim()),
           parseEnum(Router.class, "router", o),
           Integer.parseInt(o.get("router.features").trim()),
-          Double.parseDouble(o.get("router.lambda").trim()),
-          Double.parseDouble(o.get("router.ridge").trim()),
+          parseAuto(o.get("router.lambda")),
+          parseAuto(o.get("router.ridge")),
           parseEnum(TaskScore.class, "router.task.score", o),
           Double.parseDouble(o.get("mahalanobis.shrinkage").trim()),
-          Double.parseDouble(o.get("mahalanobis.calibration").trim()));
+          Double.parseDouble(o.get("mahalanobis.calibration").trim()),
+          parseEnum(Scaling.class, "scaling", o),
+          parseList(o.get("router.lambdas")),
+          parseList(o.get("router.ridges")),
+          Double.parseDouble(o.get("validation.fraction").trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad autoactivator option value: " + e.getMessage(), e);
     }
@@ -189,17 +230,21 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     o.put("r", formatList(rList));
     o.put("ridge", Double.toString(ridge));
     o.put("target.accuracy", Double.isNaN(targetAccuracy) ? "off" : Double.toString(targetAccuracy));
-    o.put("transfer", Boolean.toString(transfer));
+    o.put("transfer", name(transfer));
     o.put("activation", name(activation));
     o.put("alpha", name(alpha));
     o.put("inequality.samples", Integer.toString(inequalitySamples));
     o.put("router", name(router));
     o.put("router.features", Integer.toString(routerFeatures));
-    o.put("router.lambda", Double.toString(routerLambda));
-    o.put("router.ridge", Double.toString(routerRidge));
+    o.put("router.lambda", Double.isNaN(routerLambda) ? "auto" : Double.toString(routerLambda));
+    o.put("router.ridge", Double.isNaN(routerRidge) ? "auto" : Double.toString(routerRidge));
     o.put("router.task.score", name(routerTaskScore));
     o.put("mahalanobis.shrinkage", Double.toString(mahalanobisShrinkage));
     o.put("mahalanobis.calibration", Double.toString(mahalanobisCalibration));
+    o.put("scaling", name(scaling));
+    o.put("router.lambdas", formatList(routerLambdas));
+    o.put("router.ridges", formatList(routerRidges));
+    o.put("validation.fraction", Double.toString(validationFraction));
     return o;
   }
 
@@ -248,6 +293,36 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     return rList.clone();
   }
 
+  @Override
+  public double[] routerLambdas() {
+    return routerLambdas.clone();
+  }
+
+  @Override
+  public double[] routerRidges() {
+    return routerRidges.clone();
+  }
+
+  /**
+   * The configuration stored with a model of weights format {@code format}: format 1 (the first builds) predates
+   * the {@code scaling} option and meant absolute weight scales, so a stored option set without it reads as
+   * scaling=absolute; every other missing option takes its default.
+   */
+  static AutoActivatorConfig fromStoredOptions(Map<String, String> stored, int format) {
+    Map<String, String> o = new LinkedHashMap<>(stored);
+    if (format < 2) {
+      o.putIfAbsent("scaling", "absolute");
+      o.putIfAbsent("target.accuracy", "off");
+      o.putIfAbsent("transfer", "units");
+    }
+    return fromOptions(o);
+  }
+
+  /** Whether the model keeps a shared random feature layer (the ridge router's, also read by units). */
+  boolean sharedFeatures() {
+    return router == Router.RIDGE || transfer == Transfer.ROUTER;
+  }
+
   private static void option(Map<String, String> docs, Map<String, String> defaults, String key, String value,
       String doc) {
     docs.put(key, doc + " (default " + value + ")");
@@ -271,12 +346,20 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + Arrays.stream(type.getEnumConstants()).map(AutoActivatorConfig::name).toList());
   }
 
-  private static boolean parseBoolean(String key, String value) {
+  private static Transfer parseTransfer(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException("bad value '" + value + "' for option " + key + "; valid values: true, false");
-    }
-    return v.equals("true");
+    return switch (v) {
+      case "router" -> Transfer.ROUTER;
+      case "units", "true" -> Transfer.UNITS;
+      case "none", "false" -> Transfer.NONE;
+      default -> throw new IllegalArgumentException("bad value '" + value + "' for option transfer; valid values:"
+          + " router, units, none");
+    };
+  }
+
+  private static double parseAuto(String value) {
+    String v = value.trim();
+    return v.equalsIgnoreCase("auto") ? Double.NaN : Double.parseDouble(v);
   }
 
   private static double[] parseList(String value) {

@@ -165,22 +165,38 @@ public final class AutoActivatorLearner implements IncrementalLearner {
 
     AutoActivatorModel run() {
       int oldNodes = prev == null ? 0 : prev.totalNodes();
-      int readFrom = config.transfer() ? 0 : oldNodes;
-      int d0 = oldNodes - readFrom;
+      // The shared feature layer (the ridge router's) learns this task's statistics first: units may read it.
+      SharedFeatures shared = config.sharedFeatures() ? sharedFeatures() : null;
+      int readFrom = config.transfer() == AutoActivatorConfig.Transfer.UNITS ? 0 : oldNodes;
+      int sharedCount = config.transfer() == AutoActivatorConfig.Transfer.ROUTER ? shared.router().features() : 0;
+      int oldRead = oldNodes - readFrom;
+      int d0 = sharedCount + oldRead;
       int maxColumns = d0 + config.maxNodes();
       INDArray h = Nd4j.create(DataType.DOUBLE, new long[] {n, maxColumns}, 'f');
       INDArray hty = Nd4j.create(DataType.DOUBLE, maxColumns, c);
       INDArray ainv = null;
       int columns = 0;
       if (d0 > 0) {
-        INDArray w0 = prev.nodeWeights().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
-        INDArray b0 = prev.nodeBiases().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
-        INDArray h0 = config.activation().applyInPlace(x.mmul(w0).addiRowVector(b0)).castTo(DataType.DOUBLE);
-        h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)).assign(h0);
-        // Old nodes' Gram: upper-triangle blocks only (double), mirrored; exactly symmetric.
-        INDArray gram = GramAlgebra.unpack(GramAlgebra.upperGram(h0), d0, config.ridge());
-        ainv = GramAlgebra.inverse(gram);
-        hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(h0.transpose().mmul(y));
+        INDArray h0;
+        double[] packedGram;
+        if (oldRead == 0) {
+          // transfer=router: the unit starts from the shared features, whose Gram on this task is already known.
+          h0 = shared.phi();
+          packedGram = shared.taskGram();
+        } else {
+          INDArray w0 = prev.nodeWeights().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
+          INDArray b0 = prev.nodeBiases().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
+          h0 = config.activation().applyInPlace(x.mmul(w0).addiRowVector(b0));
+          if (sharedCount > 0) {
+            h0 = Nd4j.hstack(shared.phi(), h0);
+          }
+          // Upper-triangle blocks only (float gemm, accumulated in double), mirrored; exactly symmetric.
+          packedGram = GramAlgebra.upperGram(h0);
+        }
+        INDArray h0d = h0.castTo(DataType.DOUBLE);
+        h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)).assign(h0d);
+        ainv = GramAlgebra.inverse(GramAlgebra.unpack(packedGram, d0, config.ridge()));
+        hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(h0d.transpose().mmul(y));
         columns = d0;
       }
       INDArray beta = null;
@@ -245,8 +261,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       double threshold = threshold(visible.mmul(beta));
       Unit.MahalanobisStats stats = config.router() == AutoActivatorConfig.Router.MAHALANOBIS
           ? mahalanobis(visible) : null;
-      Unit unit = new Unit(task.classes().clone(), weights, biases, oldNodes, readFrom, head, threshold, stats);
-      RidgeRouter router = config.router() == AutoActivatorConfig.Router.RIDGE ? ridgeRouter() : null;
+      Unit unit = new Unit(task.classes().clone(), weights, biases, oldNodes, sharedCount, readFrom, head, threshold,
+          stats);
+      RidgeRouter router = shared == null ? null : shared.router();
 
       List<String> taskIds = new ArrayList<>(prev == null ? List.of() : prev.taskIds());
       taskIds.add(task.taskId());
@@ -315,11 +332,12 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       float[] w = new float[d * width];
       float[] b = new float[width];
       boolean gaussian = config.distribution() == AutoActivatorConfig.Distribution.GAUSSIAN;
+      double fanIn = weightFactor(d);
       for (int k = 0; k < trials; k++) {
         double lambda = lambdas[k];
         for (int i = 0; i < d; i++) {
           for (int j = 0; j < l; j++) {
-            w[i * width + k * l + j] = (float) (lambda * draw(gaussian));
+            w[i * width + k * l + j] = (float) (lambda * fanIn * draw(gaussian));
           }
         }
         for (int j = 0; j < l; j++) {
@@ -503,8 +521,13 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       return new Unit.MahalanobisStats(meansF, precisionF, logMean, logStd);
     }
 
-    /** Adds this task's Gram statistics to the ridge router and re-solves its readout over all classes seen. */
-    private RidgeRouter ridgeRouter() {
+    /**
+     * Adds this task's statistics to the shared random feature layer (the ridge router) and re-solves its readout over
+     * every class seen. With router.lambda=auto the first task chooses the layer's weight scale; with
+     * router.ridge=auto every task chooses the ridge term, each by accuracy on the task's held-out slice
+     * ({@link RouterTuning}). The task's feature matrix and Gram are kept for the unit, which may read them.
+     */
+    private SharedFeatures sharedFeatures() {
       RidgeRouter old = prev == null ? null : prev.router();
       int f = config.routerFeatures();
       float[] rw;
@@ -512,17 +535,12 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       double[] gram;
       double[] oldCross;
       int oldClasses;
+      RouterTuning tuning = new RouterTuning(config, x, target, c, taskSeed(seed, 1_000_000 + taskIndex));
       if (old == null) {
-        SplittableRandom routerRandom = new SplittableRandom(taskSeed(seed, -1));
-        rw = new float[d * f];
-        rb = new float[f];
-        double lambda = config.routerLambda();
-        for (int i = 0; i < rw.length; i++) {
-          rw[i] = (float) (lambda * (2 * routerRandom.nextDouble() - 1));
-        }
-        for (int j = 0; j < f; j++) {
-          rb[j] = (float) (lambda * (2 * routerRandom.nextDouble() - 1));
-        }
+        RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, taskSeed(seed, -1));
+        double lambda = Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda();
+        rw = draws.weights(lambda, config.scaling());
+        rb = draws.biases(lambda, config.scaling());
         gram = new double[f * (f + 1) / 2];
         oldCross = new double[0];
         oldClasses = 0;
@@ -551,10 +569,23 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         }
         System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
       }
-      INDArray full = GramAlgebra.unpack(gram, f, config.routerRidge());
-      INDArray inverse = GramAlgebra.inverse(full);
-      INDArray readout = inverse.mmul(Nd4j.create(cross, new long[] {f, classesNow}, 'c'));
-      return new RidgeRouter(rw, rb, gram, cross, readout.castTo(DataType.FLOAT).dup('c').data().asFloat());
+      double ridge = Double.isNaN(config.routerRidge())
+          ? tuning.chooseRidge(phi, gram, cross, oldClasses, classesNow) : config.routerRidge();
+      double[] readout = RouterTuning.solve(gram, f, ridge, cross, classesNow);
+      float[] readoutF = new float[readout.length];
+      for (int i = 0; i < readout.length; i++) {
+        readoutF[i] = (float) readout[i];
+      }
+      return new SharedFeatures(new RidgeRouter(rw, rb, gram, cross, readoutF), phi, taskGram);
     }
+  }
+
+  /** Multiplier of candidate weights: sqrt(3/d) with fan-in scaling (std lambda/sqrt(d)), 1 with absolute. */
+  private double weightFactor(int d) {
+    return config.scaling() == AutoActivatorConfig.Scaling.FANIN ? Math.sqrt(3.0 / d) : 1.0;
+  }
+
+  /** The shared layer after this task, with the task's features (float n x F) and their packed Gram. */
+  private record SharedFeatures(RidgeRouter router, INDArray phi, double[] taskGram) {
   }
 }

@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class AutoActivatorModel implements ClassIncrementalModel {
 
   /** Weights format written by {@link #writeWeights}. */
-  static final int WEIGHTS_FORMAT = 1;
+  static final int WEIGHTS_FORMAT = 2;
 
   private static final int PREDICT_CHUNK = 2048;
 
@@ -100,8 +100,9 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       }
       System.arraycopy(unit.biases(), 0, b, unit.nodeStart(), n);
     }
-    this.nodeWeights = Nd4j.create(w, new long[] {inputDimension, nodes}, 'c');
-    this.nodeBiases = Nd4j.create(b, new long[] {1, nodes}, 'c');
+    // A model whose units reuse shared features only has no node of its own (null: ND4J has no empty gemm).
+    this.nodeWeights = nodes == 0 ? null : Nd4j.create(w, new long[] {inputDimension, nodes}, 'c');
+    this.nodeBiases = nodes == 0 ? null : Nd4j.create(b, new long[] {1, nodes}, 'c');
     this.heads = new ArrayList<>();
     this.mahalanobisMeans = new ArrayList<>();
     this.mahalanobisPrecisions = new ArrayList<>();
@@ -139,8 +140,14 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       routerBiases = null;
       routerReadout = null;
     }
-    if (config.router() == AutoActivatorConfig.Router.RIDGE && router == null) {
-      throw new IllegalArgumentException("router=ridge needs the ridge router's state");
+    if (config.sharedFeatures() && router == null) {
+      throw new IllegalArgumentException("router=ridge and transfer=router need the shared feature layer's state");
+    }
+    for (Unit unit : units) {
+      if (unit.shared() != 0 && (router == null || unit.shared() != router.features())) {
+        throw new IllegalArgumentException("a unit reads " + unit.shared() + " shared features, the model has "
+            + (router == null ? 0 : router.features()));
+      }
     }
     if (config.router() == AutoActivatorConfig.Router.MAHALANOBIS
         && units.stream().anyMatch(u -> u.mahalanobis() == null)) {
@@ -175,6 +182,14 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       count += unit.parameterCount();
     }
     return count + (router == null ? 0 : router.parameterCount());
+  }
+
+  /**
+   * Numbers kept only to learn later tasks (the router's accumulated Gram and cross terms): not parameters of the
+   * served function, and not counted by {@link #parameterCount()}, as for the analytic baseline.
+   */
+  public long learningStateSize() {
+    return router == null ? 0 : router.learningStateSize();
   }
 
   /** The configuration the model was trained with. */
@@ -269,15 +284,28 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       float[][] taskScores) {
     int n = (int) x.rows();
     int taskCount = units.size();
-    INDArray hidden = config.activation().applyInPlace(x.mmul(nodeWeights).addiRowVector(nodeBiases));
+    INDArray hidden = totalNodes == 0 ? null
+        : config.activation().applyInPlace(x.mmul(nodeWeights).addiRowVector(nodeBiases));
+    INDArray phi = router == null ? null
+        : Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
     // Per unit: softmax probabilities of its head, row-major n x C_t.
     float[][] probabilities = new float[taskCount][];
     float[][] scores = new float[n][taskCount];
     for (int t = 0; t < taskCount; t++) {
       Unit unit = units.get(t);
-      INDArray visible = hidden.get(NDArrayIndex.all(),
+      INDArray nodesRead = unit.visibleNodes() == 0 ? null : hidden.get(NDArrayIndex.all(),
           NDArrayIndex.interval(unit.readFrom(), unit.nodeStart() + unit.nodes()));
-      INDArray outputs = visible.mmul(heads.get(t));
+      INDArray head = heads.get(t);
+      INDArray outputs;
+      if (unit.shared() == 0) {
+        outputs = nodesRead.mmul(head);
+      } else {
+        outputs = phi.mmul(head.get(NDArrayIndex.interval(0, unit.shared()), NDArrayIndex.all()));
+        if (nodesRead != null) {
+          outputs.addi(nodesRead.mmul(head.get(NDArrayIndex.interval(unit.shared(), unit.visible()),
+              NDArrayIndex.all())));
+        }
+      }
       Transforms.softmax(outputs, false);
       probabilities[t] = outputs.dup('c').data().asFloat();
       if (config.router() == AutoActivatorConfig.Router.PAPER) {
@@ -287,6 +315,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
           scores[i][t] = (float) Math.abs(unit.threshold() - statistic);
         }
       } else if (config.router() == AutoActivatorConfig.Router.MAHALANOBIS) {
+        INDArray visible = unit.shared() == 0 ? nodesRead
+            : nodesRead == null ? phi : Nd4j.hstack(phi, nodesRead);
         float[] z = mahalanobisScores(t, visible);
         for (int i = 0; i < n; i++) {
           scores[i][t] = z[i];
@@ -294,7 +324,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       }
     }
     if (config.router() == AutoActivatorConfig.Router.RIDGE) {
-      ridgeTaskScores(x, scores);
+      ridgeTaskScores(phi, scores);
     }
     boolean lowerWins = config.router() == AutoActivatorConfig.Router.PAPER;
     for (int i = 0; i < n; i++) {
@@ -341,8 +371,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return z;
   }
 
-  private void ridgeTaskScores(INDArray x, float[][] scores) {
-    INDArray phi = Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
+  private void ridgeTaskScores(INDArray phi, float[][] scores) {
     float[] s = phi.mmul(routerReadout).dup('c').data().asFloat();
     int k = router.classes();
     for (int i = 0; i < scores.length; i++) {
@@ -436,6 +465,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       ArrayIO.writeInts(out, unit.classes());
       out.writeInt(unit.nodeStart());
       out.writeInt(unit.readFrom());
+      out.writeInt(unit.shared());
       out.writeDouble(unit.threshold());
       ArrayIO.writeFloats(out, unit.weights());
       ArrayIO.writeFloats(out, unit.biases());

@@ -21,7 +21,13 @@ record RidgeRouter(float[] weights, float[] biases, double[] gramPacked, double[
     return readout.length / biases.length;
   }
 
+  /** What serves predictions: the feature layer and the readout. */
   long parameterCount() {
-    return (long) weights.length + biases.length + gramPacked.length + crossTerms.length + readout.length;
+    return (long) weights.length + biases.length + readout.length;
+  }
+
+  /** What is kept only to learn later tasks: the packed Gram and the cross terms. */
+  long learningStateSize() {
+    return (long) gramPacked.length + crossTerms.length;
   }
 }

@@ -8,22 +8,29 @@ package io.autoactivator.model.autoactivator;
  * @param weights    input weights of the unit's own nodes, row-major inputDimension x nodes
  * @param biases     biases of the unit's own nodes
  * @param nodeStart  global index of the unit's first node (nodes of all units are numbered in learning order)
- * @param readFrom   global index of the first node the head reads: 0 with knowledge transfer, else nodeStart
- * @param head       output weights, row-major (nodeStart + nodes - readFrom) x classes
+ * @param shared     shared router features the head reads before any node (0, or all of them with transfer=router)
+ * @param readFrom   global index of the first node the head reads: 0 with transfer=units, else nodeStart
+ * @param head       output weights, row-major (shared + nodeStart + nodes - readFrom) x classes: the shared
+ *                   features' rows first
  * @param threshold  Eq. 11: mean over the task's training samples of the top-1 softmax probability minus alpha
  * @param mahalanobis the Mahalanobis router's statistics for this unit, or null when that router is not used
  */
-record Unit(int[] classes, float[] weights, float[] biases, int nodeStart, int readFrom, float[] head, double threshold,
-    MahalanobisStats mahalanobis) {
+record Unit(int[] classes, float[] weights, float[] biases, int nodeStart, int shared, int readFrom, float[] head,
+    double threshold, MahalanobisStats mahalanobis) {
 
   /** Nodes recruited by this unit (0 when it reuses earlier nodes only). */
   int nodes() {
     return biases.length;
   }
 
-  /** Nodes the head reads. */
-  int visible() {
+  /** Nodes of the units (earlier ones' and its own) the head reads. */
+  int visibleNodes() {
     return nodeStart + nodes() - readFrom;
+  }
+
+  /** Inputs the head reads: shared features, then nodes. */
+  int visible() {
+    return shared + visibleNodes();
   }
 
   long parameterCount() {

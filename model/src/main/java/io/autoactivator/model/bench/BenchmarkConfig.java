@@ -16,7 +16,8 @@ import java.util.Map;
  * @param seed               learners' seed (the same in every order, so orders differ only by class order)
  * @param options            per learner name, its options ({@code --option learner.key=value})
  * @param trainLimitPerClass keep only the first N training rows of each class (0 = all)
- * @param standardize        standardise features with task 0's training statistics: null = only for non-pixel data
+ * @param standardize        also standardise features with task 0's training statistics before the learners (which
+ *                           transform their input themselves): null or false = no
  */
 public record BenchmarkConfig(int tasks, int classesPerTask, int orders, List<String> methods, long seed,
     Map<String, Map<String, String>> options, int trainLimitPerClass, Boolean standardize) {

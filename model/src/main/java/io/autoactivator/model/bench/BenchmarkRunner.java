@@ -24,7 +24,8 @@ import io.autoactivator.model.metrics.ContinualMetrics;
 
 /**
  * Runs learners over class-incremental sequences and measures them. For each class order: split the data into
- * tasks, (optionally) standardise with task 0's training statistics, then for each method train task after task,
+ * tasks (each learner fits its own input transform on task 0, as in the service; an extra bench-side standardisation
+ * only on request), then for each method train task after task,
  * predicting every seen task's test rows after each task (per sample, no task id) to fill the accuracy matrix.
  *
  * <p>Special cases, as documented in the README of the bench command:
@@ -67,7 +68,9 @@ public final class BenchmarkRunner {
     if (perTask < 1) {
       throw new IllegalArgumentException(classes.length + " classes cannot fill " + config.tasks() + " tasks");
     }
-    boolean standardize = config.standardize() != null ? config.standardize() : !data.pixelData();
+    // Every learner owns its input transform (fitted on its first task: model/transform), exactly as in the service;
+    // standardising here as well is only done on request.
+    boolean standardize = Boolean.TRUE.equals(config.standardize());
     List<String> methods = new ArrayList<>();
     config.methods().stream().filter(BenchmarkRunner::isAutoActivator).forEach(methods::add);
     config.methods().stream().filter(m -> !isAutoActivator(m)).forEach(methods::add);

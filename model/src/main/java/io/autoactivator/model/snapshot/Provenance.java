@@ -48,7 +48,7 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
    */
   public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion,
       Map<String, Long> dataOffsets, String codeVersion) {
-    if (!(model instanceof AutoActivatorModel aa)) {
+    if (!(io.autoactivator.model.transform.TransformedModel.unwrap(model) instanceof AutoActivatorModel aa)) {
       throw new IllegalArgumentException("learner " + model.learner() + ": give its options, seed and config hash"
           + " with the other factory");
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import io.autoactivator.model.transform.TransformedModel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +29,8 @@ class LargeSnapshotTest {
       weights[i] = (float) random.nextDouble();
     }
     float[] head = new float[nodes * 2];
-    Unit unit = new Unit(new int[] {0, 1}, weights, new float[nodes], 0, 0, head, 0.9, null);
-    AutoActivatorConfig config = AutoActivatorConfig.fromOptions(Map.of("router", "paper"));
+    Unit unit = new Unit(new int[] {0, 1}, weights, new float[nodes], 0, 0, 0, head, 0.9, null);
+    AutoActivatorConfig config = AutoActivatorConfig.fromOptions(Map.of("router", "paper", "transfer", "units"));
     AutoActivatorModel model = new AutoActivatorModel("autoactivator", config, 1, d, List.of("t0"), List.of(unit),
         null, List.of(List.of()));
     assertThat(model.parameterCount()).isGreaterThan(10_000_000L);
@@ -38,7 +39,7 @@ class LargeSnapshotTest {
     byte[] bytes = SnapshotFormat.write(model, provenance);
     Snapshot snapshot = SnapshotFormat.read(bytes);
 
-    assertThat(((AutoActivatorModel) snapshot.model()).unitList().get(0).weights()).isEqualTo(weights);
+    assertThat(((AutoActivatorModel) TransformedModel.unwrap(snapshot.model())).unitList().get(0).weights()).isEqualTo(weights);
     assertThat(bytes.length).isGreaterThan(40_000_000);
     assertThat(SnapshotFormat.write(snapshot.model(), snapshot.provenance())).isEqualTo(bytes);
   }

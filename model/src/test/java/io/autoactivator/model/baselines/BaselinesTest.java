@@ -96,7 +96,8 @@ class BaselinesTest {
 
   @Test
   void analyticAfterTwoTasksEqualsJointRidgeOnBothTasks() {
-    Map<String, String> options = Map.of("features", "300");
+    // The same (identity) input transform on both sides: a sequence's transform is fitted on its first task only.
+    Map<String, String> options = Map.of("features", "300", "input.transform", "none");
     ClassIncrementalModel analytic = sequence(Learners.create("analytic", options, 42));
     ClassIncrementalModel joint = Learners.create("joint", options, 42).learn(null, union(), TrainingListener.NONE);
 
@@ -123,7 +124,7 @@ class BaselinesTest {
 
   @Test
   void ncmOnRawFeaturesAndOnRandomFeaturesBeatsChance() {
-    ClassIncrementalModel raw = sequence(Learners.create("ncm", Map.of(), 1));
+    ClassIncrementalModel raw = sequence(Learners.create("ncm", Map.of("input.transform", "none"), 1));
     assertThat(accuracy(raw.predict(testRows))).isGreaterThan(0.7);
     assertThat(raw.parameterCount()).isEqualTo(4L * 784);
     assertThat(raw.predict(testRows).firedTask()).containsOnly(-1);
@@ -134,7 +135,8 @@ class BaselinesTest {
   @Test
   void ncmMeansAreExactOnATinyExample() {
     TaskData t = new TaskData("t", new int[] {5, 9}, new float[][] {{0, 0}, {2, 0}, {10, 10}}, new int[] {5, 5, 9});
-    ClassIncrementalModel m = Learners.create("ncm", Map.of(), 1).learn(null, t, TrainingListener.NONE);
+    ClassIncrementalModel m = Learners.create("ncm", Map.of("input.transform", "none"), 1)
+        .learn(null, t, TrainingListener.NONE);
     Predictions p = m.predict(new float[][] {{1, 1}, {9, 9}});
     assertThat(p.labels()).containsExactly(5, 9);
     // score = -||x - mean||^2: (1,1) vs mean (1,0) -> -1

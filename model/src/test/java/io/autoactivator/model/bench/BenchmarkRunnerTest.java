@@ -90,7 +90,7 @@ class BenchmarkRunnerTest {
     assertThat(ncm.get(1).get("class_order").toString()).isNotEqualTo(ncm.get(0).get("class_order").toString());
     assertThat(ncm.get(0).get("matrix").get(0).get(1).isNull()).isTrue();
     assertThat(root.get("methods").get("joint").get("bwt").isNull()).isTrue();
-    assertThat(root.get("methods").get("analytic").get("params").asLong()).isEqualTo(200L * (784 + 1 + 4));
+    assertThat(root.get("methods").get("analytic").get("params").asLong()).isEqualTo(200L * (784 + 1 + 4) + 2 * 784);
   }
 
   @Test

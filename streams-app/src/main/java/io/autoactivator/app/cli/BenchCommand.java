@@ -90,8 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "use only the first N training rows per class (0 = all)")
   int trainLimit;
 
-  @Option(names = "--standardize", arity = "1", description = "true/false: standardise with task 0's statistics"
-      + " (default: only non-image data)")
+  @Option(names = "--standardize", arity = "1", description = "true/false: also standardise with task 0's"
+      + " statistics before the learners, which fit their own input transform on task 0 as in the service (learner"
+      + " option input.transform; default false)")
   Boolean standardize;
 
   @Option(names = "--json", description = "write the results as JSON here")
