@@ -3,6 +3,7 @@ package io.autoactivator.model.api;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -51,6 +52,29 @@ public interface ClassIncrementalModel {
    * of {@code taskIndex[i]}, among that task's classes only.
    */
   Predictions predictWithTask(float[][] features, int[] taskIndex);
+
+  /**
+   * The settings of the learner that built this model, for its provenance (the idea of Tribuo's
+   * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} and every canonical
+   * option as {@code option.<key>}; empty when the model does not know them. The default reads the public
+   * {@code seed()} and {@code config()} accessors a model may have (a config with {@code toOptions()} and
+   * {@code configHash()}), so that nothing here names an implementation; a model may override it.
+   */
+  default Map<String, String> learnerSettings() {
+    try {
+      Object seed = getClass().getMethod("seed").invoke(this);
+      Object config = getClass().getMethod("config").invoke(this);
+      Map<?, ?> options = (Map<?, ?>) config.getClass().getMethod("toOptions").invoke(config);
+      Object hash = config.getClass().getMethod("configHash").invoke(config);
+      Map<String, String> settings = new java.util.TreeMap<>();
+      options.forEach((k, v) -> settings.put("option." + k, String.valueOf(v)));
+      settings.put("seed", String.valueOf(seed));
+      settings.put("configHash", String.valueOf(hash));
+      return settings;
+    } catch (ReflectiveOperationException | ClassCastException | NullPointerException e) {
+      return Map.of();
+    }
+  }
 
   /** Writes the weights, in a form the learner's {@link ModelCodec} reads back bit for bit. */
   void writeWeights(DataOutput out) throws IOException;

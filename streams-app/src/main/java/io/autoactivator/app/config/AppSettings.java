@@ -1,0 +1,93 @@
+package io.autoactivator.app.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the streaming learner needs to know beyond the Kafka client settings. Built by the configuration layer
+ * (properties file, environment, CLI flags) and handed to {@code StreamingLearnerApp}; tests build it directly.
+ *
+ * @param instanceId            names this instance in dead letters, logs and metrics
+ * @param topics                topic names
+ * @param learner               learner name from {@code Learners} (default {@code autoactivator})
+ * @param learnerOptions        learner-specific options
+ * @param seed                  seed of every learner (snapshots are deterministic given it)
+ * @param servingBatchSize      queries answered together in one matrix product
+ * @param servingLinger         longest a query waits for its batch to fill
+ * @param incompleteTaskTimeout after this long without completing, an ended task is reported as incomplete
+ * @param snapshotChunkBytes    snapshots larger than this are split into several records
+ * @param topK                  scores returned per prediction
+ * @param createTopics          whether {@code start()} creates missing topics (off where topics are managed elsewhere)
+ */
+public record AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions,
+    long seed, int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes,
+    int topK, boolean createTopics) {
+
+  /** The settings without {@code createTopics}, which defaults to true. */
+  public AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions, long seed,
+      int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes, int topK) {
+    this(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger, incompleteTaskTimeout,
+        snapshotChunkBytes, topK, true);
+  }
+
+  public AppSettings {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(learner, "learner");
+    learnerOptions = Map.copyOf(learnerOptions);
+    Objects.requireNonNull(servingLinger, "servingLinger");
+    Objects.requireNonNull(incompleteTaskTimeout, "incompleteTaskTimeout");
+    if (servingBatchSize < 1) {
+      throw new IllegalArgumentException("servingBatchSize must be >= 1, was " + servingBatchSize);
+    }
+    if (snapshotChunkBytes < 1024) {
+      throw new IllegalArgumentException("snapshotChunkBytes must be >= 1024, was " + snapshotChunkBytes);
+    }
+    if (topK < 1) {
+      throw new IllegalArgumentException("topK must be >= 1, was " + topK);
+    }
+  }
+
+  /** Defaults for one instance: AutoActivator, seed 42, batches of 256 within 5 ms, 10-minute incompleteness. */
+  public static AppSettings defaults(String instanceId) {
+    return new AppSettings(instanceId, Topics.defaults(), "autoactivator", Map.of(), 42L, 256,
+        Duration.ofMillis(5), Duration.ofMinutes(10), 512 * 1024, 5);
+  }
+
+  /** A copy with other topics. */
+  public AppSettings withTopics(Topics newTopics) {
+    return new AppSettings(instanceId, newTopics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with another learner. */
+  public AppSettings withLearner(String newLearner, Map<String, String> options) {
+    return new AppSettings(instanceId, topics, newLearner, options, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with other serving batch settings. */
+  public AppSettings withServing(int batchSize, Duration linger) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, batchSize, linger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with another incompleteness timeout. */
+  public AppSettings withIncompleteTaskTimeout(Duration timeout) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        timeout, snapshotChunkBytes, topK, createTopics);
+  }
+
+  /** A copy with another snapshot chunk size. */
+  public AppSettings withSnapshotChunkBytes(int chunkBytes) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, chunkBytes, topK, createTopics);
+  }
+
+  /** A copy that does or does not create missing topics on start. */
+  public AppSettings withCreateTopics(boolean create) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, create);
+  }
+}

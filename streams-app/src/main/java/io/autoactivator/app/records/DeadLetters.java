@@ -1,0 +1,81 @@
+package io.autoactivator.app.records;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.autoactivator.schemas.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Turns a rejected input into a {@code DeadLetter} record, and counts and logs it. The app never drops a record
+ * silently and never crashes on data: every rejection goes through here. Logging is rate-limited per reason (one
+ * WARN per second, with the number suppressed since) so a flood of bad input cannot flood the log.
+ */
+public final class DeadLetters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+  private static final long LOG_INTERVAL_MS = 1_000;
+
+  private final String instanceId;
+  private final String topic;
+  private final Serde<DeadLetter> serde;
+  private final MeterRegistry meters;
+  private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> suppressed = new ConcurrentHashMap<>();
+
+  public DeadLetters(String instanceId, String deadLetterTopic, Serde<DeadLetter> serde, MeterRegistry meters) {
+    this.instanceId = instanceId;
+    this.topic = deadLetterTopic;
+    this.serde = serde;
+    this.meters = meters;
+  }
+
+  /** The dead letter for {@code origin}, rejected for {@code reason}. */
+  public Outbound reject(Envelope origin, Reason reason, String message, long now) {
+    return reject(origin, reason.name(), reason.name(), message, now);
+  }
+
+  /**
+   * The dead letter for {@code origin}.
+   *
+   * @param reason     reason code written to the record and used as metric tag
+   * @param errorClass what rejected it (exception class or validator)
+   */
+  public Outbound reject(Envelope origin, String reason, String errorClass, String message, long now) {
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setOriginalKey(origin.key() == null ? null : java.nio.ByteBuffer.wrap(origin.key()))
+        .setOriginalValue(origin.value() == null ? null : java.nio.ByteBuffer.wrap(origin.value()))
+        .setSourceTopic(origin.topic())
+        .setSourcePartition(origin.partition())
+        .setSourceOffset(origin.offset())
+        .setErrorClass(errorClass)
+        .setReason(reason)
+        .setMessage(message)
+        .setFailedAt(Instant.ofEpochMilli(now))
+        .setAppInstanceId(instanceId)
+        .build();
+    Counter.builder("autoactivator.dead.letters").description("records rejected to the dead-letter topic")
+        .tag("reason", reason).register(meters).increment();
+    log(origin, reason, message, now);
+    return new Outbound(topic, serde.serializer().serialize(topic, letter));
+  }
+
+  private void log(Envelope origin, String reason, String message, long now) {
+    AtomicLong last = lastLogged.computeIfAbsent(reason, r -> new AtomicLong(Long.MIN_VALUE / 2));
+    AtomicLong skipped = suppressed.computeIfAbsent(reason, r -> new AtomicLong());
+    long previous = last.get();
+    if (now - previous >= LOG_INTERVAL_MS && last.compareAndSet(previous, now)) {
+      LOG.warn("dead-lettered {}-{}@{} as {}: {} ({} more {} suppressed in the last second)", origin.topic(),
+          origin.partition(), origin.offset(), reason, message, skipped.getAndSet(0), reason);
+    } else {
+      skipped.incrementAndGet();
+    }
+  }
+}

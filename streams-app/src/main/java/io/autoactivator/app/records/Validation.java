@@ -1,0 +1,57 @@
+package io.autoactivator.app.records;
+
+import java.util.List;
+
+/** Checks that need nothing but the record itself; the answer is null when the record is fine, else a message. */
+public final class Validation {
+
+  private Validation() {
+  }
+
+  /** Ids become store keys joined by '/', so they must be non-empty and free of it. */
+  public static String checkId(String what, CharSequence id) {
+    if (id == null || id.length() == 0) {
+      return what + " is empty";
+    }
+    if (id.toString().indexOf('/') >= 0) {
+      return what + " '" + id + "' contains '/'";
+    }
+    return null;
+  }
+
+  /** A feature vector must be non-empty and finite. */
+  public static String checkFeatures(List<Float> features) {
+    if (features.isEmpty()) {
+      return "the feature vector is empty";
+    }
+    for (int i = 0; i < features.size(); i++) {
+      float f = features.get(i);
+      if (!Float.isFinite(f)) {
+        return "feature " + i + " is " + f;
+      }
+    }
+    return null;
+  }
+
+  /** A feature vector already copied into an array must be non-empty and finite. */
+  public static String checkFeatures(float[] features) {
+    if (features.length == 0) {
+      return "the feature vector is empty";
+    }
+    for (int i = 0; i < features.length; i++) {
+      if (!Float.isFinite(features[i])) {
+        return "feature " + i + " is " + features[i];
+      }
+    }
+    return null;
+  }
+
+  /** Copies a feature list into an array. */
+  public static float[] toArray(List<Float> features) {
+    float[] row = new float[features.size()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = features.get(i);
+    }
+    return row;
+  }
+}
