@@ -2,12 +2,12 @@ package io.autoactivator.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
-import io.autoactivator.app.TopicProvisioner;
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.kafka.TopicProvisioner;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.embedded.EmbeddedKafka;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.records.RecordCodecs;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotInfo;
 import io.autoactivator.app.snapshot.SnapshotPublisher;

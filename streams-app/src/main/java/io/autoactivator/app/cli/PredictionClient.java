@@ -1,6 +1,7 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.kafka.TopicEnd;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.serde.AvroSerde;
@@ -35,7 +36,8 @@ final class PredictionClient implements AutoCloseable {
     this.topics = topics;
     this.requests = KafkaClients.serde(PredictionRequest.class, kafka);
     this.predictions = KafkaClients.serde(Prediction.class, kafka);
-    List<TopicPartition> partitions = KafkaClients.partitions(consumer, topics.predictions(), Duration.ofSeconds(30));
+    List<TopicPartition> partitions = TopicEnd.existingPartitions(consumer, topics.predictions(),
+        Duration.ofSeconds(30));
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);

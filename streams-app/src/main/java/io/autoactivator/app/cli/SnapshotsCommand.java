@@ -60,7 +60,7 @@ final class SnapshotsCommand implements Runnable {
         String checksum = s.getChecksum().length() > 20 ? s.getChecksum().substring(0, 19) + "…" : s.getChecksum();
         out.printf("%-16s %7d %6s %-14s %-24s %6d %10d %10d %-20s%s%n", s.getModelId(), s.getVersion(),
             s.getParentVersion() == null ? "-" : s.getParentVersion(), s.getLearner(), tasks, units,
-            s.getParameterCount(), s.getByteSize(), checksum, entry.complete() ? "" : " (incomplete)");
+            s.getParameterCount(), s.getByteSize(), checksum, entry.complete() ? "" : " (" + entry.problem() + ")");
       }
       out.flush();
       return 0;
@@ -101,7 +101,8 @@ final class SnapshotsCommand implements Runnable {
           s.getCreatedAt());
       out.printf("classes        %s%nparameters     %d%nbytes          %d in %d chunk(s)%s%nchecksum       %s%n",
           s.getClasses(), s.getParameterCount(), s.getByteSize(), s.getChunkCount(),
-          entry.complete() ? "" : " (INCOMPLETE on the topic)", s.getChecksum());
+          entry.complete() ? "" : " (" + entry.problem().toUpperCase(java.util.Locale.ROOT) + " on the topic)",
+          s.getChecksum());
       out.printf("seed           %d%nconfig hash    %s%ncode version   %s%ndata offsets   %s%n",
           s.getProvenance().getSeed(), s.getProvenance().getConfigHash(), s.getProvenance().getCodeVersion(),
           s.getProvenance().getDataOffsets());

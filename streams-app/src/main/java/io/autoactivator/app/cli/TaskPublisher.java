@@ -1,6 +1,6 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;

@@ -1,5 +1,10 @@
 package io.autoactivator.app.ingest;
 
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
+import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.records.DeadLetters;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import io.autoactivator.app.config.AppSettings;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -38,6 +40,30 @@ public final class TopicProvisioner {
     this.admin = admin;
     this.partitions = partitions;
     this.replicationFactor = replicationFactor;
+  }
+
+  /**
+   * The one provisioning step of a start: when {@code settings.createTopics()}, creates the missing topics with
+   * {@code topics.partitions} partitions and {@code topics.replication.factor} replicas (-1 meaning 1), through an
+   * admin client configured like every other client ({@code admin.} keys honoured).
+   */
+  public static void provision(AppSettings settings, KafkaClientConfigs clients) {
+    if (!settings.createTopics()) {
+      return;
+    }
+    Map<String, Object> config = clients.admin();
+    config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+    short replication = settings.topicReplicationFactor();
+    try (Admin admin = Admin.create(config)) {
+      new TopicProvisioner(admin, settings.topicPartitions(), replication < 1 ? 1 : replication)
+          .ensure(settings.topics(), settings.snapshotChunkBytes());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create the topics on " + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+          + ": " + e.getCause().getMessage(), e.getCause());
+    }
   }
 
   /** Creates the missing topics of {@code topics}; returns the names it created. */

@@ -2,22 +2,18 @@ package io.autoactivator.app.snapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.kafka.TopicEnd;
+import io.autoactivator.app.records.RecordCodecs;
 import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
 
@@ -34,6 +30,8 @@ import io.autoactivator.schemas.ModelSnapshot;
 public final class SnapshotFollower implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFollower.class);
+  /** Kafka's default.api.timeout.ms. */
+  private static final Duration END_OFFSETS_TIMEOUT = Duration.ofMinutes(1);
 
   private final Consumer<byte[], byte[]> consumer;
   private final String snapshotTopic;
@@ -44,7 +42,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private final SnapshotAssembler assembler;
   private final PendingCommands commands;
   private final Thread thread;
-  private volatile Map<TopicPartition, Long> target;
+  private volatile TopicEnd target;
   private volatile boolean caughtUp;
   private volatile boolean closing;
 
@@ -82,9 +80,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       if (closing) {
         return;
       }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      target = new HashMap<>(consumer.endOffsets(partitions));
+      target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
       checkCaughtUp();
       while (!closing) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -110,14 +106,14 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   /** The topic's partitions, waiting (while not closing) for a topic that does not exist yet. */
   private List<TopicPartition> partitionsOf(String topic) {
     while (!closing) {
-      List<PartitionInfo> infos;
+      List<TopicPartition> partitions;
       try {
-        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        partitions = TopicEnd.partitions(consumer, topic, Duration.ofSeconds(5));
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        infos = List.of();
+        partitions = List.of();
       }
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      if (!partitions.isEmpty()) {
+        return partitions;
       }
       LOG.warn("topic {} does not exist yet; the follower waits for it", topic);
       try {
@@ -171,13 +167,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     if (caughtUp || target == null) {
       return;
     }
-    for (Map.Entry<TopicPartition, Long> end : target.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return;
-      }
+    if (target.reached(consumer)) {
+      caughtUp = true;
+      LOG.info("snapshot follower caught up: models {}", catalog.modelIds());
     }
-    caughtUp = true;
-    LOG.info("snapshot follower caught up: models {}", catalog.modelIds());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.kafka.StoreNames;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,17 +13,17 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.buffer.StateSerdes;
 import io.autoactivator.app.buffer.TaskProcessor;
 import io.autoactivator.app.ingest.CommandValidator;
-import io.autoactivator.app.ingest.DeadLetters;
+import io.autoactivator.app.records.DeadLetters;
 import io.autoactivator.app.ingest.DecodeProcessor;
 import io.autoactivator.app.ingest.Decoded;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.RecordCodecs;
 import io.autoactivator.app.serve.ServingProcessor;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.train.TrainingHandoff;

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.RecordCodecs;
-import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotInfo;

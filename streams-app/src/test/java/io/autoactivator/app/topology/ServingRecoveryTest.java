@@ -1,5 +1,6 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.kafka.StoreNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,11 +12,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-import io.autoactivator.app.ingest.DeadLetters;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.records.DeadLetters;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.RecordCodecs;
 import io.autoactivator.app.serve.ServingProcessor;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.Prediction;

@@ -1,5 +1,6 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.kafka.StoreNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

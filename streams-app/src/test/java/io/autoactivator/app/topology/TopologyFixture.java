@@ -1,5 +1,6 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.kafka.StoreNames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,11 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.records.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;
