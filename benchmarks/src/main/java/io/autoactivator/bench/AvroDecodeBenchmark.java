@@ -1,6 +1,6 @@
 package io.autoactivator.bench;
 
-import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.records.Validation;
 import io.autoactivator.schemas.LabelledSample;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.autoactivator.app;
 
+import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.app.ops.ManagedApp;
@@ -28,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.buffer.TaskState;
-import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.SnapshotCodec;
@@ -62,6 +63,7 @@ public final class StreamingLearnerApp implements ManagedApp {
   private final KafkaClientConfigs clients;
   private final MeterRegistry meters;
   private final RecordCodecs codecs;
+  private final AppTopics topics;
   private final ModelCatalog catalog;
   private final SnapshotCodec snapshotCodec;
   private final IncrementalLearner learner;
@@ -82,6 +84,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     this.clients = KafkaClientConfigs.forService(kafkaProperties);
     this.meters = meters;
     this.codecs = RecordCodecs.from(clients.all());
+    this.topics = AppTopics.of(settings.topics(), codecs);
     this.catalog = new ModelCatalog(meters);
     this.snapshotCodec = new SnapshotFormatCodec();
     this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
@@ -94,12 +97,12 @@ public final class StreamingLearnerApp implements ManagedApp {
       throw new IllegalStateException("already started");
     }
     TopicProvisioner.provision(settings, clients);
-    follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), settings.topics().snapshots(),
-        settings.topics().commands(), codecs, snapshotCodec, catalog, settings.instanceId());
+    follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
+        snapshotCodec, catalog, settings.instanceId());
     follower.start();
     producer = new KafkaProducer<>(producerConfig());
-    SnapshotPublisher publisher = new SnapshotPublisher(producer, settings.topics().snapshots(),
-        settings.snapshotChunkBytes(), codecs.snapshots(), meters);
+    SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
+        meters);
     coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
         snapshotCodec, publisher, codecs, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,

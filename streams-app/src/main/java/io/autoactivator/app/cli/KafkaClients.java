@@ -2,14 +2,14 @@ package io.autoactivator.app.cli;
 
 import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.TopicEnd;
-import io.autoactivator.schemas.serde.AvroSerde;
-import io.autoactivator.schemas.serde.AvroSerdes;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.RecordCodecs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,9 +48,9 @@ final class KafkaClients {
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** A value serde for {@code type}, with the framing the service uses (schema.registry.url or not). */
-  static <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type, Properties kafka) {
-    return AvroSerdes.serde(type, KafkaClientConfigs.of(kafka).all(), false);
+  /** The topics called {@code names}, with the framing the service uses (schema.registry.url or not). */
+  static AppTopics topics(Properties kafka, Topics names) {
+    return AppTopics.of(names, RecordCodecs.from(KafkaClientConfigs.of(kafka).all()));
   }
 
   /** Every record of {@code topic} from the beginning up to its current end. */

@@ -1,9 +1,10 @@
 package io.autoactivator.app.cli;
 
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.schemas.ModelSnapshot;
-import io.autoactivator.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,17 +42,17 @@ final class SnapshotCatalog {
   }
 
   /** Every snapshot of the topic, by model id then version. */
-  static List<Entry> read(Properties kafka, String topic, Duration timeout) {
-    AvroSerde<ModelSnapshot> serde = KafkaClients.serde(ModelSnapshot.class, kafka);
+  static List<Entry> read(Properties kafka, Topics topics, Duration timeout) {
+    Topic<String, ModelSnapshot> snapshots = KafkaClients.topics(kafka, topics).snapshots();
     SnapshotAssembler assembler = new SnapshotAssembler(new SnapshotFormatCodec());
     Map<String, ModelSnapshot> first = new TreeMap<>();
     Map<String, Set<Integer>> seen = new HashMap<>();
     Map<String, byte[]> verified = new HashMap<>();
-    for (var record : KafkaClients.readAll(kafka, topic, timeout)) {
+    for (var record : KafkaClients.readAll(kafka, snapshots.name(), timeout)) {
       if (record.value() == null) {
         continue;
       }
-      ModelSnapshot chunk = serde.deserializer().deserialize(topic, record.value());
+      ModelSnapshot chunk = snapshots.deserialize(record.value());
       String id = chunk.getModelId() + "\u0000" + chunk.getVersion();
       first.merge(id, chunk, (a, b) -> b.getChunkIndex() <= a.getChunkIndex() ? b : a);
       seen.computeIfAbsent(id, k -> new TreeSet<>()).add(chunk.getChunkIndex());

@@ -46,7 +46,7 @@ final class SnapshotsCommand implements Runnable {
     public Integer call() {
       AppConfig settings = config.load();
       List<SnapshotCatalog.Entry> entries = SnapshotCatalog.read(settings.kafkaProperties(),
-          settings.topics().snapshots(), Duration.ofSeconds(60));
+          settings.topics(), Duration.ofSeconds(60));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-16s %7s %6s %-14s %-24s %6s %10s %10s %-20s%n", "model", "version", "parent", "learner", "tasks",
           "units", "params", "bytes", "checksum");
@@ -88,7 +88,7 @@ final class SnapshotsCommand implements Runnable {
     @Override
     public Integer call() {
       AppConfig settings = config.load();
-      SnapshotCatalog.Entry entry = SnapshotCatalog.read(settings.kafkaProperties(), settings.topics().snapshots(),
+      SnapshotCatalog.Entry entry = SnapshotCatalog.read(settings.kafkaProperties(), settings.topics(),
               Duration.ofSeconds(60)).stream()
           .filter(e -> e.header().getModelId().equals(modelId) && e.header().getVersion() == version)
           .findFirst()

@@ -2,8 +2,8 @@ package io.autoactivator.app.ingest;
 
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.Reason;
-import io.autoactivator.app.records.RecordCodecs;
-import io.autoactivator.app.records.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.records.Validation;
 import java.nio.ByteBuffer;
 import java.util.HashSet;

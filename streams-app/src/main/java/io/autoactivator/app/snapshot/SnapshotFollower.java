@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.kafka.TopicEnd;
-import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
 
@@ -34,9 +34,8 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private static final Duration END_OFFSETS_TIMEOUT = Duration.ofMinutes(1);
 
   private final Consumer<byte[], byte[]> consumer;
-  private final String snapshotTopic;
-  private final String commandTopic;
-  private final RecordCodecs codecs;
+  private final Topic<String, ModelSnapshot> snapshots;
+  private final Topic<String, ModelCommand> commandTopic;
   private final SnapshotCodec codec;
   private final ModelCatalog catalog;
   private final SnapshotAssembler assembler;
@@ -46,12 +45,11 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private volatile boolean caughtUp;
   private volatile boolean closing;
 
-  public SnapshotFollower(Consumer<byte[], byte[]> consumer, String snapshotTopic, String commandTopic,
-      RecordCodecs codecs, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
+  public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
+      Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
     this.consumer = consumer;
-    this.snapshotTopic = snapshotTopic;
-    this.commandTopic = commandTopic;
-    this.codecs = codecs;
+    this.snapshots = snapshots;
+    this.commandTopic = commands;
     this.codec = codec;
     this.catalog = catalog;
     this.commands = new PendingCommands(catalog);
@@ -74,7 +72,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   public void run() {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(snapshotTopic, commandTopic)) {
+      for (String topic : List.of(snapshots.name(), commandTopic.name())) {
         partitions.addAll(partitionsOf(topic));
       }
       if (closing) {
@@ -84,10 +82,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       checkCaughtUp();
       while (!closing) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<byte[], byte[]> r : records.records(snapshotTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(snapshots.name())) {
           snapshot(r);
         }
-        for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic.name())) {
           command(r);
         }
         checkCaughtUp();
@@ -132,7 +130,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
     ModelSnapshot chunk;
     try {
-      chunk = codecs.snapshots().deserializer().deserialize(r.topic(), r.value());
+      chunk = snapshots.deserialize(r.value());
     } catch (RuntimeException e) {
       LOG.warn("snapshot record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
       return;
@@ -156,7 +154,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       return;
     }
     try {
-      ModelCommand command = codecs.commands().deserializer().deserialize(r.topic(), r.value());
+      ModelCommand command = commandTopic.deserialize(r.value());
       commands.offer(command);
     } catch (RuntimeException e) {
       LOG.warn("command record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());

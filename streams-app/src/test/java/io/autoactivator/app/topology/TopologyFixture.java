@@ -24,7 +24,7 @@ import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
-import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;
