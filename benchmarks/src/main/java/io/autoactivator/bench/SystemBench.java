@@ -4,28 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
+import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.embedded.EmbeddedKafka;
-import io.autoactivator.app.records.RecordCodecs;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.SnapshotCodec;
-import io.autoactivator.app.snapshot.SnapshotInfo;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.model.api.ClassIncrementalModel;
-import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
-import io.autoactivator.schemas.Provenance;
+import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.TaskBoundary;
-import io.autoactivator.schemas.TaskSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -630,16 +628,18 @@ public final class SystemBench implements Callable<Integer> {
     producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
-      SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(),
-          settings.snapshotChunkBytes(), codecs.snapshots(), new SimpleMeterRegistry());
+      SnapshotPublisher publisher = new SnapshotPublisher(producer, AppTopics.of(topics, codecs).snapshots(),
+          settings.snapshotChunkBytes(), new SimpleMeterRegistry());
       for (int version = 1; version <= repeats + 1; version++) {
         long start = System.nanoTime();
-        SnapshotInfo info = new SnapshotInfo(BIG_MODEL_ID, version, version - 1, big.learner(), 7L,
-            Map.of("features", "1250"), "bench", big.tasks().stream().map(LearnedTask::taskId).toList(), Map.of(),
-            SnapshotInfo.currentCodeVersion());
-        byte[] payload = codec.write(big, info);
+        Provenance provenance = Provenance.of(big, BIG_MODEL_ID, version, version == 1 ? null : version - 1L, 7L,
+            Map.of("features", "1250"), "bench", Map.of(), SnapshotHeaders.codeVersion());
+        byte[] payload = codec.write(big, provenance);
         payloadBytes = payload.length;
-        publisher.publish(header(big, info, payload, codec), payload);
+        Map<String, Long> counts = new HashMap<>();
+        big.tasks().forEach(t -> counts.put(t.taskId(), 400L));
+        publisher.publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload), Instant.now()),
+            payload);
         long published = System.nanoTime();
         final long v = version;
         boolean ok = await(() -> app.models().servingVersion(BIG_MODEL_ID).orElse(0) >= v, Duration.ofMinutes(2));
@@ -663,30 +663,6 @@ public final class SystemBench implements Callable<Integer> {
     row(String.format("4 snapshot of %,d parameters (%.0f MB) published and swapped", big.parameterCount(),
         payloadBytes / 1e6), String.format("%.2f s (write+publish %.2f s)", med, median(writeAndPublish)),
         "<= 2 s", med <= 2);
-  }
-
-  private static ModelSnapshot header(ClassIncrementalModel model, SnapshotInfo info, byte[] payload,
-      SnapshotCodec codec) {
-    List<TaskSummary> tasks = new ArrayList<>();
-    for (LearnedTask t : model.tasks()) {
-      tasks.add(new TaskSummary(t.taskId(), Arrays.stream(t.classes()).boxed().toList(), t.units(), 400L));
-    }
-    return ModelSnapshot.newBuilder()
-        .setModelId(info.modelId())
-        .setVersion(info.version())
-        .setParentVersion(info.parentVersion() == 0 ? null : info.parentVersion())
-        .setLearner(model.learner())
-        .setTasks(tasks)
-        .setClasses(Arrays.stream(model.classes()).sorted().boxed().toList())
-        .setParameterCount(model.parameterCount())
-        .setByteSize(payload.length)
-        .setChecksum(codec.checksum(payload))
-        .setProvenance(new Provenance(info.seed(), info.configHash(), info.dataOffsets(), info.codeVersion()))
-        .setCreatedAt(Instant.now())
-        .setChunkIndex(0)
-        .setChunkCount(1)
-        .setPayload(ByteBuffer.allocate(0))
-        .build();
   }
 
   // ---------------------------------------------------------------- helpers
