@@ -1,8 +1,8 @@
 package io.autoactivator.bench;
 
 import io.autoactivator.app.snapshot.SnapshotCodec;
-import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.snapshot.Provenance;
 import java.io.IOException;

@@ -2,25 +2,26 @@ package io.autoactivator.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
-import io.autoactivator.app.kafka.AppTopics;
-import io.autoactivator.app.kafka.TopicProvisioner;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.embedded.EmbeddedKafka;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.app.snapshot.SnapshotCodec;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
-import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
-import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.TaskBoundary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,8 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -250,9 +249,7 @@ public final class SystemBench implements Callable<Integer> {
     kafka.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
     kafka.putAll(kafkaOverrides);
     results.put("kafkaOverrides", kafkaOverrides);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      new TopicProvisioner(admin, 1, (short) 1).ensure(topics, settings.snapshotChunkBytes());
-    }
+    TopicProvisioner.provision(settings, KafkaClientConfigs.of(kafka));
     RecordCodecs codecs = RecordCodecs.singleObject();
 
     // Figure 5: every task's START and samples are in the topics before the app starts, so ingest is neither

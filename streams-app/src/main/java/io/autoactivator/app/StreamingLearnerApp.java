@@ -1,10 +1,5 @@
 package io.autoactivator.app;
 
-import io.autoactivator.app.kafka.AppTopics;
-import io.autoactivator.app.kafka.KafkaClientConfigs;
-import io.autoactivator.app.kafka.TopicProvisioner;
-import io.autoactivator.app.ops.ManagedApp;
-import io.autoactivator.app.config.AppSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.buffer.TaskState;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.TopicProvisioner;
+import io.autoactivator.app.ops.ManagedApp;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotFollower;
-import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
-import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.app.train.SampleSource;
 import io.autoactivator.app.train.TrainingCoordinator;
@@ -90,7 +90,10 @@ public final class StreamingLearnerApp implements ManagedApp {
     this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
   }
 
-  /** Creates missing topics (if the settings say so: {@link TopicProvisioner#provision}), starts the follower, the coordinator and the topology. */
+  /**
+   * Creates missing topics (if the settings say so: {@link TopicProvisioner#provision}), starts the follower, the
+   * coordinator and the topology.
+   */
   @Override
   public synchronized void start() {
     if (streams != null) {

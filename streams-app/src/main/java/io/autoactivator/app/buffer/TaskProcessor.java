@@ -18,13 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
 import io.autoactivator.app.records.Reason;
-import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelRegistry;
-import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.train.TrainingHandoff;
 import io.autoactivator.app.train.TrainingRequest;
 import io.autoactivator.schemas.BoundaryKind;

@@ -1,10 +1,10 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.kafka.KafkaClientConfigs;
-import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.TopicEnd;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

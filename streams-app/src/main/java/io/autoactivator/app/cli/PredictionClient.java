@@ -1,9 +1,9 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.kafka.Topic;
-import io.autoactivator.app.kafka.AppTopics;
-import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
 import java.time.Duration;

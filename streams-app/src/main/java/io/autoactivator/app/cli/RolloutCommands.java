@@ -1,7 +1,7 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.config.AppConfig;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelCommand;
 import java.time.Instant;

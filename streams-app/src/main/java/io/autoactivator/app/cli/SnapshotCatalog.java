@@ -1,7 +1,7 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.schemas.ModelSnapshot;

@@ -1,8 +1,8 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.kafka.Topic;
-import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;

@@ -1,8 +1,5 @@
 package io.autoactivator.app.kafka;
 
-import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.Outbound;
-import io.autoactivator.app.records.Reason;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
 import io.autoactivator.schemas.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

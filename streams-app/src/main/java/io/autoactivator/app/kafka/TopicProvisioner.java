@@ -1,5 +1,6 @@
 package io.autoactivator.app.kafka;
 
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-import io.autoactivator.app.config.AppSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,7 +36,7 @@ public final class TopicProvisioner {
    * @param partitions        partitions of every created topic
    * @param replicationFactor replicas of every created topic
    */
-  public TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+  private TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
     this.admin = admin;
     this.partitions = partitions;
     this.replicationFactor = replicationFactor;
@@ -61,13 +61,13 @@ public final class TopicProvisioner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create the topics on " + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-          + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("cannot create the topics on "
+          + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 
   /** Creates the missing topics of {@code topics}; returns the names it created. */
-  public List<String> ensure(Topics topics, int snapshotChunkBytes) throws InterruptedException, ExecutionException {
+  List<String> ensure(Topics topics, int snapshotChunkBytes) throws InterruptedException, ExecutionException {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> missing = new ArrayList<>();
     for (String name : topics.all()) {

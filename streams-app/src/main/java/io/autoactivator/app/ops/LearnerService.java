@@ -1,7 +1,7 @@
 package io.autoactivator.app.ops;
 
-import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.AppConfig;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.model.engine.BackendReport;
 import io.autoactivator.model.engine.ComputeBackend;
 import java.time.Duration;

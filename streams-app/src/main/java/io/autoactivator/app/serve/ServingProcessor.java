@@ -1,6 +1,5 @@
 package io.autoactivator.app.serve;
 
-import io.autoactivator.app.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,17 +16,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.ingest.Decoded;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
 import io.autoactivator.app.records.Reason;
-import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.ModelView;
-import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.schemas.Prediction;

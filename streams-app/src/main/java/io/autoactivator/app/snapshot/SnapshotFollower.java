@@ -12,8 +12,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
 

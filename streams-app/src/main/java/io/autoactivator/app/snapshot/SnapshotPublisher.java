@@ -1,6 +1,5 @@
 package io.autoactivator.app.snapshot;
 
-import io.autoactivator.app.kafka.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Utils;
 
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,21 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.buffer.StateSerdes;
+import io.autoactivator.app.buffer.TaskProcessor;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.ingest.CommandValidator;
+import io.autoactivator.app.ingest.DecodeProcessor;
+import io.autoactivator.app.ingest.Decoded;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.serve.ServingProcessor;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import io.autoactivator.app.train.TrainingHandoff;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,20 +28,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-import io.autoactivator.app.config.AppSettings;
-import io.autoactivator.app.buffer.StateSerdes;
-import io.autoactivator.app.buffer.TaskProcessor;
-import io.autoactivator.app.ingest.CommandValidator;
-import io.autoactivator.app.kafka.DeadLetters;
-import io.autoactivator.app.ingest.DecodeProcessor;
-import io.autoactivator.app.ingest.Decoded;
-import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.EnvelopeSerde;
-import io.autoactivator.app.records.Outbound;
-import io.autoactivator.app.kafka.RecordCodecs;
-import io.autoactivator.app.serve.ServingProcessor;
-import io.autoactivator.app.snapshot.ModelRegistry;
-import io.autoactivator.app.train.TrainingHandoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

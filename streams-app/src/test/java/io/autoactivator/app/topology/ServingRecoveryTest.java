@@ -1,6 +1,5 @@
 package io.autoactivator.app.topology;
 
-import io.autoactivator.app.kafka.StoreNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,11 +13,12 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
-import io.autoactivator.app.kafka.RecordCodecs;
-import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.serve.ServingProcessor;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.Prediction;

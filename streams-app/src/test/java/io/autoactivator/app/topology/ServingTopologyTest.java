@@ -1,6 +1,5 @@
 package io.autoactivator.app.topology;
 
-import io.autoactivator.app.kafka.StoreNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.schemas.DeadLetter;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.Prediction;

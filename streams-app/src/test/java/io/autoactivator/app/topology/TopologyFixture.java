@@ -1,6 +1,5 @@
 package io.autoactivator.app.topology;
 
-import io.autoactivator.app.kafka.StoreNames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,12 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.autoactivator.app.config.AppSettings;
-import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;
