@@ -74,7 +74,7 @@ public final class TaskLifecycle {
   private TaskLifecycle() {
   }
 
-  /** The transition of {@code state} on {@code event}. */
+  /** The transition of {@code state} on {@code event}; an event that changes nothing gives back {@code state}. */
   public static Transition apply(TaskState state, Event event) {
     if (event instanceof Buffered b) {
       return Transition.stay(state.withReceived(b.received(), b.now()).settle());

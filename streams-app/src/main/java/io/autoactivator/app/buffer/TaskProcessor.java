@@ -253,17 +253,18 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     }
     TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis());
     for (TaskState t : states) {
-      if (TaskLifecycle.apply(t, swept).state() != t) {
-        apply(t, swept, true); // only the tasks it changes are rewritten
-      }
+      apply(t, swept, true);
     }
   }
 
-  /** Moves {@code task} through its lifecycle: saves the new state (if {@code save}), then carries out the effects. */
+  /**
+   * Moves {@code task} through its lifecycle: saves the new state (if {@code save} and the event changed it), then
+   * carries out the effects.
+   */
   private TaskState apply(TaskState task, TaskLifecycle.Event event, boolean save) {
     TaskLifecycle.Transition transition = TaskLifecycle.apply(task, event);
     TaskState next = transition.state();
-    if (save) {
+    if (save && next != task) {
       save(next);
     }
     for (TaskLifecycle.Effect effect : transition.effects()) {
