@@ -1,7 +1,7 @@
 package io.autoactivator.bench;
 
-import io.autoactivator.app.ingest.RecordCodecs;
-import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.records.Validation;
 import io.autoactivator.schemas.LabelledSample;
 import java.time.Instant;
 import java.util.ArrayList;

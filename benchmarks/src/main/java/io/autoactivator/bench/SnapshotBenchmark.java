@@ -1,9 +1,10 @@
 package io.autoactivator.bench;
 
 import io.autoactivator.app.snapshot.SnapshotCodec;
-import io.autoactivator.app.snapshot.SnapshotInfo;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.snapshot.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public class SnapshotBenchmark {
 
   private final SnapshotCodec codec = new SnapshotFormatCodec();
   private ClassIncrementalModel model;
-  private SnapshotInfo info;
+  private Provenance provenance;
   private byte[] payload;
 
   /**
@@ -53,15 +54,15 @@ public class SnapshotBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     model = bigModel();
-    info = new SnapshotInfo("bench", 1, 0, model.learner(), 7L, Map.of("features", "1250"), "bench",
-        List.of("big-0"), Map.of(), SnapshotInfo.currentCodeVersion());
-    payload = codec.write(model, info);
+    provenance = Provenance.of(model, "bench", 1, null, 7L, Map.of("features", "1250"), "bench", Map.of(),
+        SnapshotHeaders.codeVersion());
+    payload = codec.write(model, provenance);
     System.out.printf("%n# snapshot of %d parameters: %d bytes%n", model.parameterCount(), payload.length);
   }
 
   @Benchmark
   public byte[] write() throws IOException {
-    return codec.write(model, info);
+    return codec.write(model, provenance);
   }
 
   @Benchmark

@@ -2,30 +2,29 @@ package io.autoactivator.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.autoactivator.app.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
-import io.autoactivator.app.TopicProvisioner;
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.embedded.EmbeddedKafka;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.app.snapshot.SnapshotCodec;
-import io.autoactivator.app.snapshot.SnapshotInfo;
-import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.model.api.ClassIncrementalModel;
-import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
-import io.autoactivator.schemas.Provenance;
 import io.autoactivator.schemas.TaskBoundary;
-import io.autoactivator.schemas.TaskSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -252,9 +249,7 @@ public final class SystemBench implements Callable<Integer> {
     kafka.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
     kafka.putAll(kafkaOverrides);
     results.put("kafkaOverrides", kafkaOverrides);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      new TopicProvisioner(admin, 1, (short) 1).ensure(topics, settings.snapshotChunkBytes());
-    }
+    TopicProvisioner.provision(settings, KafkaClientConfigs.of(kafka));
     RecordCodecs codecs = RecordCodecs.singleObject();
 
     // Figure 5: every task's START and samples are in the topics before the app starts, so ingest is neither
@@ -630,16 +625,18 @@ public final class SystemBench implements Callable<Integer> {
     producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
-      SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(),
-          settings.snapshotChunkBytes(), codecs.snapshots(), new SimpleMeterRegistry());
+      SnapshotPublisher publisher = new SnapshotPublisher(producer, AppTopics.of(topics, codecs).snapshots(),
+          settings.snapshotChunkBytes(), new SimpleMeterRegistry());
       for (int version = 1; version <= repeats + 1; version++) {
         long start = System.nanoTime();
-        SnapshotInfo info = new SnapshotInfo(BIG_MODEL_ID, version, version - 1, big.learner(), 7L,
-            Map.of("features", "1250"), "bench", big.tasks().stream().map(LearnedTask::taskId).toList(), Map.of(),
-            SnapshotInfo.currentCodeVersion());
-        byte[] payload = codec.write(big, info);
+        Provenance provenance = Provenance.of(big, BIG_MODEL_ID, version, version == 1 ? null : version - 1L, 7L,
+            Map.of("features", "1250"), "bench", Map.of(), SnapshotHeaders.codeVersion());
+        byte[] payload = codec.write(big, provenance);
         payloadBytes = payload.length;
-        publisher.publish(header(big, info, payload, codec), payload);
+        Map<String, Long> counts = new HashMap<>();
+        big.tasks().forEach(t -> counts.put(t.taskId(), 400L));
+        publisher.publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload), Instant.now()),
+            payload);
         long published = System.nanoTime();
         final long v = version;
         boolean ok = await(() -> app.models().servingVersion(BIG_MODEL_ID).orElse(0) >= v, Duration.ofMinutes(2));
@@ -663,30 +660,6 @@ public final class SystemBench implements Callable<Integer> {
     row(String.format("4 snapshot of %,d parameters (%.0f MB) published and swapped", big.parameterCount(),
         payloadBytes / 1e6), String.format("%.2f s (write+publish %.2f s)", med, median(writeAndPublish)),
         "<= 2 s", med <= 2);
-  }
-
-  private static ModelSnapshot header(ClassIncrementalModel model, SnapshotInfo info, byte[] payload,
-      SnapshotCodec codec) {
-    List<TaskSummary> tasks = new ArrayList<>();
-    for (LearnedTask t : model.tasks()) {
-      tasks.add(new TaskSummary(t.taskId(), Arrays.stream(t.classes()).boxed().toList(), t.units(), 400L));
-    }
-    return ModelSnapshot.newBuilder()
-        .setModelId(info.modelId())
-        .setVersion(info.version())
-        .setParentVersion(info.parentVersion() == 0 ? null : info.parentVersion())
-        .setLearner(model.learner())
-        .setTasks(tasks)
-        .setClasses(Arrays.stream(model.classes()).sorted().boxed().toList())
-        .setParameterCount(model.parameterCount())
-        .setByteSize(payload.length)
-        .setChecksum(codec.checksum(payload))
-        .setProvenance(new Provenance(info.seed(), info.configHash(), info.dataOffsets(), info.codeVersion()))
-        .setCreatedAt(Instant.now())
-        .setChunkIndex(0)
-        .setChunkCount(1)
-        .setPayload(ByteBuffer.allocate(0))
-        .build();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -2,24 +2,20 @@ package io.autoactivator.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -28,15 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.buffer.TaskState;
-import io.autoactivator.app.config.KafkaDefaults;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.TopicProvisioner;
+import io.autoactivator.app.ops.ManagedApp;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotFollower;
-import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
-import io.autoactivator.app.topology.StoreNames;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.app.train.SampleSource;
 import io.autoactivator.app.train.TrainingCoordinator;
@@ -55,14 +55,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  * snapshot appears on the snapshot topic and predictions on the predictions topic carry its version.
  * {@link #close()} stops within about 45 s; an interrupted training is redone by the next instance.
  */
-public final class StreamingLearnerApp implements AutoCloseable {
+public final class StreamingLearnerApp implements ManagedApp {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamingLearnerApp.class);
 
   private final AppSettings settings;
-  private final Properties kafkaProperties;
+  private final KafkaClientConfigs clients;
   private final MeterRegistry meters;
   private final RecordCodecs codecs;
+  private final AppTopics topics;
   private final ModelCatalog catalog;
   private final SnapshotCodec snapshotCodec;
   private final IncrementalLearner learner;
@@ -75,40 +76,40 @@ public final class StreamingLearnerApp implements AutoCloseable {
    * @param settings        what to learn and serve, and the topic names
    * @param kafkaProperties client settings: bootstrap.servers, application.id, TLS/SASL..., passed unchanged;
    *                        processing.guarantee defaults to exactly_once_v2 when absent, and
-   *                        {@link KafkaDefaults} fills in batching, compression and fetch sizes
+   *                        {@code KafkaDefaults} fills in batching, compression and fetch sizes
    * @param meters          where every metric is registered
    */
   public StreamingLearnerApp(AppSettings settings, Properties kafkaProperties, MeterRegistry meters) {
     this.settings = settings;
-    this.kafkaProperties = new Properties();
-    this.kafkaProperties.putAll(kafkaProperties);
-    this.kafkaProperties.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    KafkaDefaults.applyTo(this.kafkaProperties);
+    this.clients = KafkaClientConfigs.forService(kafkaProperties);
     this.meters = meters;
-    this.codecs = RecordCodecs.from(asMap(this.kafkaProperties));
+    this.codecs = RecordCodecs.from(clients.all());
+    this.topics = AppTopics.of(settings.topics(), codecs);
     this.catalog = new ModelCatalog(meters);
     this.snapshotCodec = new SnapshotFormatCodec();
     this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
   }
 
-  /** Creates missing topics (if the settings say so), starts the follower, the coordinator and the topology. */
+  /**
+   * Creates missing topics (if the settings say so: {@link TopicProvisioner#provision}), starts the follower, the
+   * coordinator and the topology.
+   */
+  @Override
   public synchronized void start() {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
-    if (settings.createTopics()) {
-      provisionTopics();
-    }
-    follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), settings.topics().snapshots(),
-        settings.topics().commands(), codecs, snapshotCodec, catalog, settings.instanceId());
+    TopicProvisioner.provision(settings, clients);
+    follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
+        snapshotCodec, catalog, settings.instanceId());
     follower.start();
     producer = new KafkaProducer<>(producerConfig());
-    SnapshotPublisher publisher = new SnapshotPublisher(producer, settings.topics().snapshots(),
-        settings.snapshotChunkBytes(), codecs.snapshots(), meters);
+    SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
+        meters);
     coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
         snapshotCodec, publisher, codecs, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)), kafkaProperties);
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)), clients.streams());
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; shutting this instance down", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -119,6 +120,7 @@ public final class StreamingLearnerApp implements AutoCloseable {
   }
 
   /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started). */
+  @Override
   public boolean isLive() {
     KafkaStreams s = streams;
     if (s == null) {
@@ -130,17 +132,20 @@ public final class StreamingLearnerApp implements AutoCloseable {
   }
 
   /** True when Streams is RUNNING and every snapshot and command present at start is loaded. */
+  @Override
   public boolean isReady() {
     KafkaStreams s = streams;
     return s != null && s.state() == KafkaStreams.State.RUNNING && follower.caughtUp();
   }
 
   /** The Kafka Streams instance (null before {@link #start()}). */
+  @Override
   public KafkaStreams kafkaStreams() {
     return streams;
   }
 
   /** The models this instance has loaded: serving, known and shadow versions per model id. */
+  @Override
   public ModelRegistry models() {
     return catalog;
   }
@@ -167,9 +172,7 @@ public final class StreamingLearnerApp implements AutoCloseable {
     if (streams != null) {
       // Leave the group so that the partitions move at once (not after the session timeout), unless the operator
       // chose static membership, where staying is the point.
-      boolean staticMember = kafkaProperties.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
-          || kafkaProperties.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
-      streams.close(CloseOptions.groupMembershipOperation(staticMember
+      streams.close(CloseOptions.groupMembershipOperation(clients.staticMembership()
           ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
           : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
     }
@@ -189,23 +192,8 @@ public final class StreamingLearnerApp implements AutoCloseable {
     LOG.info("instance {} closed", settings.instanceId());
   }
 
-  private void provisionTopics() {
-    Map<String, Object> config = clientConfig(AdminClientConfig.configNames());
-    try (Admin admin = Admin.create(config)) {
-      Object replication = kafkaProperties.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
-      short factor = replication == null ? 1 : Short.parseShort(replication.toString());
-      new TopicProvisioner(admin, 1, factor < 1 ? 1 : factor).ensure(settings.topics(),
-          settings.snapshotChunkBytes());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not create topics " + settings.topics().all(), e);
-    }
-  }
-
   private Map<String, Object> producerConfig() {
-    Map<String, Object> config = clientConfig(ProducerConfig.configNames());
+    Map<String, Object> config = clients.producer();
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.snapshotChunkBytes() + TopicProvisioner.HEADROOM_BYTES);
@@ -217,7 +205,7 @@ public final class StreamingLearnerApp implements AutoCloseable {
   }
 
   private Map<String, Object> followerConfig() {
-    Map<String, Object> config = clientConfig(ConsumerConfig.configNames());
+    Map<String, Object> config = clients.consumer();
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -225,22 +213,5 @@ public final class StreamingLearnerApp implements AutoCloseable {
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return config;
-  }
-
-  /** The client settings a plain client understands (security settings included), from the given properties. */
-  private Map<String, Object> clientConfig(java.util.Set<String> known) {
-    Map<String, Object> config = new HashMap<>();
-    kafkaProperties.forEach((k, v) -> {
-      if (known.contains(k.toString())) {
-        config.put(k.toString(), v);
-      }
-    });
-    return config;
-  }
-
-  private static Map<String, Object> asMap(Properties properties) {
-    Map<String, Object> map = new HashMap<>();
-    properties.forEach((k, v) -> map.put(k.toString(), v));
-    return map;
   }
 }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.it.broker.KafkaBroker;
 
 /**

@@ -3,6 +3,7 @@ package io.autoactivator.model.api;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -51,6 +52,16 @@ public interface ClassIncrementalModel {
    * of {@code taskIndex[i]}, among that task's classes only.
    */
   Predictions predictWithTask(float[][] features, int[] taskIndex);
+
+  /**
+   * The settings of the learner that built this model, for its provenance (the idea of Tribuo's
+   * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} and every canonical
+   * option as {@code option.<key>}; empty when the model does not know them (the baselines: their snapshots are
+   * described with the learner's options given explicitly).
+   */
+  default Map<String, String> learnerSettings() {
+    return Map.of();
+  }
 
   /** Writes the weights, in a form the learner's {@link ModelCodec} reads back bit for bit. */
   void writeWeights(DataOutput out) throws IOException;

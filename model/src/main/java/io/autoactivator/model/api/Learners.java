@@ -5,19 +5,26 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * The catalogue of learners this build knows, by name. The list is explicit (not a service loader) so that a shaded
- * jar can never lose a learner silently.
+ * The catalogue of learners this build knows, by name. The learner packages register themselves as a
+ * {@link Catalogue} in {@code META-INF/services} (this package names no implementation, so it stays at the bottom of
+ * the module). A build that finds no learner at all fails at once, so a shaded jar that lost the services file
+ * cannot go unnoticed.
  */
 public final class Learners {
+
+  /** One registration: the providers of a group of learners, in order (the default learner first). */
+  public interface Catalogue {
+    List<LearnerProvider> providers();
+  }
 
   private static final Map<String, LearnerProvider> PROVIDERS = new LinkedHashMap<>();
 
   static {
     for (LearnerProvider provider : builtIn()) {
-      // Every learner sits behind the model's own input transform, the same way (TransformingProvider).
-      PROVIDERS.put(provider.name(), io.autoactivator.model.transform.TransformingProvider.wrap(provider));
+      PROVIDERS.put(provider.name(), provider);
     }
   }
 
@@ -26,10 +33,13 @@ public final class Learners {
 
   private static List<LearnerProvider> builtIn() {
     List<LearnerProvider> providers = new ArrayList<>();
-    // Registered by each learner's package; keep the default (autoactivator) first.
-    providers.add(io.autoactivator.model.autoactivator.AutoActivatorProvider.standard());
-    providers.add(io.autoactivator.model.autoactivator.AutoActivatorProvider.paper());
-    providers.addAll(io.autoactivator.model.baselines.Baselines.providers());
+    for (Catalogue catalogue : ServiceLoader.load(Catalogue.class, Learners.class.getClassLoader())) {
+      providers.addAll(catalogue.providers());
+    }
+    if (providers.isEmpty()) {
+      throw new IllegalStateException("no learner found: META-INF/services/" + Catalogue.class.getName()
+          + " is missing from the class path");
+    }
     return providers;
   }
 

@@ -202,6 +202,15 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return seed;
   }
 
+  @Override
+  public Map<String, String> learnerSettings() {
+    Map<String, String> settings = new java.util.TreeMap<>();
+    config.toOptions().forEach((k, v) -> settings.put("option." + k, v));
+    settings.put("seed", Long.toString(seed));
+    settings.put("configHash", config.configHash());
+    return settings;
+  }
+
   /** Hidden nodes over all units. */
   public int totalNodes() {
     return totalNodes;

@@ -2,7 +2,6 @@ package io.autoactivator.model.snapshot;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.LearnedTask;
-import io.autoactivator.model.autoactivator.AutoActivatorModel;
 
 import java.util.Arrays;
 import java.util.List;
@@ -43,17 +42,24 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
   }
 
   /**
-   * The provenance of {@code model}: tasks, classes and parameter count are taken from the model; for an
-   * AutoActivator model also its options, seed and configuration hash.
+   * The provenance of {@code model}: tasks, classes and parameter count, and the learner's options, seed and
+   * configuration hash ({@link ClassIncrementalModel#learnerSettings()}), are taken from the model.
    */
   public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion,
       Map<String, Long> dataOffsets, String codeVersion) {
-    if (!(io.autoactivator.model.transform.TransformedModel.unwrap(model) instanceof AutoActivatorModel aa)) {
+    Map<String, String> settings = model.learnerSettings();
+    if (!settings.containsKey("seed") || !settings.containsKey("configHash")) {
       throw new IllegalArgumentException("learner " + model.learner() + ": give its options, seed and config hash"
           + " with the other factory");
     }
-    return of(model, modelId, version, parentVersion, aa.seed(), aa.config().toOptions(), aa.config().configHash(),
-        dataOffsets, codeVersion);
+    Map<String, String> options = new TreeMap<>();
+    settings.forEach((key, value) -> {
+      if (key.startsWith("option.")) {
+        options.put(key.substring("option.".length()), value);
+      }
+    });
+    return of(model, modelId, version, parentVersion, Long.parseLong(settings.get("seed")), options,
+        settings.get("configHash"), dataOffsets, codeVersion);
   }
 
   /** The provenance of {@code model} with the learner's configuration given explicitly. */

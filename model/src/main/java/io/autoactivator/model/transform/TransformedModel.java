@@ -81,6 +81,11 @@ public final class TransformedModel implements ClassIncrementalModel {
   }
 
   @Override
+  public java.util.Map<String, String> learnerSettings() {
+    return inner.learnerSettings();
+  }
+
+  @Override
   public Predictions predict(float[][] features) {
     return inner.predict(transform.apply(features));
   }

@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class StateSerdes {
 
-  private static final byte VERSION = 1;
+  /** Layout written; 2 added the task's training attempts. Layout 1 is still read. */
+  private static final byte VERSION = 2;
 
   private StateSerdes() {
   }
@@ -39,7 +40,8 @@ public final class StateSerdes {
       out.writeLong(s.firstSeen());
       out.writeLong(s.lastSeen());
       out.writeLong(s.version());
-    }), (topic, data) -> data == null ? null : read(data, in -> {
+      out.writeInt(s.attempts());
+    }), (topic, data) -> data == null ? null : read(data, (version, in) -> {
       String modelId = in.readUTF();
       String taskId = in.readUTF();
       TaskStatus status = TaskStatus.values()[in.readByte()];
@@ -49,8 +51,14 @@ public final class StateSerdes {
       for (int i = 0; i < classes.length; i++) {
         classes[i] = in.readInt();
       }
-      return new TaskState(modelId, taskId, status, start, end, classes, in.readLong(), in.readLong(), in.readLong(),
-          in.readLong(), in.readLong());
+      long expected = in.readLong();
+      long received = in.readLong();
+      long firstSeen = in.readLong();
+      long lastSeen = in.readLong();
+      long trainedVersion = in.readLong();
+      int attempts = version >= 2 ? in.readInt() : (status == TaskStatus.TRAINING ? 1 : 0);
+      return new TaskState(modelId, taskId, status, start, end, classes, expected, received, firstSeen, lastSeen,
+          trainedVersion, attempts);
     }));
   }
 
@@ -63,7 +71,7 @@ public final class StateSerdes {
       }
       out.writeLong(s.committedVersion());
       out.writeInt(s.dimension());
-    }), (topic, data) -> data == null ? null : read(data, in -> {
+    }), (topic, data) -> data == null ? null : read(data, (version, in) -> {
       String modelId = in.readUTF();
       int n = in.readInt();
       List<String> queue = new ArrayList<>(n);
@@ -79,7 +87,7 @@ public final class StateSerdes {
   }
 
   private interface Reader<T> {
-    T read(DataInputStream in) throws IOException;
+    T read(byte version, DataInputStream in) throws IOException;
   }
 
   private static byte[] write(Writer writer) {
@@ -96,10 +104,10 @@ public final class StateSerdes {
   private static <T> T read(byte[] data, Reader<T> reader) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version < 1 || version > VERSION) {
         throw new IOException("unknown state version " + version);
       }
-      return reader.read(in);
+      return reader.read(version, in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,14 +17,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.ingest.DeadLetters;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.Reason;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.snapshot.ModelRegistry;
-import io.autoactivator.app.topology.StoreNames;
 import io.autoactivator.app.train.TrainingHandoff;
 import io.autoactivator.app.train.TrainingRequest;
 import io.autoactivator.schemas.BoundaryKind;
@@ -152,7 +152,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     }
     buffer.put(key, EnvelopeSerde.encode(envelope));
     adjustBuffered(1);
-    save(task.withReceived(task.received() + 1, now).settle());
+    apply(task, new TaskLifecycle.Buffered(task.received() + 1, now), true);
     schedule(modelId);
   }
 
@@ -185,15 +185,11 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     if (end && received > b.getExpectedSampleCount()) {
       reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " END announces " + b.getExpectedSampleCount()
           + " samples, but " + received + " are already buffered", now);
-      save(task.withReceived(received, now));
+      apply(task, new TaskLifecycle.Buffered(received, now), true);
       return;
     }
-    TaskState next = task.withReceived(received, now);
-    next = end ? next.withEnd(classes, b.getExpectedSampleCount(), now) : next.withStart(classes, now);
-    save(next.settle());
-    if (end) {
-      models.put(modelId, model(modelId).enqueue(taskId));
-    }
+    apply(task, end ? new TaskLifecycle.Ended(classes, b.getExpectedSampleCount(), received, now)
+        : new TaskLifecycle.Started(classes, received, now), true);
     schedule(modelId);
   }
 
@@ -205,15 +201,10 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     }
     String taskId = snapshot.getTasks().get(snapshot.getTasks().size() - 1).getTaskId();
     TaskState task = tasks.get(StoreNames.taskKey(modelId, taskId));
-    if (task != null) {
-      save(task.trained(snapshot.getVersion(), now));
-    }
-    List<String> keys = keysOf(modelId, taskId);
-    keys.forEach(buffer::delete);
-    adjustBuffered(-keys.size());
+    // a task without state (never seen here) still has its buffer deleted, and gets no state
+    apply(task != null ? task : TaskState.fresh(modelId, taskId, now),
+        new TaskLifecycle.Committed(snapshot.getVersion(), now), task != null);
     models.put(modelId, model.committed(taskId, snapshot.getVersion()));
-    LOG.info("model {} task {} committed as version {}; {} buffered samples deleted", modelId, taskId,
-        snapshot.getVersion(), keys.size());
     schedule(modelId);
   }
 
@@ -225,9 +216,8 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       return;
     }
     TaskState task = tasks.get(StoreNames.taskKey(modelId, head));
-    if (task != null && task.status() == TaskStatus.READY) {
-      save(task.withStatus(TaskStatus.TRAINING));
-      submit(model, task);
+    if (task != null) {
+      apply(task, new TaskLifecycle.Turn(), true);
     }
   }
 
@@ -252,29 +242,56 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       }
       boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
       if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
-        LOG.warn("model {} task {} was in training but no instance is training it here: re-submitting",
-            model.modelId(), head);
-        submit(model, task);
+        apply(task, new TaskLifecycle.TrainingLost(), true);
       } else if (task.status() == TaskStatus.READY) {
         schedule(model.modelId());
       }
     }
-    List<TaskState> stale = new ArrayList<>();
+    List<TaskState> states = new ArrayList<>();
     try (KeyValueIterator<String, TaskState> it = tasks.all()) {
-      it.forEachRemaining(kv -> {
-        TaskState t = kv.value;
-        if ((t.status() == TaskStatus.OPEN || t.status() == TaskStatus.ENDED)
-            && now - t.lastSeen() >= incompleteTimeout.toMillis()) {
-          stale.add(t);
+      it.forEachRemaining(kv -> states.add(kv.value));
+    }
+    TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis());
+    for (TaskState t : states) {
+      apply(t, swept, true);
+    }
+  }
+
+  /**
+   * Moves {@code task} through its lifecycle: saves the new state (if {@code save} and the event changed it), then
+   * carries out the effects.
+   */
+  private TaskState apply(TaskState task, TaskLifecycle.Event event, boolean save) {
+    TaskLifecycle.Transition transition = TaskLifecycle.apply(task, event);
+    TaskState next = transition.state();
+    if (save && next != task) {
+      save(next);
+    }
+    for (TaskLifecycle.Effect effect : transition.effects()) {
+      switch (effect) {
+        case ENQUEUE -> models.put(next.modelId(), model(next.modelId()).enqueue(next.taskId()));
+        case SUBMIT_TRAINING -> submit(model(next.modelId()), next);
+        case RESUBMIT_TRAINING -> {
+          LOG.warn("model {} task {} was in training but no instance is training it here: re-submitting"
+              + " (attempt {})", next.modelId(), next.taskId(), next.attempts());
+          submit(model(next.modelId()), next);
         }
-      });
+        case DELETE_BUFFER -> {
+          List<String> keys = keysOf(next.modelId(), next.taskId());
+          keys.forEach(buffer::delete);
+          adjustBuffered(-keys.size());
+          LOG.info("model {} task {} committed as version {}; {} buffered samples deleted", next.modelId(),
+              next.taskId(), next.version(), keys.size());
+        }
+        case REPORT_INCOMPLETE -> {
+          LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive",
+              task.taskId(), incompleteTimeout, task);
+          incomplete.increment();
+        }
+        default -> throw new IllegalStateException("unhandled effect " + effect);
+      }
     }
-    for (TaskState t : stale) {
-      LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive", t.taskId(),
-          incompleteTimeout, t);
-      incomplete.increment();
-      save(t.withStatus(TaskStatus.INCOMPLETE));
-    }
+    return next;
   }
 
   /** Deletes and dead-letters buffered samples whose label is not in {@code classes}; returns the samples left. */

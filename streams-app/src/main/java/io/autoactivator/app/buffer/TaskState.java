@@ -9,13 +9,14 @@ import java.util.Arrays;
  * @param expected  samples the END announced, -1 before the END
  * @param received  valid samples buffered so far
  * @param version   the snapshot version that trained it (0 until TRAINED)
+ * @param attempts  times it was handed to training (the first submission and every re-submission)
  */
 public record TaskState(String modelId, String taskId, TaskStatus status, boolean startSeen, boolean endSeen,
-    int[] classes, long expected, long received, long firstSeen, long lastSeen, long version) {
+    int[] classes, long expected, long received, long firstSeen, long lastSeen, long version, int attempts) {
 
   /** A task seen for the first time now. */
   public static TaskState fresh(String modelId, String taskId, long now) {
-    return new TaskState(modelId, taskId, TaskStatus.OPEN, false, false, new int[0], -1, 0, now, now, 0);
+    return new TaskState(modelId, taskId, TaskStatus.OPEN, false, false, new int[0], -1, 0, now, now, 0, 0);
   }
 
   public boolean classesKnown() {
@@ -38,27 +39,33 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
 
   public TaskState withStatus(TaskStatus newStatus) {
     return new TaskState(modelId, taskId, newStatus, startSeen, endSeen, classes, expected, received, firstSeen,
-        lastSeen, version);
+        lastSeen, version, attempts);
   }
 
   public TaskState withReceived(long newReceived, long now) {
     return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, newReceived, firstSeen, now,
-        version);
+        version, attempts);
   }
 
   public TaskState withStart(int[] newClasses, long now) {
     return new TaskState(modelId, taskId, status, true, endSeen, newClasses, expected, received, firstSeen, now,
-        version);
+        version, attempts);
   }
 
   public TaskState withEnd(int[] newClasses, long newExpected, long now) {
     return new TaskState(modelId, taskId, TaskStatus.ENDED, startSeen, true, newClasses, newExpected, received,
-        firstSeen, now, version);
+        firstSeen, now, version, attempts);
   }
 
   public TaskState trained(long newVersion, long now) {
     return new TaskState(modelId, taskId, TaskStatus.TRAINED, startSeen, endSeen, classes, expected, received,
-        firstSeen, now, newVersion);
+        firstSeen, now, newVersion, attempts);
+  }
+
+  /** One more hand-off to training. */
+  public TaskState attempted() {
+    return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received, firstSeen, lastSeen,
+        version, attempts + 1);
   }
 
   /** After a change of received count or boundary: ENDED or OPEN become READY once complete. */
@@ -75,6 +82,6 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
   @Override
   public String toString() {
     return modelId + "/" + taskId + " " + status + " classes=" + Arrays.toString(classes) + " received=" + received
-        + "/" + expected + (version > 0 ? " v" + version : "");
+        + "/" + expected + (version > 0 ? " v" + version : "") + (attempts > 1 ? " attempts=" + attempts : "");
   }
 }

@@ -1,5 +1,6 @@
 package io.autoactivator.app.cli;
 
+import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppConfig;
 import io.autoactivator.app.embedded.EmbeddedKafka;
 import io.autoactivator.app.ops.LearnerService;
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         forced.put(AppConfig.LEARNER, learner);
       }
       AppConfig settings = config.load(defaults, forced);
-      LearnerService service = LearnerService.start(settings, LearnerApps.streamingLearner());
+      LearnerService service = LearnerService.start(settings, StreamingLearnerApp::new);
       try {
         if (!service.awaitReady(Duration.ofMinutes(2))) {
           throw new IllegalStateException("the streaming learner did not become ready within 2 minutes");

@@ -1,23 +1,20 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.schemas.serde.AvroSerde;
-import io.autoactivator.schemas.serde.AvroSerdes;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.TopicEnd;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,7 +28,7 @@ final class KafkaClients {
 
   /** An idempotent producer (acks=all) of raw values; records are serialized with {@link #serde}. */
   static KafkaProducer<String, byte[]> producer(Properties kafka) {
-    Map<String, Object> props = select(kafka, ProducerConfig.configNames(), "producer.");
+    Map<String, Object> props = KafkaClientConfigs.of(kafka).producer();
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -43,7 +40,7 @@ final class KafkaClients {
 
   /** A group-less consumer reading committed data only. */
   static KafkaConsumer<String, byte[]> consumer(Properties kafka) {
-    Map<String, Object> props = select(kafka, ConsumerConfig.configNames(), "consumer.");
+    Map<String, Object> props = KafkaClientConfigs.of(kafka).consumer();
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -51,66 +48,15 @@ final class KafkaClients {
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** A value serde for {@code type}, with the framing the service uses (schema.registry.url or not). */
-  static <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type, Properties kafka) {
-    Map<String, Object> config = new HashMap<>();
-    kafka.forEach((k, v) -> config.put(String.valueOf(k), v));
-    return AvroSerdes.serde(type, config, false);
-  }
-
-  /** Every partition of {@code topic}, waiting up to {@code timeout} for its metadata. */
-  static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-    if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist");
-    }
-    List<TopicPartition> partitions = new ArrayList<>();
-    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-    return partitions;
+  /** The topics called {@code names}, with the framing the service uses (schema.registry.url or not). */
+  static AppTopics topics(Properties kafka, Topics names) {
+    return AppTopics.of(names, RecordCodecs.from(KafkaClientConfigs.of(kafka).all()));
   }
 
   /** Every record of {@code topic} from the beginning up to its current end. */
   static List<ConsumerRecord<String, byte[]>> readAll(Properties kafka, String topic, Duration timeout) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
-      List<TopicPartition> partitions = partitions(consumer, topic, timeout);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!caughtUp(consumer, end)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      return records;
+      return TopicEnd.readAll(consumer, topic, timeout);
     }
-  }
-
-  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    for (var e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Map<String, Object> select(Properties kafka, Set<String> known, String prefix) {
-    Map<String, Object> props = new HashMap<>();
-    kafka.forEach((k, v) -> {
-      String key = String.valueOf(k);
-      if (known.contains(key)) {
-        props.put(key, v);
-      }
-    });
-    kafka.forEach((k, v) -> {
-      String key = String.valueOf(k);
-      if (key.startsWith(prefix) && known.contains(key.substring(prefix.length()))) {
-        props.put(key.substring(prefix.length()), v);
-      }
-    });
-    return props;
   }
 }

@@ -1,9 +1,11 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
-import io.autoactivator.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,17 +27,17 @@ final class PredictionClient implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Topics topics;
-  private final AvroSerde<PredictionRequest> requests;
-  private final AvroSerde<Prediction> predictions;
+  private final Topic<String, PredictionRequest> requests;
+  private final Topic<String, Prediction> predictions;
 
   PredictionClient(Properties kafka, Topics topics) {
     this.producer = KafkaClients.producer(kafka);
     this.consumer = KafkaClients.consumer(kafka);
-    this.topics = topics;
-    this.requests = KafkaClients.serde(PredictionRequest.class, kafka);
-    this.predictions = KafkaClients.serde(Prediction.class, kafka);
-    List<TopicPartition> partitions = KafkaClients.partitions(consumer, topics.predictions(), Duration.ofSeconds(30));
+    AppTopics typed = KafkaClients.topics(kafka, topics);
+    this.requests = typed.queries();
+    this.predictions = typed.predictions();
+    List<TopicPartition> partitions = TopicEnd.existingPartitions(consumer, predictions.name(),
+        Duration.ofSeconds(30));
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
@@ -55,8 +57,7 @@ final class PredictionClient implements AutoCloseable {
         features.add(f);
       }
       PredictionRequest request = new PredictionRequest(id, modelId, features, null, Instant.now());
-      producer.send(new ProducerRecord<>(topics.queries(), modelId,
-          requests.serializer().serialize(topics.queries(), request)));
+      producer.send(new ProducerRecord<>(requests.name(), modelId, requests.serialize(request)));
     }
     producer.flush();
     Map<String, Prediction> answers = new LinkedHashMap<>();
@@ -67,7 +68,7 @@ final class PredictionClient implements AutoCloseable {
         if (record.value() == null) {
           continue;
         }
-        Prediction p = predictions.deserializer().deserialize(record.topic(), record.value());
+        Prediction p = predictions.deserialize(record.value());
         if (wanted.remove(p.getRequestId())) {
           answers.put(p.getRequestId(), p);
           progress.step(1);

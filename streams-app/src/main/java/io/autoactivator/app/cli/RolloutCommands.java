@@ -1,6 +1,7 @@
 package io.autoactivator.app.cli;
 
 import io.autoactivator.app.config.AppConfig;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelCommand;
 import java.time.Instant;
@@ -45,11 +46,11 @@ final class RolloutCommands {
       AppConfig settings = config.load();
       ModelCommand command = new ModelCommand(UUID.randomUUID().toString(), modelId, action(), version(), reason,
           Instant.now());
-      String topic = settings.topics().commands();
+      Topic<String, ModelCommand> commands = KafkaClients.topics(settings.kafkaProperties(), settings.topics())
+          .commands();
+      String topic = commands.name();
       try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(settings.kafkaProperties())) {
-        byte[] value = KafkaClients.serde(ModelCommand.class, settings.kafkaProperties()).serializer()
-            .serialize(topic, command);
-        producer.send(new ProducerRecord<>(topic, modelId, value)).get();
+        producer.send(new ProducerRecord<>(topic, modelId, commands.serialize(command))).get();
       }
       spec.commandLine().getOut().printf("%s %s%s sent to %s (command %s)%n", action(), modelId,
           version() == null ? "" : " v" + version(), topic, command.getCommandId());

@@ -1,5 +1,6 @@
 package io.autoactivator.app.cli;
 
+import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppConfig;
 import io.autoactivator.app.ops.LearnerService;
 import java.time.Duration;
@@ -29,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig settings = config.load();
-    LearnerService service = LearnerService.start(settings, LearnerApps.streamingLearner());
+    LearnerService service = LearnerService.start(settings, StreamingLearnerApp::new);
     service.installShutdownHook();
     if (service.awaitReady(Duration.ofSeconds(readyTimeoutSeconds))) {
       log.info("Ready: http://localhost:{}/health/ready", service.httpPort());

@@ -46,7 +46,7 @@ final class SnapshotsCommand implements Runnable {
     public Integer call() {
       AppConfig settings = config.load();
       List<SnapshotCatalog.Entry> entries = SnapshotCatalog.read(settings.kafkaProperties(),
-          settings.topics().snapshots(), Duration.ofSeconds(60));
+          settings.topics(), Duration.ofSeconds(60));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-16s %7s %6s %-14s %-24s %6s %10s %10s %-20s%n", "model", "version", "parent", "learner", "tasks",
           "units", "params", "bytes", "checksum");
@@ -60,7 +60,7 @@ final class SnapshotsCommand implements Runnable {
         String checksum = s.getChecksum().length() > 20 ? s.getChecksum().substring(0, 19) + "…" : s.getChecksum();
         out.printf("%-16s %7d %6s %-14s %-24s %6d %10d %10d %-20s%s%n", s.getModelId(), s.getVersion(),
             s.getParentVersion() == null ? "-" : s.getParentVersion(), s.getLearner(), tasks, units,
-            s.getParameterCount(), s.getByteSize(), checksum, entry.complete() ? "" : " (incomplete)");
+            s.getParameterCount(), s.getByteSize(), checksum, entry.complete() ? "" : " (" + entry.problem() + ")");
       }
       out.flush();
       return 0;
@@ -88,7 +88,7 @@ final class SnapshotsCommand implements Runnable {
     @Override
     public Integer call() {
       AppConfig settings = config.load();
-      SnapshotCatalog.Entry entry = SnapshotCatalog.read(settings.kafkaProperties(), settings.topics().snapshots(),
+      SnapshotCatalog.Entry entry = SnapshotCatalog.read(settings.kafkaProperties(), settings.topics(),
               Duration.ofSeconds(60)).stream()
           .filter(e -> e.header().getModelId().equals(modelId) && e.header().getVersion() == version)
           .findFirst()
@@ -101,7 +101,8 @@ final class SnapshotsCommand implements Runnable {
           s.getCreatedAt());
       out.printf("classes        %s%nparameters     %d%nbytes          %d in %d chunk(s)%s%nchecksum       %s%n",
           s.getClasses(), s.getParameterCount(), s.getByteSize(), s.getChunkCount(),
-          entry.complete() ? "" : " (INCOMPLETE on the topic)", s.getChecksum());
+          entry.complete() ? "" : " (" + entry.problem().toUpperCase(java.util.Locale.ROOT) + " on the topic)",
+          s.getChecksum());
       out.printf("seed           %d%nconfig hash    %s%ncode version   %s%ndata offsets   %s%n",
           s.getProvenance().getSeed(), s.getProvenance().getConfigHash(), s.getProvenance().getCodeVersion(),
           s.getProvenance().getDataOffsets());

@@ -1,11 +1,12 @@
 package io.autoactivator.app.cli;
 
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.TaskBoundary;
-import io.autoactivator.schemas.serde.AvroSerde;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -21,21 +22,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class TaskPublisher implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
-  private final Topics topics;
-  private final AvroSerde<LabelledSample> samples;
-  private final AvroSerde<TaskBoundary> boundaries;
+  private final Topic<String, LabelledSample> samples;
+  private final Topic<String, TaskBoundary> boundaries;
 
   TaskPublisher(Properties kafka, Topics topics) {
     this.producer = KafkaClients.producer(kafka);
-    this.topics = topics;
-    this.samples = KafkaClients.serde(LabelledSample.class, kafka);
-    this.boundaries = KafkaClients.serde(TaskBoundary.class, kafka);
+    AppTopics typed = KafkaClients.topics(kafka, topics);
+    this.samples = typed.samples();
+    this.boundaries = typed.taskEvents();
   }
 
   void publish(String modelId, TaskData task, Progress progress) {
     List<Integer> classes = Arrays.stream(task.classes()).boxed().toList();
     Instant now = Instant.now();
-    send(topics.taskEvents(), modelId, boundaries.serializer().serialize(topics.taskEvents(),
+    send(boundaries.name(), modelId, boundaries.serialize(
         new TaskBoundary(modelId, task.taskId(), BoundaryKind.START, classes, null, now)));
     for (int row = 0; row < task.size(); row++) {
       float[] features = task.features()[row];
@@ -45,11 +45,11 @@ final class TaskPublisher implements AutoCloseable {
       }
       LabelledSample sample = new LabelledSample(modelId, task.taskId(), task.taskId() + "-" + row,
           task.labels()[row], Arrays.asList(boxed), now);
-      send(topics.samples(), modelId, samples.serializer().serialize(topics.samples(), sample));
+      send(samples.name(), modelId, samples.serialize(sample));
       progress.step(1);
     }
     producer.flush();
-    send(topics.taskEvents(), modelId, boundaries.serializer().serialize(topics.taskEvents(),
+    send(boundaries.name(), modelId, boundaries.serialize(
         new TaskBoundary(modelId, task.taskId(), BoundaryKind.END, classes, (long) task.size(),
             Instant.now())));
     producer.flush();

@@ -1,7 +1,5 @@
 package io.autoactivator.app.config;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.Topics;
 import io.autoactivator.model.api.Learners;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -57,9 +55,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String SNAPSHOT_CHUNK_BYTES = "snapshot.chunk.bytes";
   public static final String PREDICTION_TOP_K = "prediction.top.k";
 
-  /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. In {@link Topics} order. */
-  public static final List<String> TOPIC_NAMES = List.of("samples", "task-events", "queries", "predictions",
-      "shadow-predictions", "model-snapshots", "model-commands", "dead-letters");
+  /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. */
+  public static final List<String> TOPIC_NAMES = Topics.SHORT_NAMES;
 
   /** Declared keys that are also Kafka client keys: validated here, then forwarded to the client properties. */
   public static final Set<String> FORWARDED = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
@@ -210,12 +207,10 @@ public final class AppConfig extends AbstractConfig {
   /** Topic names: {@code topic.<name>} when set, else {@code <topic.prefix><name>}. */
   public Topics topics() {
     String prefix = getString(TOPIC_PREFIX);
-    String[] names = new String[TOPIC_NAMES.size()];
-    for (int i = 0; i < names.length; i++) {
-      String override = getString(TOPIC_KEY_PREFIX + TOPIC_NAMES.get(i));
-      names[i] = override == null || override.isBlank() ? prefix + TOPIC_NAMES.get(i) : override;
-    }
-    return new Topics(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7]);
+    return Topics.named(name -> {
+      String override = getString(TOPIC_KEY_PREFIX + name);
+      return override == null || override.isBlank() ? prefix + name : override;
+    });
   }
 
   /** The {@code learner.option.<key>} settings, without the prefix. */
@@ -230,7 +225,13 @@ public final class AppConfig extends AbstractConfig {
     return new AppSettings(instanceId(), topics(), getString(LEARNER), learnerOptions(), getLong(SEED),
         getInt(SERVING_BATCH_SIZE), Duration.ofMillis(getLong(SERVING_LINGER_MS)),
         Duration.ofMillis(getLong(TASK_INCOMPLETE_TIMEOUT_MS)), getInt(SNAPSHOT_CHUNK_BYTES),
-        getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE));
+        getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
+        getShort(TOPICS_REPLICATION_FACTOR));
+  }
+
+  /** Every setting at its default, for one instance (the brokers a placeholder: no client is built from it). */
+  public static AppConfig defaults(String instanceId) {
+    return new AppConfig(Map.of(BOOTSTRAP_SERVERS, "localhost:9092", INSTANCE_ID, instanceId));
   }
 
   /**

@@ -5,6 +5,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelCommand;

@@ -10,6 +10,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Reason;
+import io.autoactivator.app.records.Validation;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;

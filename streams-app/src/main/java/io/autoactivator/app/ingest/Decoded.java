@@ -1,5 +1,7 @@
 package io.autoactivator.app.ingest;
 
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Outbound;
 import org.apache.avro.specific.SpecificRecord;
 
 /**

@@ -1,18 +1,11 @@
 package io.autoactivator.app.ops;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.TopicProvisioner;
 import io.autoactivator.app.config.AppConfig;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.model.engine.BackendReport;
 import io.autoactivator.model.engine.ComputeBackend;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service skeleton around the streaming learner: reports the compute backend, creates topics, starts the app,
+ * The service skeleton around the streaming learner: reports the compute backend, starts the app (which creates
+ * missing topics),
  * exposes health and metrics over HTTP, and stops everything within a bounded time (also from a SIGTERM shutdown
  * hook).
  *
@@ -56,9 +50,6 @@ public final class LearnerService implements AutoCloseable {
     AppSettings settings = config.appSettings();
     Properties kafka = config.kafkaProperties();
     logBackend();
-    if (config.createTopics()) {
-      createTopics(config, settings, kafka);
-    }
     OpsMetrics metrics = new OpsMetrics(settings.instanceId());
     ManagedApp app = null;
     try {
@@ -79,32 +70,6 @@ public final class LearnerService implements AutoCloseable {
       }
       metrics.close();
       throw e;
-    }
-  }
-
-  /**
-   * Creates missing topics with {@code topics.partitions} and {@code topics.replication.factor} before the app
-   * starts (the app's own provisioner then finds them).
-   */
-  private static void createTopics(AppConfig config, AppSettings settings, Properties kafka) {
-    Map<String, Object> admin = new HashMap<>();
-    Set<String> adminKeys = AdminClientConfig.configNames();
-    kafka.forEach((k, v) -> {
-      if (adminKeys.contains(String.valueOf(k))) {
-        admin.put(String.valueOf(k), v);
-      }
-    });
-    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
-    short replication = config.topicReplicationFactor();
-    try (Admin client = Admin.create(admin)) {
-      new TopicProvisioner(client, config.topicPartitions(), replication < 1 ? 1 : replication)
-          .ensure(settings.topics(), settings.snapshotChunkBytes());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create the topics on " + kafka.get(AppConfig.BOOTSTRAP_SERVERS)
-          + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

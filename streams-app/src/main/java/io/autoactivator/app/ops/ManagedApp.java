@@ -3,7 +3,7 @@ package io.autoactivator.app.ops;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import io.autoactivator.app.AppSettings;
+import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.snapshot.ModelRegistry;
 
 /** What {@link LearnerService} runs: the streaming learner, seen through its lifecycle. */

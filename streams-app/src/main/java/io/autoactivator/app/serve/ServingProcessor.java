@@ -16,17 +16,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.autoactivator.app.ingest.DeadLetters;
 import io.autoactivator.app.ingest.Decoded;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.Reason;
-import io.autoactivator.app.ingest.RecordCodecs;
-import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
+import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.ModelView;
-import io.autoactivator.app.topology.StoreNames;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.schemas.Prediction;
@@ -62,8 +63,8 @@ public final class ServingProcessor implements Processor<String, Decoded, String
   private final ModelRegistry registry;
   private final int batchSize;
   private final Duration linger;
-  private final String predictionsTopic;
-  private final String shadowTopic;
+  private final Topic<String, Prediction> predictions;
+  private final Topic<String, Prediction> shadowPredictions;
   private final PredictionFactory answers;
   private final Map<PredictionStatus, Counter> answered = new EnumMap<>(PredictionStatus.class);
   private final Timer latency;
@@ -75,14 +76,15 @@ public final class ServingProcessor implements Processor<String, Decoded, String
   private long oldestPendingAt;
 
   public ServingProcessor(RecordCodecs codecs, DeadLetters deadLetters, ModelRegistry registry, int batchSize,
-      Duration linger, int topK, String predictionsTopic, String shadowTopic, MeterRegistry meters) {
+      Duration linger, int topK, Topic<String, Prediction> predictions, Topic<String, Prediction> shadowPredictions,
+      MeterRegistry meters) {
     this.codecs = codecs;
     this.deadLetters = deadLetters;
     this.registry = registry;
     this.batchSize = batchSize;
     this.linger = linger;
-    this.predictionsTopic = predictionsTopic;
-    this.shadowTopic = shadowTopic;
+    this.predictions = predictions;
+    this.shadowPredictions = shadowPredictions;
     this.answers = new PredictionFactory(topK);
     for (PredictionStatus status : PredictionStatus.values()) {
       answered.put(status, Counter.builder("autoactivator.predictions").description("answers by status")
@@ -185,13 +187,14 @@ public final class ServingProcessor implements Processor<String, Decoded, String
       }
       return;
     }
-    infer(group, model, version, predictionsTopic, now);
+    infer(group, model, version, predictions, now);
     if (first.getPinnedVersion() == null && view.shadow() > 0 && view.model(view.shadow()) != null) {
-      infer(group, view.model(view.shadow()), view.shadow(), shadowTopic, now);
+      infer(group, view.model(view.shadow()), view.shadow(), shadowPredictions, now);
     }
   }
 
-  private void infer(List<Waiting> group, ClassIncrementalModel model, long version, String topic, long now) {
+  private void infer(List<Waiting> group, ClassIncrementalModel model, long version, Topic<String, Prediction> topic,
+      long now) {
     float[][] rows = new float[group.size()][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = group.get(i).row();
@@ -205,11 +208,11 @@ public final class ServingProcessor implements Processor<String, Decoded, String
       long queueMicros = Math.max(0, now - w.receivedAt()) * 1000;
       Prediction p = answers.ok(w.request(), model, version, out, i, w.receivedAt(), answeredAt, queueMicros,
           inferenceMicros);
-      if (topic.equals(predictionsTopic)) {
+      if (topic == predictions) {
         emit(w.request(), p, answeredAt);
       } else {
-        context.forward(new Record<>(w.request().getRequestId(), new Outbound(topic,
-            codecs.predictions().serializer().serialize(topic, p)), answeredAt));
+        context.forward(new Record<>(w.request().getRequestId(), new Outbound(topic.name(), topic.serialize(p)),
+            answeredAt));
       }
     }
   }
@@ -233,8 +236,8 @@ public final class ServingProcessor implements Processor<String, Decoded, String
     answered.get(prediction.getStatus()).increment();
     latency.record(Math.max(0, prediction.getAnsweredAt().toEpochMilli() - prediction.getReceivedAt().toEpochMilli()),
         TimeUnit.MILLISECONDS);
-    context.forward(new Record<>(request.getRequestId(), new Outbound(predictionsTopic,
-        codecs.predictions().serializer().serialize(predictionsTopic, prediction)), now));
+    context.forward(new Record<>(request.getRequestId(), new Outbound(predictions.name(),
+        predictions.serialize(prediction)), now));
   }
 
   /**

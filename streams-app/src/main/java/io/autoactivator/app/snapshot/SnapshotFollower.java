@@ -2,22 +2,18 @@ package io.autoactivator.app.snapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
 
@@ -34,26 +30,26 @@ import io.autoactivator.schemas.ModelSnapshot;
 public final class SnapshotFollower implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFollower.class);
+  /** Kafka's default.api.timeout.ms. */
+  private static final Duration END_OFFSETS_TIMEOUT = Duration.ofMinutes(1);
 
   private final Consumer<byte[], byte[]> consumer;
-  private final String snapshotTopic;
-  private final String commandTopic;
-  private final RecordCodecs codecs;
+  private final Topic<String, ModelSnapshot> snapshots;
+  private final Topic<String, ModelCommand> commandTopic;
   private final SnapshotCodec codec;
   private final ModelCatalog catalog;
   private final SnapshotAssembler assembler;
   private final PendingCommands commands;
   private final Thread thread;
-  private volatile Map<TopicPartition, Long> target;
+  private volatile TopicEnd target;
   private volatile boolean caughtUp;
   private volatile boolean closing;
 
-  public SnapshotFollower(Consumer<byte[], byte[]> consumer, String snapshotTopic, String commandTopic,
-      RecordCodecs codecs, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
+  public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
+      Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
     this.consumer = consumer;
-    this.snapshotTopic = snapshotTopic;
-    this.commandTopic = commandTopic;
-    this.codecs = codecs;
+    this.snapshots = snapshots;
+    this.commandTopic = commands;
     this.codec = codec;
     this.catalog = catalog;
     this.commands = new PendingCommands(catalog);
@@ -76,22 +72,20 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   public void run() {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(snapshotTopic, commandTopic)) {
+      for (String topic : List.of(snapshots.name(), commandTopic.name())) {
         partitions.addAll(partitionsOf(topic));
       }
       if (closing) {
         return;
       }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      target = new HashMap<>(consumer.endOffsets(partitions));
+      target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
       checkCaughtUp();
       while (!closing) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<byte[], byte[]> r : records.records(snapshotTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(snapshots.name())) {
           snapshot(r);
         }
-        for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic)) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic.name())) {
           command(r);
         }
         checkCaughtUp();
@@ -110,14 +104,14 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   /** The topic's partitions, waiting (while not closing) for a topic that does not exist yet. */
   private List<TopicPartition> partitionsOf(String topic) {
     while (!closing) {
-      List<PartitionInfo> infos;
+      List<TopicPartition> partitions;
       try {
-        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        partitions = TopicEnd.partitions(consumer, topic, Duration.ofSeconds(5));
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        infos = List.of();
+        partitions = List.of();
       }
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      if (!partitions.isEmpty()) {
+        return partitions;
       }
       LOG.warn("topic {} does not exist yet; the follower waits for it", topic);
       try {
@@ -136,7 +130,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
     ModelSnapshot chunk;
     try {
-      chunk = codecs.snapshots().deserializer().deserialize(r.topic(), r.value());
+      chunk = snapshots.deserialize(r.value());
     } catch (RuntimeException e) {
       LOG.warn("snapshot record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
       return;
@@ -160,7 +154,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       return;
     }
     try {
-      ModelCommand command = codecs.commands().deserializer().deserialize(r.topic(), r.value());
+      ModelCommand command = commandTopic.deserialize(r.value());
       commands.offer(command);
     } catch (RuntimeException e) {
       LOG.warn("command record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
@@ -171,13 +165,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     if (caughtUp || target == null) {
       return;
     }
-    for (Map.Entry<TopicPartition, Long> end : target.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return;
-      }
+    if (target.reached(consumer)) {
+      caughtUp = true;
+      LOG.info("snapshot follower caught up: models {}", catalog.modelIds());
     }
-    caughtUp = true;
-    LOG.info("snapshot follower caught up: models {}", catalog.modelIds());
   }
 
   @Override

@@ -15,10 +15,7 @@ import io.autoactivator.model.snapshot.SnapshotFormatException;
 public final class SnapshotFormatCodec implements SnapshotCodec {
 
   @Override
-  public byte[] write(ClassIncrementalModel model, SnapshotInfo info) {
-    Provenance provenance = Provenance.of(model, info.modelId(), info.version(),
-        info.parentVersion() == 0 ? null : info.parentVersion(), info.seed(), info.options(), info.configHash(),
-        info.dataOffsets(), info.codeVersion());
+  public byte[] write(ClassIncrementalModel model, Provenance provenance) {
     return SnapshotFormat.write(model, provenance);
   }
 

@@ -11,9 +11,9 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Utils;
 
+import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,17 +27,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class SnapshotPublisher {
 
   private final Producer<String, byte[]> producer;
-  private final String topic;
+  private final Topic<String, ModelSnapshot> topic;
   private final int chunkBytes;
-  private final Serde<ModelSnapshot> serde;
   private final DistributionSummary bytes;
 
-  public SnapshotPublisher(Producer<String, byte[]> producer, String topic, int chunkBytes,
-      Serde<ModelSnapshot> serde, MeterRegistry meters) {
+  public SnapshotPublisher(Producer<String, byte[]> producer, Topic<String, ModelSnapshot> topic, int chunkBytes,
+      MeterRegistry meters) {
     this.producer = producer;
     this.topic = topic;
     this.chunkBytes = chunkBytes;
-    this.serde = serde;
     this.bytes = DistributionSummary.builder("autoactivator.snapshot.bytes").baseUnit("bytes")
         .description("size of published snapshots").register(meters);
   }
@@ -48,7 +46,7 @@ public final class SnapshotPublisher {
    */
   public int publish(ModelSnapshot header, byte[] payload) throws InterruptedException, ExecutionException {
     int count = Math.max(1, (payload.length + chunkBytes - 1) / chunkBytes);
-    int partitions = producer.partitionsFor(topic).size();
+    int partitions = producer.partitionsFor(topic.name()).size();
     int partition = Utils.toPositive(Utils.murmur2(header.getModelId().getBytes(StandardCharsets.UTF_8)))
         % partitions;
     List<Future<RecordMetadata>> acks = new ArrayList<>(count);
@@ -57,8 +55,7 @@ public final class SnapshotPublisher {
       ModelSnapshot chunk = ModelSnapshot.newBuilder(header).setChunkIndex(i).setChunkCount(count)
           .setPayload(ByteBuffer.wrap(slice)).build();
       String key = header.getModelId() + "/" + header.getVersion() + "/" + i;
-      acks.add(producer.send(new ProducerRecord<>(topic, partition, key, serde.serializer().serialize(topic,
-          chunk))));
+      acks.add(producer.send(new ProducerRecord<>(topic.name(), partition, key, topic.serialize(chunk))));
     }
     producer.flush();
     for (Future<RecordMetadata> ack : acks) {

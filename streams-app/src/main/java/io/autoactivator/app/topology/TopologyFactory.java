@@ -1,5 +1,21 @@
 package io.autoactivator.app.topology;
 
+import io.autoactivator.app.buffer.StateSerdes;
+import io.autoactivator.app.buffer.TaskProcessor;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.ingest.CommandValidator;
+import io.autoactivator.app.ingest.DecodeProcessor;
+import io.autoactivator.app.ingest.Decoded;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.serve.ServingProcessor;
+import io.autoactivator.app.snapshot.ModelRegistry;
+import io.autoactivator.app.train.TrainingHandoff;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,20 +28,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.buffer.StateSerdes;
-import io.autoactivator.app.buffer.TaskProcessor;
-import io.autoactivator.app.ingest.CommandValidator;
-import io.autoactivator.app.ingest.DeadLetters;
-import io.autoactivator.app.ingest.DecodeProcessor;
-import io.autoactivator.app.ingest.Decoded;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.RecordCodecs;
-import io.autoactivator.app.serve.ServingProcessor;
-import io.autoactivator.app.snapshot.ModelRegistry;
-import io.autoactivator.app.train.TrainingHandoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -67,8 +69,8 @@ public final class TopologyFactory {
   /** Builds the topology; registers the buffered-samples gauge on the collaborators' meter registry. */
   public static Topology build(AppSettings settings, Collaborators c) {
     StreamsBuilder builder = new StreamsBuilder();
-    DeadLetters deadLetters = new DeadLetters(settings.instanceId(), settings.topics().deadLetters(),
-        c.codecs().deadLetters(), c.meters());
+    AppTopics topics = AppTopics.of(settings.topics(), c.codecs());
+    DeadLetters deadLetters = new DeadLetters(settings.instanceId(), topics.deadLetters(), c.meters());
     AtomicLong buffered = new AtomicLong();
     Gauge.builder("autoactivator.buffered.samples", buffered, AtomicLong::get)
         .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
@@ -104,8 +106,8 @@ public final class TopologyFactory {
     deadLetter(queries, "queries");
     queries.filterNot((k, v) -> v.isRejected())
         .process(() -> new ServingProcessor(c.codecs(), deadLetters, c.registry(), settings.servingBatchSize(),
-            settings.servingLinger(), settings.topK(), settings.topics().predictions(),
-            settings.topics().shadowPredictions(), c.meters()), Named.as("serving"), StoreNames.SERVING_BATCH)
+            settings.servingLinger(), settings.topK(), topics.predictions(), topics.shadowPredictions(),
+            c.meters()), Named.as("serving"), StoreNames.SERVING_BATCH)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("serving-out"));
 
     builder.stream(settings.topics().commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())

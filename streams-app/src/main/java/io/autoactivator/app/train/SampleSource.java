@@ -8,9 +8,9 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.topology.StoreNames;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
 
 /**
  * Reads one task's buffered samples from the task-buffer store, in key order (so training sees them in the same

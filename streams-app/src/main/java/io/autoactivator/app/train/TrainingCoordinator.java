@@ -1,6 +1,6 @@
 package io.autoactivator.app.train;
 
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,23 +13,21 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.RecordCodecs;
-import io.autoactivator.app.ingest.Validation;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.SnapshotCodec;
-import io.autoactivator.app.snapshot.SnapshotInfo;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
-import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
+import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
-import io.autoactivator.schemas.Provenance;
-import io.autoactivator.schemas.TaskSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -59,11 +57,13 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final Timer trainingTime;
   private final Counter failures;
   private final ExecutorService executor;
+  /** "model/task" of the tasks queued or training here. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-  /** "model/version" of every snapshot this instance published. */
-  private final Set<String> published = ConcurrentHashMap.newKeySet();
-  /** "model/task" of every snapshot this instance published: on its way back, never to be re-submitted. */
-  private final Set<String> publishedTasks = ConcurrentHashMap.newKeySet();
+  /**
+   * "model/task" -> version of the snapshots published here and not loaded by the follower yet: on their way back,
+   * not to be trained again. An entry goes once its version is loaded (the task's state then says TRAINED).
+   */
+  private final Map<String, Long> published = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
@@ -90,7 +90,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   @Override
   public void submit(TrainingRequest request) {
     String key = request.modelId() + "/" + request.taskId();
-    if (closing || published.contains(request.modelId() + "/" + request.version()) || !inFlight.add(key)) {
+    if (closing || onItsWayBack(key) || loaded(request.modelId(), request.version()) || !inFlight.add(key)) {
       return;
     }
     executor.execute(() -> {
@@ -111,7 +111,24 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   @Override
   public boolean inFlight(String modelId, String taskId) {
     String key = modelId + "/" + taskId;
-    return inFlight.contains(key) || publishedTasks.contains(key);
+    return inFlight.contains(key) || onItsWayBack(key);
+  }
+
+  /** True while the snapshot this instance published for {@code key} is not loaded; forgets it once it is. */
+  private boolean onItsWayBack(String key) {
+    Long version = published.get(key);
+    if (version == null) {
+      return false;
+    }
+    if (loaded(key.substring(0, key.indexOf('/')), version)) {
+      published.remove(key, version);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean loaded(String modelId, long version) {
+    return catalog.knownVersions(modelId).contains(version);
   }
 
   private void train(TrainingRequest request) throws Exception {
@@ -144,15 +161,14 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     if (closing) {
       throw new InterruptedException("closing");
     }
-    List<String> taskIds = model.tasks().stream().map(LearnedTask::taskId).toList();
-    SnapshotInfo info = new SnapshotInfo(request.modelId(), request.version(), request.parentVersion(),
-        learner.name(), settings.seed(), settings.learnerOptions(), learner.configHash(), taskIds, offsets,
-        SnapshotInfo.currentCodeVersion());
-    byte[] payload = codec.write(model, info);
-    ModelSnapshot header = header(request, model, info, payload, buffered.size());
+    Provenance provenance = Provenance.of(model, request.modelId(), request.version(),
+        request.parentVersion() == 0 ? null : request.parentVersion(), settings.seed(), settings.learnerOptions(),
+        learner.configHash(), offsets, SnapshotHeaders.codeVersion());
+    byte[] payload = codec.write(model, provenance);
+    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, buffered.size()), payload,
+        codec.checksum(payload), Instant.now());
     int chunks = publisher.publish(header, payload);
-    published.add(request.modelId() + "/" + request.version());
-    publishedTasks.add(request.modelId() + "/" + request.taskId());
+    published.put(request.modelId() + "/" + request.taskId(), request.version());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
         request.modelId(), request.taskId(), nanos / 1_000_000, buffered.size(), request.version(), payload.length,
         chunks);
@@ -175,33 +191,13 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         + request.modelId() + " is not loaded");
   }
 
-  private ModelSnapshot header(TrainingRequest request, ClassIncrementalModel model, SnapshotInfo info,
-      byte[] payload, int sampleCount) {
+  /** Samples per task: the parent's counts (from its header) and this task's. */
+  private Map<String, Long> sampleCounts(TrainingRequest request, int sampleCount) {
     Map<String, Long> counts = new HashMap<>();
     catalog.header(request.modelId(), request.parentVersion()).ifPresent(parent ->
         parent.getTasks().forEach(t -> counts.put(t.getTaskId(), t.getSampleCount())));
     counts.put(request.taskId(), (long) sampleCount);
-    List<TaskSummary> tasks = new ArrayList<>();
-    for (LearnedTask t : model.tasks()) {
-      tasks.add(new TaskSummary(t.taskId(), java.util.Arrays.stream(t.classes()).boxed().toList(), t.units(),
-          counts.getOrDefault(t.taskId(), 0L)));
-    }
-    return ModelSnapshot.newBuilder()
-        .setModelId(request.modelId())
-        .setVersion(request.version())
-        .setParentVersion(request.parentVersion() == 0 ? null : request.parentVersion())
-        .setLearner(model.learner())
-        .setTasks(tasks)
-        .setClasses(java.util.Arrays.stream(model.classes()).sorted().boxed().toList())
-        .setParameterCount(model.parameterCount())
-        .setByteSize(payload.length)
-        .setChecksum(codec.checksum(payload))
-        .setProvenance(new Provenance(info.seed(), info.configHash(), info.dataOffsets(), info.codeVersion()))
-        .setCreatedAt(java.time.Instant.now())
-        .setChunkIndex(0)
-        .setChunkCount(1)
-        .setPayload(java.nio.ByteBuffer.allocate(0))
-        .build();
+    return counts;
   }
 
   /** Stops: queued training is dropped, running training is interrupted (it is redone after restart). */

@@ -3,7 +3,6 @@ package io.autoactivator.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.autoactivator.app.AppSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

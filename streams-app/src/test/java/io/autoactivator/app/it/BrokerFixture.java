@@ -24,8 +24,8 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.StreamsConfig;
 
-import io.autoactivator.app.Topics;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;

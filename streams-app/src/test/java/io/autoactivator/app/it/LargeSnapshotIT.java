@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.autoactivator.app.AppSettings;
 import io.autoactivator.app.StreamingLearnerApp;
-import io.autoactivator.app.Topics;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.data.IdxReader;
 import io.autoactivator.model.data.SharedData;

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-import io.autoactivator.app.ingest.DeadLetters;
-import io.autoactivator.app.ingest.Envelope;
-import io.autoactivator.app.ingest.EnvelopeSerde;
-import io.autoactivator.app.ingest.Outbound;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.kafka.DeadLetters;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
+import io.autoactivator.app.kafka.Topic;
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.EnvelopeSerde;
+import io.autoactivator.app.records.Outbound;
 import io.autoactivator.app.serve.ServingProcessor;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.Prediction;
@@ -46,8 +49,11 @@ class ServingRecoveryTest {
     store.put("00000/00000000000000000007", waiting("q7", 0f, 0f));
     store.put("00000/00000000000000000008", waiting("q8", 5f, 5f));
 
-    ServingProcessor serving = new ServingProcessor(codecs, new DeadLetters("test", "dead-letters",
-        codecs.deadLetters(), meters), catalog, 4, Duration.ofMillis(50), 2, "predictions", "shadow", meters);
+    Serde<String> keys = Serdes.String();
+    ServingProcessor serving = new ServingProcessor(codecs, new DeadLetters("test",
+        new Topic<>("dead-letters", keys, codecs.deadLetters()), meters), catalog, 4, Duration.ofMillis(50), 2,
+        new Topic<>("predictions", keys, codecs.predictions()), new Topic<>("shadow", keys, codecs.predictions()),
+        meters);
     context.setCurrentSystemTimeMs(10_000);
     serving.init(context);
     assertThat(context.forwarded()).as("nothing is answered before the linger").isEmpty();

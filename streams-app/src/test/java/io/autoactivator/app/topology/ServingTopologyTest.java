@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.schemas.DeadLetter;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.Prediction;

@@ -19,11 +19,12 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.autoactivator.app.AppSettings;
-import io.autoactivator.app.Topics;
 import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
-import io.autoactivator.app.ingest.RecordCodecs;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;

@@ -1,4 +1,4 @@
-package io.autoactivator.app.ingest;
+package io.autoactivator.app.records;
 
 /**
  * A record as it was read, carried with where it came from. The original bytes travel through the repartition

@@ -1,4 +1,4 @@
-package io.autoactivator.app.topology;
+package io.autoactivator.app.kafka;
 
 /** Names of the state stores; their changelog topics are {@code <application.id>-<name>-changelog}. */
 public final class StoreNames {

@@ -1,4 +1,4 @@
-package io.autoactivator.app.ingest;
+package io.autoactivator.app.kafka;
 
 import java.util.Map;
 

@@ -1,5 +1,7 @@
-package io.autoactivator.app;
+package io.autoactivator.app.kafka;
 
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -22,7 +25,7 @@ public final class TopicProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
   /** Room for the Avro metadata, key and batch overhead around one chunk's payload. */
-  static final int HEADROOM_BYTES = 256 * 1024;
+  public static final int HEADROOM_BYTES = 256 * 1024;
 
   private final Admin admin;
   private final int partitions;
@@ -33,14 +36,38 @@ public final class TopicProvisioner {
    * @param partitions        partitions of every created topic
    * @param replicationFactor replicas of every created topic
    */
-  public TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+  private TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
     this.admin = admin;
     this.partitions = partitions;
     this.replicationFactor = replicationFactor;
   }
 
+  /**
+   * The one provisioning step of a start: when {@code settings.createTopics()}, creates the missing topics with
+   * {@code topics.partitions} partitions and {@code topics.replication.factor} replicas (-1 meaning 1), through an
+   * admin client configured like every other client ({@code admin.} keys honoured).
+   */
+  public static void provision(AppSettings settings, KafkaClientConfigs clients) {
+    if (!settings.createTopics()) {
+      return;
+    }
+    Map<String, Object> config = clients.admin();
+    config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+    short replication = settings.topicReplicationFactor();
+    try (Admin admin = Admin.create(config)) {
+      new TopicProvisioner(admin, settings.topicPartitions(), replication < 1 ? 1 : replication)
+          .ensure(settings.topics(), settings.snapshotChunkBytes());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create the topics on "
+          + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
   /** Creates the missing topics of {@code topics}; returns the names it created. */
-  public List<String> ensure(Topics topics, int snapshotChunkBytes) throws InterruptedException, ExecutionException {
+  List<String> ensure(Topics topics, int snapshotChunkBytes) throws InterruptedException, ExecutionException {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> missing = new ArrayList<>();
     for (String name : topics.all()) {

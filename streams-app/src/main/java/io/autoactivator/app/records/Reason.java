@@ -1,4 +1,4 @@
-package io.autoactivator.app.ingest;
+package io.autoactivator.app.records;
 
 /**
  * Why a record was dead-lettered. The names are the {@code reason} field of {@code DeadLetter} and the

@@ -1,14 +1,16 @@
-package io.autoactivator.app.ingest;
+package io.autoactivator.app.kafka;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.common.serialization.Serde;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.autoactivator.app.records.Envelope;
+import io.autoactivator.app.records.Outbound;
+import io.autoactivator.app.records.Reason;
 import io.autoactivator.schemas.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,16 +26,14 @@ public final class DeadLetters {
   private static final long LOG_INTERVAL_MS = 1_000;
 
   private final String instanceId;
-  private final String topic;
-  private final Serde<DeadLetter> serde;
+  private final Topic<String, DeadLetter> topic;
   private final MeterRegistry meters;
   private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> suppressed = new ConcurrentHashMap<>();
 
-  public DeadLetters(String instanceId, String deadLetterTopic, Serde<DeadLetter> serde, MeterRegistry meters) {
+  public DeadLetters(String instanceId, Topic<String, DeadLetter> deadLetterTopic, MeterRegistry meters) {
     this.instanceId = instanceId;
     this.topic = deadLetterTopic;
-    this.serde = serde;
     this.meters = meters;
   }
 
@@ -64,7 +64,7 @@ public final class DeadLetters {
     Counter.builder("autoactivator.dead.letters").description("records rejected to the dead-letter topic")
         .tag("reason", reason).register(meters).increment();
     log(origin, reason, message, now);
-    return new Outbound(topic, serde.serializer().serialize(topic, letter));
+    return new Outbound(topic.name(), topic.serialize(letter));
   }
 
   private void log(Envelope origin, String reason, String message, long now) {

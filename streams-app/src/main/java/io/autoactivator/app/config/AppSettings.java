@@ -1,4 +1,4 @@
-package io.autoactivator.app;
+package io.autoactivator.app.config;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,17 +19,12 @@ import java.util.Objects;
  * @param snapshotChunkBytes    snapshots larger than this are split into several records
  * @param topK                  scores returned per prediction
  * @param createTopics          whether {@code start()} creates missing topics (off where topics are managed elsewhere)
+ * @param topicPartitions       partitions of the topics {@code start()} creates
+ * @param topicReplicationFactor replicas of the topics {@code start()} creates; -1 means 1
  */
 public record AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions,
     long seed, int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes,
-    int topK, boolean createTopics) {
-
-  /** The settings without {@code createTopics}, which defaults to true. */
-  public AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions, long seed,
-      int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes, int topK) {
-    this(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger, incompleteTaskTimeout,
-        snapshotChunkBytes, topK, true);
-  }
+    int topK, boolean createTopics, int topicPartitions, short topicReplicationFactor) {
 
   public AppSettings {
     Objects.requireNonNull(instanceId, "instanceId");
@@ -47,47 +42,53 @@ public record AppSettings(String instanceId, Topics topics, String learner, Map<
     if (topK < 1) {
       throw new IllegalArgumentException("topK must be >= 1, was " + topK);
     }
+    if (topicPartitions < 1) {
+      throw new IllegalArgumentException("topicPartitions must be >= 1, was " + topicPartitions);
+    }
   }
 
-  /** Defaults for one instance: AutoActivator, seed 42, batches of 256 within 5 ms, 10-minute incompleteness. */
+  /** The defaults of {@link AppConfig} for one instance (AutoActivator, seed 42, batches of 256 within 5 ms, ...). */
   public static AppSettings defaults(String instanceId) {
-    return new AppSettings(instanceId, Topics.defaults(), "autoactivator", Map.of(), 42L, 256,
-        Duration.ofMillis(5), Duration.ofMinutes(10), 512 * 1024, 5);
+    return AppConfig.defaults(instanceId).appSettings();
   }
 
   /** A copy with other topics. */
   public AppSettings withTopics(Topics newTopics) {
     return new AppSettings(instanceId, newTopics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
+        topicReplicationFactor);
   }
 
   /** A copy with another learner. */
   public AppSettings withLearner(String newLearner, Map<String, String> options) {
     return new AppSettings(instanceId, topics, newLearner, options, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
+        topicReplicationFactor);
   }
 
   /** A copy with other serving batch settings. */
   public AppSettings withServing(int batchSize, Duration linger) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, batchSize, linger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
+        topicReplicationFactor);
   }
 
   /** A copy with another incompleteness timeout. */
   public AppSettings withIncompleteTaskTimeout(Duration timeout) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        timeout, snapshotChunkBytes, topK, createTopics);
+        timeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
+        topicReplicationFactor);
   }
 
   /** A copy with another snapshot chunk size. */
   public AppSettings withSnapshotChunkBytes(int chunkBytes) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, chunkBytes, topK, createTopics);
+        incompleteTaskTimeout, chunkBytes, topK, createTopics, topicPartitions, topicReplicationFactor);
   }
 
   /** A copy that does or does not create missing topics on start. */
   public AppSettings withCreateTopics(boolean create) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK, create);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, create, topicPartitions, topicReplicationFactor);
   }
 }

@@ -1,7 +1,8 @@
-package io.autoactivator.app;
+package io.autoactivator.app.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The topics one deployment uses. Names are configurable ({@code topic.<name>} keys); the defaults share a prefix so
@@ -38,11 +39,23 @@ public record Topics(String samples, String taskEvents, String queries, String p
     return withPrefix(DEFAULT_PREFIX);
   }
 
+  /**
+   * The topics named by {@code nameOf}, given each topic's short name ({@code samples}, {@code task-events},
+   * {@code queries}, {@code predictions}, {@code shadow-predictions}, {@code model-snapshots},
+   * {@code model-commands}, {@code dead-letters}): the one place that lists them.
+   */
+  public static Topics named(UnaryOperator<String> nameOf) {
+    return new Topics(nameOf.apply("samples"), nameOf.apply("task-events"), nameOf.apply("queries"),
+        nameOf.apply("predictions"), nameOf.apply("shadow-predictions"), nameOf.apply("model-snapshots"),
+        nameOf.apply("model-commands"), nameOf.apply("dead-letters"));
+  }
+
+  /** The short names, in declaration order: the {@code <name>} of {@code topic.<name>} keys. */
+  public static final List<String> SHORT_NAMES = named(UnaryOperator.identity()).all();
+
   /** Default names under another prefix. */
   public static Topics withPrefix(String prefix) {
-    return new Topics(prefix + "samples", prefix + "task-events", prefix + "queries", prefix + "predictions",
-        prefix + "shadow-predictions", prefix + "model-snapshots", prefix + "model-commands",
-        prefix + "dead-letters");
+    return named(name -> prefix + name);
   }
 
   /** Every topic name, in declaration order. */

@@ -1,4 +1,4 @@
-package io.autoactivator.app.ingest;
+package io.autoactivator.app.records;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;

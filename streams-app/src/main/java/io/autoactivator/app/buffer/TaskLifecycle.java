@@ -1,0 +1,108 @@
+package io.autoactivator.app.buffer;
+
+import java.util.List;
+
+/**
+ * A task's life as a pure function: {@code (state, event) -> (state, effects)}. It reads no store and calls no
+ * one; {@link TaskProcessor} feeds it the events it has checked, saves the new state and carries out the effects.
+ *
+ * <pre>
+ *   OPEN --END--> ENDED --all samples--> READY --its turn--> TRAINING --snapshot committed--> TRAINED
+ *     \____________\__ (END with every sample already in) __/      \_ training lost: re-submitted (attempts + 1)
+ *   OPEN, ENDED --no record for the incompleteness timeout--> INCOMPLETE (accepts samples again)
+ * </pre>
+ */
+public final class TaskLifecycle {
+
+  /** Something that happened to the task, already checked by the processor. */
+  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, Committed, Swept {
+  }
+
+  /** The task now has {@code received} valid samples buffered (one more, or fewer after a purge). */
+  public record Buffered(long received, long now) implements Event {
+  }
+
+  /** Its START arrived, announcing {@code classes}; {@code received} samples are buffered with those labels. */
+  public record Started(int[] classes, long received, long now) implements Event {
+  }
+
+  /** Its END arrived, announcing {@code classes} and {@code expected} samples; {@code received} are buffered. */
+  public record Ended(int[] classes, long expected, long received, long now) implements Event {
+  }
+
+  /** The task is at the head of its model's queue and nothing else of the model is training. */
+  public record Turn() implements Event {
+  }
+
+  /** The task is TRAINING, its snapshot is not committed, and no training of it is running anywhere here. */
+  public record TrainingLost() implements Event {
+  }
+
+  /** The snapshot of the task was read back from the snapshot topic as {@code version}. */
+  public record Committed(long version, long now) implements Event {
+  }
+
+  /** The wall-clock sweep ran at {@code now}. */
+  public record Swept(long now, long incompleteTimeoutMs) implements Event {
+  }
+
+  /** What the processor must do after a transition, besides saving the state. */
+  public enum Effect {
+    /** Append the task to its model's training queue. */
+    ENQUEUE,
+    /** Hand the task to training for the first time. */
+    SUBMIT_TRAINING,
+    /** Hand the task to training again: the last attempt was lost (crash, rebalance, failure). */
+    RESUBMIT_TRAINING,
+    /** Delete the task's buffered samples. */
+    DELETE_BUFFER,
+    /** Report the task as incomplete (log, counter). */
+    REPORT_INCOMPLETE
+  }
+
+  /** The new state and the effects, in the order they are to be carried out. */
+  public record Transition(TaskState state, List<Effect> effects) {
+    public Transition {
+      effects = List.copyOf(effects);
+    }
+
+    static Transition stay(TaskState state) {
+      return new Transition(state, List.of());
+    }
+  }
+
+  private TaskLifecycle() {
+  }
+
+  /** The transition of {@code state} on {@code event}; an event that changes nothing gives back {@code state}. */
+  public static Transition apply(TaskState state, Event event) {
+    if (event instanceof Buffered b) {
+      return Transition.stay(state.withReceived(b.received(), b.now()).settle());
+    }
+    if (event instanceof Started s) {
+      return Transition.stay(state.withReceived(s.received(), s.now()).withStart(s.classes(), s.now()).settle());
+    }
+    if (event instanceof Ended e) {
+      return new Transition(state.withReceived(e.received(), e.now()).withEnd(e.classes(), e.expected(), e.now())
+          .settle(), List.of(Effect.ENQUEUE));
+    }
+    if (event instanceof Turn) {
+      return state.status() == TaskStatus.READY
+          ? new Transition(state.withStatus(TaskStatus.TRAINING).attempted(), List.of(Effect.SUBMIT_TRAINING))
+          : Transition.stay(state);
+    }
+    if (event instanceof TrainingLost) {
+      return state.status() == TaskStatus.TRAINING
+          ? new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING))
+          : Transition.stay(state);
+    }
+    if (event instanceof Committed c) {
+      return new Transition(state.trained(c.version(), c.now()), List.of(Effect.DELETE_BUFFER));
+    }
+    Swept sweep = (Swept) event;
+    boolean waiting = state.status() == TaskStatus.OPEN || state.status() == TaskStatus.ENDED;
+    return waiting && sweep.now() - state.lastSeen() >= sweep.incompleteTimeoutMs()
+        ? new Transition(state.withStatus(TaskStatus.INCOMPLETE), List.of(Effect.REPORT_INCOMPLETE))
+        : Transition.stay(state);
+  }
+}

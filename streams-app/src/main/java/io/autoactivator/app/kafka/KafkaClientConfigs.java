@@ -1,0 +1,103 @@
+package io.autoactivator.app.kafka;
+
+import io.autoactivator.app.config.KafkaDefaults;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The settings of every Kafka client, derived in this one place from the Kafka client properties of
+ * {@code AppConfig#kafkaProperties()}, the way {@code StreamsConfig} derives its producer, consumer and admin
+ * configs: a client takes the plain keys it knows, and the keys with its prefix ({@code producer.},
+ * {@code consumer.}, {@code admin.}) win over them. Kafka Streams itself gets every property and applies the same
+ * rule to its own clients.
+ */
+public final class KafkaClientConfigs {
+
+  private final Properties properties;
+
+  private KafkaClientConfigs(Properties properties) {
+    this.properties = properties;
+  }
+
+  /** The clients of the command-line tools: the properties as given. */
+  public static KafkaClientConfigs of(Properties kafkaProperties) {
+    Properties copy = new Properties();
+    copy.putAll(kafkaProperties);
+    return new KafkaClientConfigs(copy);
+  }
+
+  /**
+   * The clients of the service: processing.guarantee defaults to exactly_once_v2, and {@link KafkaDefaults} fills in
+   * batching, compression and fetch sizes the user did not set.
+   */
+  public static KafkaClientConfigs forService(Properties kafkaProperties) {
+    Properties copy = new Properties();
+    copy.putAll(kafkaProperties);
+    copy.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    KafkaDefaults.applyTo(copy);
+    return new KafkaClientConfigs(copy);
+  }
+
+  /** Everything, for Kafka Streams (which honours the prefixes for its own clients). */
+  public Properties streams() {
+    Properties copy = new Properties();
+    copy.putAll(properties);
+    return copy;
+  }
+
+  /** Every property as a map: serde settings (schema.registry.url, ...). */
+  public Map<String, Object> all() {
+    Map<String, Object> map = new HashMap<>();
+    properties.forEach((k, v) -> map.put(k.toString(), v));
+    return map;
+  }
+
+  /** A producer's settings: known producer keys, {@code producer.} keys winning. */
+  public Map<String, Object> producer() {
+    return select(ProducerConfig.configNames(), StreamsConfig.PRODUCER_PREFIX);
+  }
+
+  /** A plain consumer's settings: known consumer keys, {@code consumer.} keys winning. */
+  public Map<String, Object> consumer() {
+    return select(ConsumerConfig.configNames(), StreamsConfig.CONSUMER_PREFIX);
+  }
+
+  /** An admin client's settings: known admin keys, {@code admin.} keys winning. */
+  public Map<String, Object> admin() {
+    return select(AdminClientConfig.configNames(), StreamsConfig.ADMIN_CLIENT_PREFIX);
+  }
+
+  /** True when the operator chose static membership ({@code group.instance.id}, plain or for the consumer). */
+  public boolean staticMembership() {
+    return properties.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+        || properties.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+  }
+
+  /** A property as given, or null. */
+  public Object get(String key) {
+    return properties.get(key);
+  }
+
+  private Map<String, Object> select(Set<String> known, String prefix) {
+    Map<String, Object> config = new HashMap<>();
+    properties.forEach((k, v) -> {
+      String key = k.toString();
+      if (known.contains(key)) {
+        config.put(key, v);
+      }
+    });
+    properties.forEach((k, v) -> {
+      String key = k.toString();
+      if (key.startsWith(prefix) && known.contains(key.substring(prefix.length()))) {
+        config.put(key.substring(prefix.length()), v);
+      }
+    });
+    return config;
+  }
+}

@@ -1,0 +1,53 @@
+package io.autoactivator.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Every client takes its plain keys and its prefixed keys, the prefixed ones winning. */
+class KafkaClientConfigsTest {
+
+  private static Properties properties() {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", "b:9092");
+    p.setProperty("application.id", "app");
+    p.setProperty("security.protocol", "SSL");
+    p.setProperty("linger.ms", "7");
+    p.setProperty("producer.linger.ms", "11");
+    p.setProperty("consumer.fetch.min.bytes", "3");
+    p.setProperty("admin.request.timeout.ms", "1234");
+    p.setProperty("num.stream.threads", "2");
+    return p;
+  }
+
+  @Test
+  void prefixedKeysReachTheirClientAndWin() {
+    KafkaClientConfigs clients = KafkaClientConfigs.of(properties());
+    assertThat(clients.producer()).containsEntry("linger.ms", "11").containsEntry("security.protocol", "SSL")
+        .containsEntry("bootstrap.servers", "b:9092").doesNotContainKey("num.stream.threads")
+        .doesNotContainKey("fetch.min.bytes");
+    assertThat(clients.consumer()).containsEntry("fetch.min.bytes", "3").containsEntry("security.protocol", "SSL")
+        .doesNotContainKey("linger.ms");
+    assertThat(clients.admin()).containsEntry("request.timeout.ms", "1234")
+        .containsEntry("bootstrap.servers", "b:9092").doesNotContainKey("fetch.min.bytes");
+    assertThat(clients.streams()).containsEntry("num.stream.threads", "2").containsEntry("producer.linger.ms", "11");
+  }
+
+  @Test
+  void theServiceGetsExactlyOnceAndTheKafkaDefaultsOnEveryClient() {
+    KafkaClientConfigs clients = KafkaClientConfigs.forService(properties());
+    assertThat(clients.streams()).containsEntry("processing.guarantee", "exactly_once_v2");
+    assertThat(clients.producer()).containsEntry("linger.ms", "11").containsEntry("compression.type", "lz4")
+        .containsEntry("batch.size", "1048576");
+    assertThat(clients.consumer()).containsEntry("max.partition.fetch.bytes", "16777216");
+  }
+
+  @Test
+  void staticMembershipIsSeenPlainOrPrefixed() {
+    Properties p = properties();
+    assertThat(KafkaClientConfigs.of(p).staticMembership()).isFalse();
+    p.setProperty("consumer.group.instance.id", "i-1");
+    assertThat(KafkaClientConfigs.of(p).staticMembership()).isTrue();
+  }
+}
