@@ -84,9 +84,19 @@ public final class AutoActivatorCodec implements ModelCodec {
     }
     RidgeRouter router = null;
     if (in.readBoolean()) {
-      router = new RidgeRouter(ArrayIO.readFloats(in, "router weights"), ArrayIO.readFloats(in, "router biases"),
-          ArrayIO.readDoubles(in, "router gram"), ArrayIO.readDoubles(in, "router cross terms"),
-          ArrayIO.readFloats(in, "router readout"));
+      float[] rw = ArrayIO.readFloats(in, "router weights");
+      float[] rb = ArrayIO.readFloats(in, "router biases");
+      double[] gram = ArrayIO.readDoubles(in, "router gram");
+      double[] cross = ArrayIO.readDoubles(in, "router cross terms");
+      float[] readout = ArrayIO.readFloats(in, "router readout");
+      double relativeRidge = format >= 2 ? in.readDouble() : Double.NaN;
+      long f = rb.length;
+      if (f == 0 || rw.length != inputDimension * f || gram.length != f * (f + 1) / 2 || readout.length % f != 0
+          || cross.length != readout.length) {
+        throw new IOException("inconsistent router shapes: " + f + " features, weights " + rw.length + ", gram "
+            + gram.length + ", cross terms " + cross.length + ", readout " + readout.length);
+      }
+      router = new RidgeRouter(rw, rb, gram, cross, readout, relativeRidge);
     }
     try {
       return new AutoActivatorModel(learner, config, seed, inputDimension, taskIds, units, router, recruitment);

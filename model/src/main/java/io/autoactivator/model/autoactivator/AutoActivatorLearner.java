@@ -175,6 +175,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       INDArray h = Nd4j.create(DataType.DOUBLE, new long[] {n, maxColumns}, 'f');
       INDArray hty = Nd4j.create(DataType.DOUBLE, maxColumns, c);
       INDArray ainv = null;
+      double[] startGram = null;
       int columns = 0;
       if (d0 > 0) {
         INDArray h0;
@@ -195,7 +196,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         }
         INDArray h0d = h0.castTo(DataType.DOUBLE);
         h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)).assign(h0d);
-        ainv = GramAlgebra.inverse(GramAlgebra.unpack(packedGram, d0, config.ridge()));
+        startGram = packedGram;
         hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(h0d.transpose().mmul(y));
         columns = d0;
       }
@@ -203,7 +204,10 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       INDArray residual = y.dup();
       double accuracy = 0;
       if (columns > 0) {
-        beta = ainv.mmul(hty.get(NDArrayIndex.interval(0, columns), NDArrayIndex.all()));
+        // The head on what the unit starts from, solved directly; the explicit inverse that the step-wise updates
+        // need is only built if a block is recruited (most tasks stop here with transfer=router).
+        beta = startingHead(h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)), startGram,
+            hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()));
         INDArray outputs = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).mmul(beta);
         residual = y.sub(outputs);
         accuracy = accuracy(outputs);
@@ -217,6 +221,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       int nodes = 0;
       while (nodes < config.maxNodes() && !targetReached(columns, accuracy)) {
         int l = Math.min(config.blockSize(), config.maxNodes() - nodes);
+        if (ainv == null && columns > 0) {
+          ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram, d0, config.ridge()));
+        }
         INDArray evalResidual = evalRows == null ? residual : Nd4j.pullRows(residual, 1, evalRows);
         Candidate chosen = search(evalX, evalResidual, l, nodes + l);
         if (chosen == null) {
@@ -272,6 +279,24 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       List<List<BlockRecord>> recruitment = new ArrayList<>(prev == null ? List.of() : prev.recruitment());
       recruitment.add(List.copyOf(records));
       return new AutoActivatorModel(name, config, seed, d, taskIds, units, router, recruitment);
+    }
+
+    /**
+     * The ridge head {@code (H^T H + gamma I)^-1 H^T Y} on the unit's starting columns H (n x D): in the dual form
+     * {@code H^T (H H^T + gamma I)^-1 Y} when the task has fewer rows than columns (the same solution; an n x n
+     * system instead of D x D, e.g. a table of 150 rows read through 2,500 shared features).
+     */
+    private INDArray startingHead(INDArray start, double[] packedGram, INDArray startCross) {
+      int columns = (int) start.columns();
+      if (n < columns) {
+        INDArray kernel = GramAlgebra.addDiagonal(GramAlgebra.symmetrize(start.mmul(start.transpose())), config.ridge());
+        INDArray dual = Nd4j.create(SymmetricSolver.solve(kernel.dup('c').data().asDouble(),
+            y.dup('c').data().asDouble(), n, c), new long[] {n, c}, 'c');
+        return start.transpose().mmul(dual);
+      }
+      double[] solution = RouterTuning.solve(packedGram, columns, config.ridge(), startCross.dup('c').data().asDouble(),
+          c);
+      return Nd4j.create(solution, new long[] {columns, c}, 'c');
     }
 
     private boolean targetReached(int columns, double accuracy) {
@@ -569,14 +594,22 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         }
         System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
       }
-      double ridge = Double.isNaN(config.routerRidge())
-          ? tuning.chooseRidge(phi, gram, cross, oldClasses, classesNow) : config.routerRidge();
+      double relative;
+      double ridge;
+      if (Double.isNaN(config.routerRidge())) {
+        relative = tuning.chooseRidge(phi, gram, cross, oldClasses, classesNow, old == null ? Double.NaN
+            : old.relativeRidge());
+        ridge = relative * RouterTuning.meanDiagonal(gram, f);
+      } else {
+        ridge = config.routerRidge();
+        relative = ridge / RouterTuning.meanDiagonal(gram, f);
+      }
       double[] readout = RouterTuning.solve(gram, f, ridge, cross, classesNow);
       float[] readoutF = new float[readout.length];
       for (int i = 0; i < readout.length; i++) {
         readoutF[i] = (float) readout[i];
       }
-      return new SharedFeatures(new RidgeRouter(rw, rb, gram, cross, readoutF), phi, taskGram);
+      return new SharedFeatures(new RidgeRouter(rw, rb, gram, cross, readoutF, relative), phi, taskGram);
     }
   }
 

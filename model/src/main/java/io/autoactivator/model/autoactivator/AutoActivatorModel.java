@@ -495,6 +495,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       ArrayIO.writeDoubles(out, router.gramPacked());
       ArrayIO.writeDoubles(out, router.crossTerms());
       ArrayIO.writeFloats(out, router.readout());
+      out.writeDouble(router.relativeRidge());
     }
   }
 

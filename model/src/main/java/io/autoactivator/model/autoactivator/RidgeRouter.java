@@ -10,8 +10,11 @@ package io.autoactivator.model.autoactivator;
  * @param gramPacked Phi^T Phi accumulated over all tasks, upper triangle packed row by row (features(features+1)/2)
  * @param crossTerms Phi^T Y, row-major features x classes (classes in model order)
  * @param readout    (Phi^T Phi + gamma I)^-1 Phi^T Y, row-major features x classes, float for inference
+ * @param relativeRidge gamma divided by the mean diagonal of Phi^T Phi (what router.ridge=auto chose last; the next
+ *                   task searches its neighbours), NaN when unknown (snapshots of the first weights format)
  */
-record RidgeRouter(float[] weights, float[] biases, double[] gramPacked, double[] crossTerms, float[] readout) {
+record RidgeRouter(float[] weights, float[] biases, double[] gramPacked, double[] crossTerms, float[] readout,
+    double relativeRidge) {
 
   int features() {
     return biases.length;

@@ -29,6 +29,8 @@ final class RouterTuning {
 
   static final int SCALE_FIT_ROWS = 4000;
   static final int SCALE_FEATURES = 1000;
+  /** Relative ridge of the scale search (the middle of the default ridge grid: the scale is chosen first). */
+  static final double SCALE_RIDGE = 1e-3;
 
   private final AutoActivatorConfig config;
   private final INDArray x;
@@ -94,7 +96,7 @@ final class RouterTuning {
       double[] gram = GramAlgebra.upperGram(phiFit);
       double[] cross = phiFit.transpose().mmul(Nd4j.create(toFloat(yFit), new long[] {fit.length, c}, 'c'))
           .castTo(DataType.DOUBLE).dup('c').data().asDouble();
-      double[] score = bestOverRidges(phiVal, gram, f, cross, c, 0);
+      double[] score = scoreAt(phiVal, gram, f, cross, c, 0, SCALE_RIDGE);
       if (bestScore == null || better(score, bestScore)) {
         bestScore = score;
         best = lambda;
@@ -109,12 +111,15 @@ final class RouterTuning {
    *
    * @param phi        the task's features, n x F float
    * @param oldClasses classes before this task (this task's classes are the next c columns)
+   * @param previous   the relative ridge chosen at the task before (NaN: none), whose neighbours on the grid are
+   *                   the only candidates then (the statistics change by one task at a time: three solves, not all)
+   * @return the chosen ridge relative to the mean diagonal of {@code gram}
    */
-  double chooseRidge(INDArray phi, double[] gram, double[] cross, int oldClasses, int classesNow) {
+  double chooseRidge(INDArray phi, double[] gram, double[] cross, int oldClasses, int classesNow, double previous) {
     int f = (int) phi.columns();
-    double[] ridges = config.routerRidges();
+    double[] ridges = candidates(config.routerRidges(), previous);
     if (!canValidate() || ridges.length == 1) {
-      return ridges[ridges.length / 2] * meanDiagonal(gram, f);
+      return Double.isNaN(previous) ? ridges[ridges.length / 2] : previous;
     }
     INDArray phiVal = Nd4j.pullRows(phi, 1, heldOut);
     double[] valGram = GramAlgebra.upperGram(phiVal);
@@ -130,8 +135,19 @@ final class RouterTuning {
         fitCross[i * classesNow + oldClasses + k] -= valCross[i * c + k];
       }
     }
-    double[] score = bestOverRidges(phiVal, fitGram, f, fitCross, classesNow, oldClasses);
-    return score[2] * meanDiagonal(gram, f);
+    double[] score = bestOverRidges(phiVal, fitGram, f, fitCross, classesNow, oldClasses, ridges);
+    return score[2];
+  }
+
+  /** The grid (sorted), or the grid values within a factor of ten-and-a-bit of {@code previous}. */
+  static double[] candidates(double[] grid, double previous) {
+    double[] sorted = grid.clone();
+    Arrays.sort(sorted);
+    if (Double.isNaN(previous)) {
+      return sorted;
+    }
+    double[] near = Arrays.stream(sorted).filter(r -> r >= previous / 10.5 && r <= previous * 10.5).toArray();
+    return near.length == 0 ? sorted : near;
   }
 
   /**
@@ -139,36 +155,40 @@ final class RouterTuning {
    * scores the held-out rows, whose class is column {@code classOffset + target}.
    */
   private double[] bestOverRidges(INDArray phiVal, double[] gram, int f, double[] cross, int classes,
-      int classOffset) {
-    double[] ridges = config.routerRidges().clone();
-    Arrays.sort(ridges);
-    double diagonal = meanDiagonal(gram, f);
+      int classOffset, double[] ridges) {
     double[] best = null;
     for (int r = ridges.length - 1; r >= 0; r--) {
-      double[] readout = solve(gram, f, ridges[r] * diagonal, cross, classes);
-      INDArray w = Nd4j.create(toFloat(readout), new long[] {f, classes}, 'c');
-      float[] scores = phiVal.mmul(w).dup('c').data().asFloat();
-      int correct = 0;
-      double error = 0;
-      for (int i = 0; i < heldOut.length; i++) {
-        int right = classOffset + target[heldOut[i]];
-        int argmax = 0;
-        for (int k = 0; k < classes; k++) {
-          float v = scores[i * classes + k];
-          if (v > scores[i * classes + argmax]) {
-            argmax = k;
-          }
-          double e = v - (k == right ? 1 : 0);
-          error += e * e;
-        }
-        correct += argmax == right ? 1 : 0;
-      }
-      double[] score = {correct / (double) heldOut.length, -error / heldOut.length, ridges[r]};
+      double[] score = scoreAt(phiVal, gram, f, cross, classes, classOffset, ridges[r]);
       if (best == null || better(score, best)) {
         best = score;
       }
     }
     return best;
+  }
+
+  /** {accuracy, -squared error, relative ridge} of the fit at one relative ridge. */
+  private double[] scoreAt(INDArray phiVal, double[] gram, int f, double[] cross, int classes, int classOffset,
+      double relativeRidge) {
+    double diagonal = meanDiagonal(gram, f);
+    double[] readout = solve(gram, f, relativeRidge * diagonal, cross, classes);
+    INDArray w = Nd4j.create(toFloat(readout), new long[] {f, classes}, 'c');
+    float[] scores = phiVal.mmul(w).dup('c').data().asFloat();
+    int correct = 0;
+    double error = 0;
+    for (int i = 0; i < heldOut.length; i++) {
+      int right = classOffset + target[heldOut[i]];
+      int argmax = 0;
+      for (int k = 0; k < classes; k++) {
+        float v = scores[i * classes + k];
+        if (v > scores[i * classes + argmax]) {
+          argmax = k;
+        }
+        double e = v - (k == right ? 1 : 0);
+        error += e * e;
+      }
+      correct += argmax == right ? 1 : 0;
+    }
+    return new double[] {correct / (double) heldOut.length, -error / heldOut.length, relativeRidge};
   }
 
   /** Higher accuracy wins; equal accuracy: lower squared error (strictly better only, so earlier candidates stay). */

@@ -29,8 +29,8 @@ public final class TransformingProvider implements LearnerProvider {
   public static final String OPTION = "input.transform";
   static final String DEFAULT = "auto";
   private static final String DOC = "the model's input transform, fitted on the first task's training rows and"
-      + " frozen: auto (per-feature standardisation when the features' ranges differ by more than 10x, else"
-      + " centring and one global scale), standardize, global or none";
+      + " frozen: auto (per-feature standardisation when the widest feature range is over 10x the lower quartile"
+      + " of the ranges, else centring and one global scale), standardize, global or none";
 
   private final LearnerProvider inner;
 
