@@ -115,7 +115,7 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     option(docs, defaults, "router.features", "2500", "ridge router: number of shared random sigmoid features");
     option(docs, defaults, "router.lambda", "auto", "ridge router: weight scale (see scaling; with fanin the biases"
         + " are U[-1,1]); auto = the one of router.lambdas with the best accuracy on the first task's held-out slice");
-    option(docs, defaults, "router.lambdas", "0.5,1,2,4,8", "ridge router: candidates of router.lambda=auto");
+    option(docs, defaults, "router.lambdas", "0.5,0.7,1,1.4,2,2.8,4,5.6,8", "ridge router: candidates of router.lambda=auto");
     option(docs, defaults, "router.ridge", "auto", "ridge router: ridge term (absolute); auto = chosen again at"
         + " every task, among router.ridges, by accuracy on that task's held-out slice (RanPAC's rule)");
     option(docs, defaults, "router.ridges", "1e-5,1e-4,1e-3,1e-2,1e-1", "ridge router: candidates of"

@@ -23,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>if the widest feature range is more than {@value #COMMON_SCALE_RATIO} times the lower quartile of the
  *       ranges (features in different units): per-feature standardisation ({@link Kind#STANDARDIZE}; a constant feature is only centred);
- *   <li>otherwise (one common scale): centring per feature and ONE global scale, the root mean square of the
- *       per-feature standard deviations ({@link Kind#GLOBAL}), which keeps the features' relative scales.
+ *   <li>otherwise (one common scale): ONE shift and ONE scale for every feature ({@link Kind#GLOBAL}: the mean of
+ *       the features' means and the root mean square of their standard deviations), an isotropic map that keeps
+ *       the input's geometry (per-pixel centring alone cost split MNIST 0.3 points of ACC).
  * </ul>
  * Either way the transformed features have a typical standard deviation of 1, which is what the learners' weight
  * scales ({@code scale / sqrt(dimension)}) assume. Immutable.
@@ -116,10 +117,11 @@ public final class InputTransform {
       default -> differentUnits(min, max) ? Kind.STANDARDIZE : Kind.GLOBAL;
     };
     double rms = Math.sqrt(sumSquares / d);
+    double meanOfMeans = Arrays.stream(mean).average().orElse(0);
     float[] shift = new float[d];
     float[] scale = new float[d];
     for (int j = 0; j < d; j++) {
-      shift[j] = (float) mean[j];
+      shift[j] = (float) (kind == Kind.STANDARDIZE ? mean[j] : meanOfMeans);
       double s = kind == Kind.STANDARDIZE ? std[j] : rms;
       scale[j] = (float) (s < MIN_STD ? 1.0 : s);
     }

@@ -30,7 +30,7 @@ public final class TransformingProvider implements LearnerProvider {
   static final String DEFAULT = "auto";
   private static final String DOC = "the model's input transform, fitted on the first task's training rows and"
       + " frozen: auto (per-feature standardisation when the widest feature range is over 10x the lower quartile"
-      + " of the ranges, else centring and one global scale), standardize, global or none";
+      + " of the ranges, else one shift and one scale for all features), standardize, global or none";
 
   private final LearnerProvider inner;
 

@@ -42,7 +42,9 @@ class InputTransformTest {
     assertThat(t.kind()).isEqualTo(InputTransform.Kind.GLOBAL);
     float[] scale = t.scale();
     assertThat(scale[0]).isEqualTo(scale[1]).isEqualTo(scale[2]);
-    // a pixel that never lit up on the first task is centred, not blown up, when it lights up later
+    float[] shift = t.shift();
+    assertThat(shift[0]).isEqualTo(shift[1]).isEqualTo(shift[2]);
+    // a pixel that never lit up on the first task is not blown up when it lights up later
     float[][] later = t.apply(new float[][] {{1f, 0.5f, 0.5f}});
     assertThat(Math.abs(later[0][0])).isLessThan(5f);
     assertThat(InputTransform.fit(PIXELS, InputTransform.Mode.STANDARDIZE).apply(new float[][] {{1f, 0f, 0f}})[0][0])
