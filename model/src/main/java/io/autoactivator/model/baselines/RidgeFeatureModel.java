@@ -13,6 +13,9 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.linalg.SingularSystemException;
+import io.autoactivator.model.linalg.SpdSolver;
+import io.autoactivator.model.linalg.SymmetricGram;
 import io.autoactivator.model.linalg.SymmetricSolver;
 
 /**
@@ -59,7 +62,7 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     int oldK = previous == null ? 0 : previous.classes.length;
     int[] classes = previous == null ? task.classes().clone() : Baselines.concat(previous.classes, task.classes());
     int k = classes.length;
-    double[] gram = previous == null ? new double[f * f] : previous.gram.clone();
+    double[] gram = previous == null ? new double[gramSize(f)] : previous.gram.clone();
     double[] cross = new double[f * k];
     if (previous != null) {
       for (int i = 0; i < f; i++) {
@@ -77,10 +80,7 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
         y[(i - start) * newK + task.classIndex(task.labels()[i])] = 1f;
       }
       INDArray targets = Nd4j.create(y, new long[] {end - start, newK}, 'c');
-      float[] g = h.transpose().mmul(h).dup('c').data().asFloat();
-      for (int i = 0; i < g.length; i++) {
-        gram[i] += g[i];
-      }
+      SymmetricGram.addUpper(h, gram);
       float[] c = h.transpose().mmul(targets).dup('c').data().asFloat();
       for (int i = 0; i < f; i++) {
         for (int j = 0; j < newK; j++) {
@@ -88,11 +88,8 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
         }
       }
     }
-    double[] regularised = gram.clone();
-    for (int i = 0; i < f; i++) {
-      regularised[i * f + i] += ridge;
-    }
-    double[] solution = SymmetricSolver.solve(regularised, cross, f, k);
+    SymmetricGram.mirrorUpper(gram, f);
+    double[] solution = solve(gram, cross, f, k, ridge);
     float[] betaValues = new float[solution.length];
     for (int i = 0; i < solution.length; i++) {
       betaValues[i] = (float) solution[i];
@@ -100,6 +97,32 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     List<LearnedTask> tasks = new ArrayList<>(previous == null ? List.of() : previous.tasks);
     tasks.add(new LearnedTask(task.taskId(), task.classes().clone(), 0));
     return new RidgeFeatureModel(learner, features, ridge, gram, cross, classes, tasks, betaValues);
+  }
+
+  /** Doubles of an F x F Gram matrix, or a clear error where one Java array cannot hold it. */
+  private static int gramSize(int f) {
+    long size = (long) f * f;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(f + " random features need a " + f + " x " + f + " Gram matrix (" + size
+          + " doubles), more than one array holds; use at most 46,340 features");
+    }
+    return (int) size;
+  }
+
+  /**
+   * {@code (G + ridge I)^-1 C} by the blocked Cholesky (gemm speed); when G + ridge I is not numerically
+   * positive-definite (ridge 0 on collinear features) EJML's pivoted LU takes over, as before.
+   */
+  private static double[] solve(double[] gram, double[] cross, int f, int k, double ridge) {
+    try {
+      return SpdSolver.solve(gram, cross, f, k, ridge);
+    } catch (SingularSystemException e) {
+      double[] regularised = gram.clone();
+      for (int i = 0; i < f; i++) {
+        regularised[i * f + i] += ridge;
+      }
+      return SymmetricSolver.solve(regularised, cross, f, k);
+    }
   }
 
   @Override

@@ -23,7 +23,8 @@ import io.autoactivator.model.metrics.Stat;
  *
  * <p>JSON: {@code {"dataset", "tasks", "classes_per_task", "orders", "methods": {"<name>": {"acc", "aia", "bwt",
  * "forgetting", "task_id_accuracy", "units", "params", "train_seconds"} (each mean) plus "<figure>_std",
- * "options", and "per_order": [{"order", "class_order", "joint", "acc", "aia", "bwt", "forgetting",
+ * "options", "capped", "note" (what the bench changed, e.g. a capped size), "error" (null unless it failed),
+ * and "per_order": [{"order", "class_order", "joint", "acc", "aia", "bwt", "forgetting",
  * "task_id_accuracy", "units", "units_per_task", "params", "train_seconds", "train_seconds_per_task",
  * "accuracy_after_task", "matrix"}]}}}.
  */
@@ -44,12 +45,26 @@ public final class BenchmarkReport {
         "params", "train s"));
     out.append("-".repeat(136)).append('\n');
     for (BenchmarkResult.MethodResult m : result.methods()) {
-      out.append(String.format(Locale.ROOT, format, m.name() + (m.joint() ? " (upper bd)" : ""),
+      out.append(String.format(Locale.ROOT, format, label(m),
           m.acc().format(100, 1), m.aia().format(100, 1), m.bwt().format(100, 1), m.forgetting().format(100, 1),
           m.taskIdAccuracy().format(100, 1), count(m.units()), count(m.params()),
           String.format(Locale.ROOT, "%.1f", m.trainSeconds().mean())));
     }
+    for (BenchmarkResult.MethodResult m : result.methods()) {
+      if (!m.note().isEmpty()) {
+        out.append("  ").append(m.name()).append(": ").append(m.note()).append('\n');
+      }
+      if (m.error() != null) {
+        out.append("  ").append(m.name()).append(" FAILED in ").append(m.error()).append('\n');
+      }
+    }
     return out.toString();
+  }
+
+  /** The method's name in tables: marked when it is the joint upper bound, was capped or failed. */
+  static String label(BenchmarkResult.MethodResult m) {
+    return m.name() + (m.joint() ? " (upper bd)" : "") + (m.capped() ? " (capped)" : "")
+        + (m.error() != null ? " (FAILED)" : "");
   }
 
   private static String count(Stat stat) {
@@ -75,6 +90,13 @@ public final class BenchmarkReport {
       put(node, "params", m.params());
       put(node, "train_seconds", m.trainSeconds());
       node.put("joint", m.joint());
+      node.put("capped", m.capped());
+      node.put("note", m.note());
+      if (m.error() != null) {
+        node.put("error", m.error());
+      } else {
+        node.putNull("error");
+      }
       ObjectNode options = node.putObject("options");
       m.options().forEach(options::put);
       ArrayNode perOrder = node.putArray("per_order");
@@ -127,6 +149,9 @@ public final class BenchmarkReport {
         .title(result.dataset() + ": " + result.tasks() + " tasks x " + result.classesPerTask() + " classes")
         .xAxisTitle("tasks learned").yAxisTitle("accuracy on seen classes (%)").build();
     for (BenchmarkResult.MethodResult m : result.methods()) {
+      if (m.runs().isEmpty()) {
+        continue; // failed in order 0: nothing to plot
+      }
       int points = m.runs().get(0).accuracyAfterTask().length;
       double[] x = new double[points];
       double[] y = new double[points];

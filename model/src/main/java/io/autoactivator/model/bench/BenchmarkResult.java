@@ -21,9 +21,27 @@ public record BenchmarkResult(String dataset, int tasks, int classesPerTask, int
    *
    * @param name    learner name
    * @param options options it ran with in order 0 (after sizing)
-   * @param runs    one entry per class order
+   * @param runs    one entry per class order that completed
+   * @param note    what the bench changed about this method, e.g. a capped size ("" when nothing)
+   * @param error   why the method failed (it then has fewer runs, maybe none), null when it did not
    */
-  public record MethodResult(String name, java.util.Map<String, String> options, List<OrderResult> runs) {
+  public record MethodResult(String name, java.util.Map<String, String> options, List<OrderResult> runs, String note,
+      String error) {
+
+    public MethodResult {
+      note = note == null ? "" : note;
+    }
+
+    /** A method that ran without notes or errors. */
+    public MethodResult(String name, java.util.Map<String, String> options, List<OrderResult> runs) {
+      this(name, options, runs, "", null);
+    }
+
+    /** True when the bench capped this method's size (see {@link #note}). */
+    public boolean capped() {
+      return note.startsWith("capped");
+    }
+
     public Stat acc() {
       return Stat.of(runs.stream().mapToDouble(OrderResult::acc).toArray());
     }

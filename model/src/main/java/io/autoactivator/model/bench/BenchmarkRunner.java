@@ -33,7 +33,10 @@ import io.autoactivator.model.metrics.ContinualMetrics;
  *   <li>AutoActivator variants (names starting with {@code autoactivator}) run first in each order.</li>
  *   <li>{@code analytic} without an explicit {@code features} option is sized to the parameter count P of the
  *       first AutoActivator variant of the same order: {@code features = round(P / (dim + 1 + classes))} (its own
- *       parameter count is {@code features * (dim + 1 + classes)}); 2500 features when none ran.</li>
+ *       parameter count is {@code features * (dim + 1 + classes)}); 2500 features when none ran. The count is
+ *       capped where its F x F Gram matrix would not fit ({@link #maxAnalyticFeatures()}); the result says so.</li>
+ *   <li>A method that fails in one order (an exception or out of memory) gets an error row and is skipped in later
+ *       orders; the other methods go on.</li>
  *   <li>{@code joint} is trained once, on the union of all tasks' training data (one task with all classes);
  *       without an explicit {@code features} it gets as many random features as AutoActivator's total hidden
  *       units. Its "matrix" is one row, the accuracy on each task's test rows; ACC is their mean.</li>
@@ -43,6 +46,10 @@ public final class BenchmarkRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(BenchmarkRunner.class);
   private static final int PREDICT_BATCH = 2000;
+  /** Default cap on sized random features: a 12,000^2 double Gram is 1.15 GB. */
+  static final long FEATURE_CAP = 12_000;
+  /** System property overriding {@link #FEATURE_CAP}. */
+  public static final String MAX_FEATURES_PROPERTY = "autoactivator.bench.maxFeatures";
 
   private BenchmarkRunner() {
   }
@@ -77,6 +84,9 @@ public final class BenchmarkRunner {
 
     Map<String, List<BenchmarkResult.OrderResult>> runs = new LinkedHashMap<>();
     Map<String, Map<String, String>> usedOptions = new LinkedHashMap<>();
+    Map<String, String> notes = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    long maxFeatures = maxAnalyticFeatures();
     methods.forEach(m -> runs.put(m, new ArrayList<>()));
     listener.started(totalSteps(config));
     for (int order = 0; order < config.orders(); order++) {
@@ -95,13 +105,30 @@ public final class BenchmarkRunner {
       LOG.info("order {}: classes {}", order, Arrays.toString(split.allClasses()));
       ClassIncrementalModel reference = null;
       for (String method : methods) {
+        if (errors.containsKey(method)) {
+          continue; // failed in an earlier order: its error row stands for all orders
+        }
         Map<String, String> options = new LinkedHashMap<>(config.optionsOf(method));
-        size(method, options, reference, trainTasks.get(0).dimension(), split.allClasses().length);
+        String note = size(method, options, reference, trainTasks.get(0).dimension(), split.allClasses().length,
+            maxFeatures);
         usedOptions.putIfAbsent(method, Map.copyOf(options));
-        IncrementalLearner learner = Learners.create(method, options, config.seed());
-        Run run = isJoint(method)
-            ? runJoint(method, learner, order, split, trainTasks, testTasks, listener)
-            : runSequence(method, learner, order, split, trainTasks, testTasks, listener);
+        if (!note.isEmpty()) {
+          notes.putIfAbsent(method, note);
+          LOG.warn("order {} {}: {}", order, method, note);
+        }
+        Run run;
+        try {
+          IncrementalLearner learner = Learners.create(method, options, config.seed());
+          run = isJoint(method)
+              ? runJoint(method, learner, order, split, trainTasks, testTasks, listener)
+              : runSequence(method, learner, order, split, trainTasks, testTasks, listener);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          // one method failing (its size, its memory, a bug) must not cost the other methods' results
+          String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+          errors.put(method, "order " + order + ": " + error);
+          LOG.error("order {} {} failed; the other methods go on", order, method, e);
+          continue;
+        }
         BenchmarkResult.OrderResult result = run.result();
         runs.get(method).add(result);
         if (reference == null && isAutoActivator(method)) {
@@ -113,7 +140,8 @@ public final class BenchmarkRunner {
     }
     listener.finished();
     List<BenchmarkResult.MethodResult> results = new ArrayList<>();
-    runs.forEach((m, r) -> results.add(new BenchmarkResult.MethodResult(m, usedOptions.get(m), List.copyOf(r))));
+    runs.forEach((m, r) -> results.add(new BenchmarkResult.MethodResult(m,
+        usedOptions.getOrDefault(m, config.optionsOf(m)), List.copyOf(r), notes.get(m), errors.get(m))));
     return new BenchmarkResult(data.name(), config.tasks(), perTask, config.orders(), List.copyOf(results));
   }
 
@@ -121,17 +149,51 @@ public final class BenchmarkRunner {
   private record Run(BenchmarkResult.OrderResult result, ClassIncrementalModel model) {
   }
 
-  private static void size(String method, Map<String, String> options, ClassIncrementalModel reference, int dim,
-      int classes) {
+  /**
+   * Sizes {@code analytic} and {@code joint} from the reference model, in long arithmetic, and caps the feature
+   * count at {@code maxFeatures} (an F x F double Gram matrix must fit).
+   *
+   * @return "" or a note saying what was capped
+   */
+  static String size(String method, Map<String, String> options, ClassIncrementalModel reference, int dim,
+      int classes, long maxFeatures) {
     if (options.containsKey("features") || reference == null) {
-      return;
+      return "";
     }
+    long wanted;
     if (method.equals("analytic")) {
-      long features = Math.max(1, Math.round(reference.parameterCount() / (double) (dim + 1 + classes)));
-      options.put("features", Long.toString(features));
+      wanted = Math.max(1, Math.round(reference.parameterCount() / (double) (dim + 1L + classes)));
     } else if (method.equals("joint") && reference.units() > 0) {
-      options.put("features", Integer.toString(reference.units()));
+      wanted = reference.units();
+    } else {
+      return "";
     }
+    long features = Math.min(wanted, maxFeatures);
+    options.put("features", Long.toString(features));
+    if (features == wanted) {
+      return "";
+    }
+    return String.format(java.util.Locale.ROOT, "capped: %,d features instead of %,d (equal parameters would need a"
+        + " %,d x %,d Gram matrix, %.1f GB)", features, wanted, wanted, wanted, 8.0 * wanted * wanted / 1e9);
+  }
+
+  /**
+   * The most random features a sized baseline gets: {@value #FEATURE_CAP} by default, less when the heap cannot
+   * hold about three F x F double matrices (the Gram, its copy for the next task, and the off-heap Cholesky factor
+   * counted against the same budget); the system property {@value #MAX_FEATURES_PROPERTY} overrides both.
+   */
+  static long maxAnalyticFeatures() {
+    String property = System.getProperty(MAX_FEATURES_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      try {
+        return Math.max(1, Long.parseLong(property.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(MAX_FEATURES_PROPERTY + " must be a number of features, got '" + property
+            + "'", e);
+      }
+    }
+    long byHeap = (long) Math.sqrt(Runtime.getRuntime().maxMemory() / (3.0 * Double.BYTES));
+    return Math.max(1, Math.min(FEATURE_CAP, byHeap));
   }
 
   static boolean isAutoActivator(String method) {

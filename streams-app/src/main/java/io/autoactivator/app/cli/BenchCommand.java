@@ -18,6 +18,8 @@ import io.autoactivator.model.bench.BenchmarkListener;
 import io.autoactivator.model.bench.BenchmarkReport;
 import io.autoactivator.model.bench.BenchmarkResult;
 import io.autoactivator.model.bench.BenchmarkRunner;
+import io.autoactivator.model.bench.BenchmarkSuite;
+import io.autoactivator.model.bench.SuiteReport;
 import io.autoactivator.model.data.BenchmarkData;
 import io.autoactivator.model.data.CsvReader;
 import io.autoactivator.model.data.SharedData;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Spec;
  * <pre>
  * java -jar streams-app/target/autoactivator.jar bench --dataset mnist --tasks 5 --orders 3 \
  *     --methods ncm,analytic,finetune --json /tmp/bench.json --plot /tmp/bench.png
+ * java -jar streams-app/target/autoactivator.jar bench --suite     # every dataset, one table, JSON and PNG
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -104,6 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--list-methods", description = "list the learners and their options, then exit")
   boolean listMethods;
 
+  @Option(names = "--suite", description = "run every dataset under the data root with default options (split MNIST"
+      + " and Fashion-MNIST 5x2, each table in tabular/ as tasks of 2 classes) and methods "
+      + "autoactivator,autoactivator-paper,analytic,joint,ncm (or --methods); one table, JSON (--json, default"
+      + " bench-suite.json) and PNG (--plot, default bench-suite.png)")
+  boolean suite;
+
   @Override
   public Integer call() {
     if (listMethods) {
@@ -112,6 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
         provider.optionDocs().forEach((k, v) -> out().println("    " + name + "." + k + "  " + v));
       });
       return 0;
+    }
+    if (suite) {
+      return runSuite();
     }
     try {
       if (dataset == null || tasks < 1) {
@@ -128,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
         result = BenchmarkRunner.run(loaded, config, progress);
       }
       out().print(BenchmarkReport.table(result));
+      out().flush(); // print() does not flush picocli's writer, and main() exits right after
       if (json != null) {
         BenchmarkReport.writeJson(result, json);
         out().println("JSON written to " + json.toAbsolutePath());
@@ -145,6 +158,36 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     } catch (IOException | RuntimeException e) {
       LOG.error("bench failed", e);
+      err().println("bench failed: " + e);
+      return 1;
+    }
+  }
+
+  /** {@code --suite}: the logic is {@link BenchmarkSuite}; this only picks methods, paths and prints. */
+  private int runSuite() {
+    try {
+      List<String> suiteMethods = spec.commandLine().getParseResult().hasMatchedOption("--methods") ? methods
+          : BenchmarkSuite.METHODS;
+      suiteMethods.forEach(Learners::provider); // fail fast, listing the known learners
+      Path root = data != null ? data : SharedData.root().orElseThrow(() -> new IllegalArgumentException(
+          "no data root: pass --data DIR or set AUTOACTIVATOR_DATA (looked for ../shared/data and ../../shared/data)"));
+      List<BenchmarkSuite.Entry> entries;
+      try (Progress progress = System.console() != null ? new BarProgress() : new LogProgress()) {
+        entries = BenchmarkSuite.run(root, suiteMethods, seed, progress);
+      }
+      out().print(SuiteReport.table(entries));
+      Path jsonFile = json != null ? json : Path.of("bench-suite.json");
+      Path plotFile = plot != null ? plot : Path.of("bench-suite.png");
+      SuiteReport.writeJson(entries, jsonFile);
+      SuiteReport.writePlot(entries, plotFile);
+      out().println("JSON written to " + jsonFile.toAbsolutePath());
+      out().println("plot written to " + plotFile.toAbsolutePath());
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err().println("bench: " + e.getMessage());
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("bench --suite failed", e);
       err().println("bench failed: " + e);
       return 1;
     }
