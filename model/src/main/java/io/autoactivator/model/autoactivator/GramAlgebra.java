@@ -1,5 +1,6 @@
 package io.autoactivator.model.autoactivator;
 
+import io.autoactivator.model.linalg.SpdSolver;
 import io.autoactivator.model.linalg.SymmetricSolver;
 
 import java.nio.DoubleBuffer;
@@ -17,9 +18,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * gamma I in exact arithmetic, so the update is well-posed.
  */
 final class GramAlgebra {
-
-  /** Block size when inverting a whole Gram matrix chunk by chunk. */
-  static final int CHUNK = 256;
 
   private GramAlgebra() {
   }
@@ -79,18 +77,26 @@ final class GramAlgebra {
     return m.dup('c').data().asDouble();
   }
 
-  /** The inverse of a symmetric positive-definite matrix (double), built by Schur appends of {@link #CHUNK} columns. */
+  /** The inverse of a symmetric positive-definite matrix (double), by the blocked Cholesky of {@link SpdSolver}. */
   static INDArray inverse(INDArray a) {
-    int n = (int) a.rows();
-    INDArray inv = null;
-    for (int start = 0; start < n; start += CHUNK) {
-      int end = Math.min(n, start + CHUNK);
-      INDArray c = a.get(NDArrayIndex.interval(start, end), NDArrayIndex.interval(start, end)).dup();
-      INDArray b = start == 0 ? null
-          : a.get(NDArrayIndex.interval(0, start), NDArrayIndex.interval(start, end)).dup();
-      inv = appendInverse(inv, b, c);
+    if (a.rows() == 0) {
+      return Nd4j.create(DataType.DOUBLE, 0, 0);
     }
-    return inv == null ? Nd4j.create(DataType.DOUBLE, 0, 0) : inv;
+    return SpdSolver.inverse(a);
+  }
+
+  /** The full symmetric k x k matrix of a packed upper triangle (row by row), row-major, no ridge added. */
+  static double[] unpackArray(double[] packed, int k) {
+    double[] full = new double[k * k];
+    int p = 0;
+    for (int i = 0; i < k; i++) {
+      for (int j = i; j < k; j++) {
+        full[i * k + j] = packed[p];
+        full[j * k + i] = packed[p];
+        p++;
+      }
+    }
+    return full;
   }
 
   /** Column-block width of {@link #upperGram}. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import io.autoactivator.model.linalg.SingularSystemException;
+import io.autoactivator.model.linalg.SpdSolver;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -203,10 +204,10 @@ final class RouterTuning {
    */
   static double[] solve(double[] packedGram, int f, double ridge, double[] cross, int k) {
     double r = ridge;
+    double[] full = GramAlgebra.unpackArray(packedGram, f);
     for (int attempt = 0; ; attempt++) {
       try {
-        INDArray inverse = GramAlgebra.inverse(GramAlgebra.unpack(packedGram, f, r));
-        return inverse.mmul(Nd4j.create(cross, new long[] {f, k}, 'c')).dup('c').data().asDouble();
+        return SpdSolver.solve(full, cross, f, k, r);
       } catch (SingularSystemException e) {
         if (attempt == 6) {
           throw e;
