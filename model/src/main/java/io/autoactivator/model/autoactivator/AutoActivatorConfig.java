@@ -113,8 +113,10 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " random features, rehearsal-free Gram statistics), paper (argmin |threshold - per-sample statistic|),"
         + " mahalanobis (class means + shared shrunk covariance over the nodes a unit reads; D_t x D_t per unit)");
     option(docs, defaults, "router.features", "2500", "ridge router: number of shared random sigmoid features");
-    option(docs, defaults, "router.lambda", "auto", "ridge router: weight scale (see scaling; with fanin the biases"
-        + " are U[-1,1]); auto = the one of router.lambdas with the best accuracy on the first task's held-out slice");
+    option(docs, defaults, "router.lambda", "1", "ridge router: weight scale (see scaling; with fanin the biases are"
+        + " U[-1,1]): 1 gives pre-activations of unit variance on the transformed input, the variance-preserving rule"
+        + " of Glorot and He; auto = the one of router.lambdas with the best accuracy on the first task's held-out"
+        + " slice (measured worse: a first task of two classes cannot tell scales apart, split MNIST 0.956 vs 0.961)");
     option(docs, defaults, "router.lambdas", "0.5,0.7,1,1.4,2,2.8,4,5.6,8", "ridge router: candidates of router.lambda=auto");
     option(docs, defaults, "router.ridge", "auto", "ridge router: ridge term (absolute); auto = chosen again at"
         + " every task, among router.ridges, by accuracy on that task's held-out slice (RanPAC's rule)");

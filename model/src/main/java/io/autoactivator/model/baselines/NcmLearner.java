@@ -46,7 +46,9 @@ public final class NcmLearner implements IncrementalLearner {
   private static Map<String, String> docs() {
     Map<String, String> docs = new LinkedHashMap<>();
     docs.put("features", "0 = raw features, N > 0 = class means of N random sigmoid features (0)");
-    docs.put("scale", "std of the random weights times sqrt(input dimension) (4.0)");
+    docs.put("scale", "std of the random weights times sqrt(input dimension), on the model's transformed"
+        + " input (1.0: unit pre-activation variance; 4.0 was tuned to raw pixels in [0,1] before learners owned"
+        + " their input transform)");
     return docs;
   }
 
@@ -214,7 +216,7 @@ public final class NcmLearner implements IncrementalLearner {
     @Override
     public IncrementalLearner create(Map<String, String> options, long seed) {
       LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
-      return new NcmLearner(o.integer("features", 0, 0), o.real("scale", 4.0, 0), seed,
+      return new NcmLearner(o.integer("features", 0, 0), o.real("scale", 1.0, 0), seed,
           Hashes.of(NAME, o.canonical(), seed));
     }
 
