@@ -28,6 +28,10 @@ import io.autoactivator.model.linalg.SymmetricSolver;
  * <p>{@link #parameterCount()} counts what serves predictions: the random layer (dim x F + F) and the head (F x K).
  * The learning state G (F x F, kept so that training can go on after a snapshot) is not counted, as in the
  * prototype's figures; {@link #learningStateSize()} reports it.
+ *
+ * <p>Speed: G is accumulated in its upper triangle only ({@code SymmetricGram}: float gemm per chunk, double sums)
+ * and solved by the blocked gemm Cholesky ({@code SpdSolver}); EJML's LU is only the fallback for a G + ridge I that
+ * is not positive-definite (ridge 0).
  */
 final class RidgeFeatureModel implements ClassIncrementalModel {
 
