@@ -54,6 +54,15 @@ public interface ClassIncrementalModel {
   Predictions predictWithTask(float[][] features, int[] taskIndex);
 
   /**
+   * Predicts rows that are known to come from ONE task, as the paper's protocol evaluates (a statistic over a test
+   * batch); this leaks the task identity, so its accuracy is reported apart from class-incremental accuracy. Models
+   * without such a rule predict each row on its own.
+   */
+  default Predictions predictTaskBatch(float[][] rows) {
+    return predict(rows);
+  }
+
+  /**
    * The settings of the learner that built this model, for its provenance (the idea of Tribuo's
    * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} and every canonical
    * option as {@code option.<key>}; empty when the model does not know them (the baselines: their snapshots are

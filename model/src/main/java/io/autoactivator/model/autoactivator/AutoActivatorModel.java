@@ -293,28 +293,15 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       float[][] taskScores) {
     int n = (int) x.rows();
     int taskCount = units.size();
-    INDArray hidden = totalNodes == 0 ? null
-        : config.activation().applyInPlace(x.mmul(nodeWeights).addiRowVector(nodeBiases));
-    INDArray phi = router == null ? null
-        : Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
+    INDArray hidden = hidden(x);
+    INDArray phi = sharedFeatures(x);
     // Per unit: softmax probabilities of its head, row-major n x C_t.
     float[][] probabilities = new float[taskCount][];
     float[][] scores = new float[n][taskCount];
     for (int t = 0; t < taskCount; t++) {
       Unit unit = units.get(t);
-      INDArray nodesRead = unit.visibleNodes() == 0 ? null : hidden.get(NDArrayIndex.all(),
-          NDArrayIndex.interval(unit.readFrom(), unit.nodeStart() + unit.nodes()));
-      INDArray head = heads.get(t);
-      INDArray outputs;
-      if (unit.shared() == 0) {
-        outputs = nodesRead.mmul(head);
-      } else {
-        outputs = phi.mmul(head.get(NDArrayIndex.interval(0, unit.shared()), NDArrayIndex.all()));
-        if (nodesRead != null) {
-          outputs.addi(nodesRead.mmul(head.get(NDArrayIndex.interval(unit.shared(), unit.visible()),
-              NDArrayIndex.all())));
-        }
-      }
+      INDArray nodesRead = nodesRead(unit, hidden);
+      INDArray outputs = headOutputs(t, nodesRead, phi);
       Transforms.softmax(outputs, false);
       probabilities[t] = outputs.dup('c').data().asFloat();
       if (config.router() == AutoActivatorConfig.Router.PAPER) {
@@ -355,6 +342,73 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       fired[offset + i] = unitIndex;
       taskScores[offset + i] = scores[i];
     }
+  }
+
+  /** Every node's activation for the rows of {@code x}, n x totalNodes (null when no unit has nodes). */
+  private INDArray hidden(INDArray x) {
+    return totalNodes == 0 ? null : config.activation().applyInPlace(x.mmul(nodeWeights).addiRowVector(nodeBiases));
+  }
+
+  /** The shared random features of the rows of {@code x}, n x F (null without a shared layer). */
+  private INDArray sharedFeatures(INDArray x) {
+    return router == null ? null : Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
+  }
+
+  /** The columns of {@code hidden} that {@code unit}'s head reads (null when it reads no node). */
+  private static INDArray nodesRead(Unit unit, INDArray hidden) {
+    return unit.visibleNodes() == 0 ? null : hidden.get(NDArrayIndex.all(),
+        NDArrayIndex.interval(unit.readFrom(), unit.nodeStart() + unit.nodes()));
+  }
+
+  /** Unit {@code t}'s head outputs, n x C_t: shared features' rows of the head first, then the nodes'. */
+  private INDArray headOutputs(int t, INDArray nodesRead, INDArray phi) {
+    Unit unit = units.get(t);
+    INDArray head = heads.get(t);
+    if (unit.shared() == 0) {
+      return nodesRead.mmul(head);
+    }
+    INDArray outputs = phi.mmul(head.get(NDArrayIndex.interval(0, unit.shared()), NDArrayIndex.all()));
+    if (nodesRead != null) {
+      outputs.addi(nodesRead.mmul(head.get(NDArrayIndex.interval(unit.shared(), unit.visible()),
+          NDArrayIndex.all())));
+    }
+    return outputs;
+  }
+
+  /**
+   * The paper's batch protocol (Eq. 12 over a batch): the rows are taken to come from ONE task, each unit's
+   * statistic (Eq. 11) is averaged over the batch, and the unit whose mean is closest to its training threshold
+   * answers every row. This leaks the task identity into the test (a batch of one task's samples is the task id),
+   * so it is a separate, labelled figure, never per-sample class-incremental accuracy.
+   */
+  @Override
+  public Predictions predictTaskBatch(float[][] rows) {
+    if (rows.length == 0) {
+      return predict(rows);
+    }
+    INDArray x = toMatrix(rows);
+    INDArray hidden = hidden(x);
+    INDArray phi = sharedFeatures(x);
+    int best = 0;
+    double bestGap = Double.POSITIVE_INFINITY;
+    for (int t = 0; t < units.size(); t++) {
+      Unit unit = units.get(t);
+      INDArray outputs = headOutputs(t, nodesRead(unit, hidden), phi);
+      float[] p = Transforms.softmax(outputs, false).dup('c').data().asFloat();
+      int c = unit.classes().length;
+      double mean = 0;
+      for (int i = 0; i < rows.length; i++) {
+        mean += Thresholds.statistic(p, i * c, c, config.alpha()) / rows.length;
+      }
+      double gap = Math.abs(unit.threshold() - mean);
+      if (gap < bestGap) {
+        bestGap = gap;
+        best = t;
+      }
+    }
+    int[] task = new int[rows.length];
+    Arrays.fill(task, best);
+    return predictWithTask(rows, task);
   }
 
   private float[] mahalanobisScores(int t, INDArray visible) {

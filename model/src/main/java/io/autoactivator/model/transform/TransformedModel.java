@@ -99,6 +99,11 @@ public final class TransformedModel implements ClassIncrementalModel {
   }
 
   @Override
+  public Predictions predictTaskBatch(float[][] rows) {
+    return inner.predictTaskBatch(transform.apply(rows));
+  }
+
+  @Override
   public Predictions predictWithTask(float[][] features, int[] taskIndex) {
     if (taskIndex.length != features.length) {
       throw new InvalidTaskDataException(features.length + " rows but " + taskIndex.length + " task indices");

@@ -328,6 +328,20 @@ class AutoActivatorLearnerTest {
   }
 
   @Test
+  void thePapersBatchProtocolAnswersAWholeBatchWithOneUnit() {
+    AutoActivatorLearner paper = inner(Learners.create("autoactivator-paper", SMALL, 7));
+    AutoActivatorModel model = trainAll(paper, tasks.subList(0, 2), TrainingListener.NONE).get(1);
+    Dataset batch = heldOut(PAIRS[1]);
+    Predictions perBatch = model.predictTaskBatch(batch.features());
+    assertThat(perBatch.firedTask()).containsOnly(1);
+    // the batch carries the task id: per batch it is right as often as with the task given
+    int[] task1 = new int[batch.size()];
+    java.util.Arrays.fill(task1, 1);
+    assertThat(perBatch.labels()).containsExactly(model.predictWithTask(batch.features(), task1).labels());
+    assertThat(accuracy(perBatch, batch.labels())).isGreaterThan(0.8);
+  }
+
+  @Test
   void badPredictionInputsNameTheRow() {
     AutoActivatorModel model = models.get(0);
     float[][] rows = {new float[784], new float[783]};

@@ -94,6 +94,22 @@ class BenchmarkRunnerTest {
   }
 
   @Test
+  void thePapersBatchProtocolIsARowOfItsOwnNextToPerSampleAccuracy() throws IOException {
+    BenchmarkConfig config = new BenchmarkConfig(2, 2, 1, List.of("autoactivator-paper"), 7,
+        Map.of("autoactivator-paper", Map.of("router.features", "200", "max.nodes", "25", "trials", "5")), 80,
+        null);
+    BenchmarkResult result = BenchmarkRunner.run(mnistSlice(), config, BenchmarkListener.NONE);
+    assertThat(result.methods()).extracting(BenchmarkResult.MethodResult::name).containsExactly(
+        "autoactivator-paper", "autoactivator-paper" + BenchmarkRunner.TASK_BATCHES);
+    BenchmarkResult.MethodResult perSample = result.methods().get(0);
+    BenchmarkResult.MethodResult batches = result.methods().get(1);
+    assertThat(batches.runs().get(0).taskIdAccuracy()).isNaN();
+    // the batch knows its task: it can only help the paper's rule
+    assertThat(batches.acc().mean()).isGreaterThanOrEqualTo(perSample.acc().mean());
+    assertThat(BenchmarkReport.table(result)).contains("task batches: leaks the task id");
+  }
+
+  @Test
   void unknownMethodsAndDatasetsListTheValidOnes() {
     assertThatThrownBy(() -> BenchmarkRunner.run(mnistSlice(), new BenchmarkConfig(2, 2, 1, List.of("nope"), 1,
         Map.of(), 10, null), BenchmarkListener.NONE)).hasMessageContaining("unknown learner 'nope'")
