@@ -140,6 +140,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     private final int[] target;
     private final INDArray x;
     private final INDArray y;
+    private final RouterTuning tuning;
 
     UnitTraining(AutoActivatorModel prev, TaskData task, int taskIndex, TrainingListener listener) {
       this.prev = prev;
@@ -161,6 +162,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       }
       this.x = Nd4j.create(flat, new long[] {n, d}, 'c');
       this.y = Nd4j.create(oneHot, new long[] {n, c}, 'c');
+      this.tuning = new RouterTuning(config, x, target, c, taskSeed(seed, 1_000_000 + taskIndex));
     }
 
     AutoActivatorModel run() {
@@ -176,6 +178,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       INDArray hty = Nd4j.create(DataType.DOUBLE, maxColumns, c);
       INDArray ainv = null;
       double[] startGram = null;
+      // gamma of this unit's head: validated on the task's held-out slice when ridge=auto (a unit that starts
+      // from nothing uses the middle of the grid times its first block's mean diagonal: see the loop)
+      double gamma = Double.isNaN(config.ridge()) ? Double.NaN : config.ridge();
       int columns = 0;
       if (d0 > 0) {
         INDArray h0;
@@ -206,8 +211,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       if (columns > 0) {
         // The head on what the unit starts from, solved directly; the explicit inverse that the step-wise updates
         // need is only built if a block is recruited (most tasks stop here with transfer=router).
-        beta = startingHead(h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0)), startGram,
-            hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()));
+        INDArray start = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d0));
+        gamma = Double.isNaN(config.ridge()) ? tuning.chooseHeadRidge(start, startGram, y) : config.ridge();
+        beta = startingHead(start, startGram, hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()), gamma);
         INDArray outputs = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).mmul(beta);
         residual = y.sub(outputs);
         accuracy = accuracy(outputs);
@@ -219,10 +225,12 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       float[] unitBiases = new float[config.maxNodes()];
       List<BlockRecord> records = new ArrayList<>();
       int nodes = 0;
-      while (nodes < config.maxNodes() && !targetReached(columns, accuracy)) {
+      // Once the unit reads as many columns as the task has rows, no block can add a direction the head does not
+      // already span (its Schur complement is only the ridge, lost in rounding): growth stops there.
+      while (nodes < config.maxNodes() && !targetReached(columns, accuracy) && columns < n) {
         int l = Math.min(config.blockSize(), config.maxNodes() - nodes);
         if (ainv == null && columns > 0) {
-          ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram, d0, config.ridge()));
+          ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram, d0, gamma));
         }
         INDArray evalResidual = evalRows == null ? residual : Nd4j.pullRows(residual, 1, evalRows);
         Candidate chosen = search(evalX, evalResidual, l, nodes + l);
@@ -232,10 +240,22 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         INDArray wk = Nd4j.create(chosen.weights(), new long[] {d, l}, 'c');
         INDArray bk = Nd4j.create(chosen.biases(), new long[] {1, l}, 'c');
         INDArray g = config.activation().applyInPlace(x.mmul(wk).addiRowVector(bk)).castTo(DataType.DOUBLE);
-        INDArray gtg = GramAlgebra.addDiagonal(GramAlgebra.symmetrize(g.transpose().mmul(g)), config.ridge());
+        INDArray gram = GramAlgebra.symmetrize(g.transpose().mmul(g));
+        if (Double.isNaN(gamma)) {
+          double trace = 0;
+          for (int j = 0; j < l; j++) {
+            trace += gram.getDouble(j, j);
+          }
+          gamma = RouterTuning.SCALE_RIDGE * Math.max(1e-12, trace / l);
+        }
+        INDArray gtg = GramAlgebra.addDiagonal(gram, gamma);
         INDArray cross = columns == 0 ? null
             : h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, columns)).transpose().mmul(g);
-        ainv = GramAlgebra.appendInverse(ainv, cross, gtg);
+        try {
+          ainv = GramAlgebra.appendInverse(ainv, cross, gtg);
+        } catch (SingularSystemException degenerate) {
+          break; // the block adds nothing numerically independent of what the unit reads: as if none were admissible
+        }
         h.get(NDArrayIndex.all(), NDArrayIndex.interval(columns, columns + l)).assign(g);
         hty.get(NDArrayIndex.interval(columns, columns + l), NDArrayIndex.all()).assign(g.transpose().mmul(y));
         columns += l;
@@ -286,15 +306,15 @@ public final class AutoActivatorLearner implements IncrementalLearner {
      * {@code H^T (H H^T + gamma I)^-1 Y} when the task has fewer rows than columns (the same solution; an n x n
      * system instead of D x D, e.g. a table of 150 rows read through 2,500 shared features).
      */
-    private INDArray startingHead(INDArray start, double[] packedGram, INDArray startCross) {
+    private INDArray startingHead(INDArray start, double[] packedGram, INDArray startCross, double gamma) {
       int columns = (int) start.columns();
       if (n < columns) {
-        INDArray kernel = GramAlgebra.addDiagonal(GramAlgebra.symmetrize(start.mmul(start.transpose())), config.ridge());
+        INDArray kernel = GramAlgebra.addDiagonal(GramAlgebra.symmetrize(start.mmul(start.transpose())), gamma);
         INDArray dual = Nd4j.create(SymmetricSolver.solve(kernel.dup('c').data().asDouble(),
             y.dup('c').data().asDouble(), n, c), new long[] {n, c}, 'c');
         return start.transpose().mmul(dual);
       }
-      double[] solution = RouterTuning.solve(packedGram, columns, config.ridge(), startCross.dup('c').data().asDouble(),
+      double[] solution = RouterTuning.solve(packedGram, columns, gamma, startCross.dup('c').data().asDouble(),
           c);
       return Nd4j.create(solution, new long[] {columns, c}, 'c');
     }
@@ -560,12 +580,16 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       double[] gram;
       double[] oldCross;
       int oldClasses;
-      RouterTuning tuning = new RouterTuning(config, x, target, c, taskSeed(seed, 1_000_000 + taskIndex));
       if (old == null) {
         RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, taskSeed(seed, -1));
-        double lambda = Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda();
-        rw = draws.weights(lambda, config.scaling());
-        rb = draws.biases(lambda, config.scaling());
+        double[] scales;
+        if (config.mixedRouterScales()) {
+          scales = config.routerLambdas();
+        } else {
+          scales = new double[] {Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda()};
+        }
+        rw = draws.weights(scales, config.scaling());
+        rb = draws.biases(scales, config.scaling());
         gram = new double[f * (f + 1) / 2];
         oldCross = new double[0];
         oldClasses = 0;

@@ -298,10 +298,12 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     // Per unit: softmax probabilities of its head, row-major n x C_t.
     float[][] probabilities = new float[taskCount][];
     float[][] scores = new float[n][taskCount];
+    float[][] raw = new float[taskCount][];
     for (int t = 0; t < taskCount; t++) {
       Unit unit = units.get(t);
       INDArray nodesRead = nodesRead(unit, hidden);
       INDArray outputs = headOutputs(t, nodesRead, phi);
+      raw[t] = outputs.dup('c').data().asFloat();
       Transforms.softmax(outputs, false);
       probabilities[t] = outputs.dup('c').data().asFloat();
       if (config.router() == AutoActivatorConfig.Router.PAPER) {
@@ -319,9 +321,15 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         }
       }
     }
+    float[] routerScores = null;
     if (config.router() == AutoActivatorConfig.Router.RIDGE) {
-      ridgeTaskScores(phi, scores);
+      routerScores = ridgeTaskScores(phi, scores);
     }
+    // Within the fired task: the unit's head alone, or (class.score=sum, per-sample routing) the unit's and the
+    // router's ridge outputs added, two regressions onto the same one-hot targets whose errors partly cancel.
+    boolean sum = givenTask == null && routerScores != null
+        && config.classScore() == AutoActivatorConfig.ClassScore.SUM;
+    int routerClasses = router == null ? 0 : router.classes();
     boolean lowerWins = config.router() == AutoActivatorConfig.Router.PAPER;
     for (int i = 0; i < n; i++) {
       int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores[i], lowerWins);
@@ -331,9 +339,13 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       float[] row = new float[classes.length];
       int firstColumn = columnOf(unitClasses[0]);
       int bestClass = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < c; k++) {
         row[firstColumn + k] = p[i * c + k];
-        if (p[i * c + k] > p[i * c + bestClass]) {
+        double score = sum ? raw[unitIndex][i * c + k] + routerScores[i * routerClasses + firstColumn + k]
+            : p[i * c + k];
+        if (score > bestScore) {
+          bestScore = score;
           bestClass = k;
         }
       }
@@ -434,7 +446,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return z;
   }
 
-  private void ridgeTaskScores(INDArray phi, float[][] scores) {
+  /** Fills each row's task scores from the router's class scores, and returns those (row-major n x classes). */
+  private float[] ridgeTaskScores(INDArray phi, float[][] scores) {
     float[] s = phi.mmul(routerReadout).dup('c').data().asFloat();
     int k = router.classes();
     for (int i = 0; i < scores.length; i++) {
@@ -451,6 +464,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         column += c;
       }
     }
+    return s;
   }
 
   private int columnOf(int label) {

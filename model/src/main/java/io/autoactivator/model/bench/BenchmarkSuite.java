@@ -18,7 +18,8 @@ import io.autoactivator.model.data.CsvReader;
  * {@code bench --suite}: every dataset under a data root, each with default options and the same methods, one
  * result per dataset. Split MNIST and Fashion-MNIST run as 5 tasks x 2 classes; every table in {@code tabular/}
  * (CSV, gzipped or not) is split into tasks of 2 classes, {@code floor(classes / 2)} of them (an odd class out is
- * left out, as in split MNIST's fixed task size), one task when there are only 2 or 3 classes. A table's label is its
+ * left out, as in split MNIST's fixed task size), or into tasks of 1 class when it has fewer than 4 (iris and wine:
+ * 3 tasks; 2 classes: 2 tasks), so that every table is a class-incremental sequence. A table's label is its
  * {@code Class} column when it has one (mlbench's Soybean has it first), else its last column.
  *
  * <p>A dataset that cannot be read or run becomes an error entry; the suite goes on with the next.
@@ -67,8 +68,8 @@ public final class BenchmarkSuite {
     return specs;
   }
 
-  /** Runs {@code methods} on every dataset under {@code root}, one class order each, seed {@code seed}. */
-  public static List<Entry> run(Path root, List<String> methods, long seed, BenchmarkListener listener)
+  /** Runs {@code methods} on every dataset under {@code root}, {@code orders} class orders each, seed {@code seed}. */
+  public static List<Entry> run(Path root, List<String> methods, int orders, long seed, BenchmarkListener listener)
       throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (String spec : datasets(root)) {
@@ -78,10 +79,12 @@ public final class BenchmarkSuite {
       try {
         BenchmarkData data = load(spec, root, seed);
         int classes = data.train().classes().length;
-        perTask = spec.startsWith("csv:") ? Math.min(2, classes) : 2;
-        tasks = spec.startsWith("csv:") ? Math.max(1, classes / 2) : 5;
+        // tables: tasks of 2 classes (an odd class out), or of 1 class where there are fewer than 4 (iris, wine: 3
+        // tasks), so every table is a class-incremental sequence of at least 2 tasks
+        perTask = spec.startsWith("csv:") ? (classes >= 4 ? 2 : 1) : 2;
+        tasks = spec.startsWith("csv:") ? Math.max(1, classes / perTask) : 5;
         LOG.info("suite: {} as {} tasks x {} classes", data.name(), tasks, perTask);
-        BenchmarkConfig config = new BenchmarkConfig(tasks, perTask, 1, methods, seed, Map.of(), 0, null);
+        BenchmarkConfig config = new BenchmarkConfig(tasks, perTask, orders, methods, seed, Map.of(), 0, null);
         BenchmarkResult result = BenchmarkRunner.run(data, config, listener);
         entries.add(new Entry(spec, tasks, perTask, result, null, (System.nanoTime() - start) / 1e9));
       } catch (IOException | RuntimeException | OutOfMemoryError e) {

@@ -38,9 +38,12 @@ import org.junit.jupiter.api.Test;
  */
 class AutoActivatorLearnerTest {
 
-  /** Small and fast; growth to max.nodes (no accuracy stop) so that every test sees the recruitment at work. */
+  /**
+   * Small and fast; growth to max.nodes (no accuracy stop) and transfer from earlier units' nodes (the shared
+   * features alone would already interpolate these 300-row tasks), so that every test sees the recruitment at work.
+   */
   static final Map<String, String> SMALL = Map.of("max.nodes", "100", "trials", "20", "router.features", "500",
-      "inequality.samples", "0", "target.accuracy", "off");
+      "inequality.samples", "0", "target.accuracy", "off", "transfer", "units");
   static final int[][] PAIRS = {{0, 1}, {2, 3}, {4, 5}};
   static final int PER_CLASS = 150;
 

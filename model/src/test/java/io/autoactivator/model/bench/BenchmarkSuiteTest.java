@@ -32,7 +32,7 @@ class BenchmarkSuiteTest {
 
     assertThat(BenchmarkSuite.datasets(root)).containsExactly("csv:tabular/broken.csv",
         "csv:tabular/mlbench-Glass.csv.gz", "csv:tabular/mlbench-Soybean.csv.gz", "csv:tabular/sklearn-iris.csv");
-    List<BenchmarkSuite.Entry> entries = BenchmarkSuite.run(root, List.of("ncm", "analytic"), 1,
+    List<BenchmarkSuite.Entry> entries = BenchmarkSuite.run(root, List.of("ncm", "analytic"), 1, 1,
         BenchmarkListener.NONE);
 
     assertThat(entries).hasSize(4);
@@ -45,7 +45,7 @@ class BenchmarkSuiteTest {
     assertThat(soybean.result().methods()).hasSize(2);
     assertThat(soybean.tasks()).isGreaterThanOrEqualTo(7); // its label is the first column, Class
     BenchmarkSuite.Entry iris = entries.get(3);
-    assertThat(iris.tasks()).isEqualTo(1); // 3 classes: one task of 2
+    assertThat(iris.tasks()).isEqualTo(3); // 3 classes: three tasks of 1
     assertThat(iris.result().methods().get(0).acc().mean()).isGreaterThan(0.7);
 
     String table = SuiteReport.table(entries);

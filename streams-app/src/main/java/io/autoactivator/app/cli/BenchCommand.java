@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
           "no data root: pass --data DIR or set AUTOACTIVATOR_DATA (looked for ../shared/data and ../../shared/data)"));
       List<BenchmarkSuite.Entry> entries;
       try (Progress progress = System.console() != null ? new BarProgress() : new LogProgress()) {
-        entries = BenchmarkSuite.run(root, suiteMethods, seed, progress);
+        entries = BenchmarkSuite.run(root, suiteMethods, orders, seed, progress);
       }
       out().print(SuiteReport.table(entries));
       Path jsonFile = json != null ? json : Path.of("bench-suite.json");
