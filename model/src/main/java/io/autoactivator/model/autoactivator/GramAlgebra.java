@@ -132,18 +132,13 @@ final class GramAlgebra {
 
   /** The full symmetric k x k double matrix of a packed upper triangle (row by row), plus {@code ridge} on the diagonal. */
   static INDArray unpack(double[] packed, int k, double ridge) {
-    double[] full = new double[k * k];
-    int p = 0;
+    double[] full = unpackArray(packed, k);
     for (int i = 0; i < k; i++) {
-      for (int j = i; j < k; j++) {
-        full[i * k + j] = packed[p];
-        full[j * k + i] = packed[p];
-        p++;
-      }
       full[i * k + i] += ridge;
     }
     return Nd4j.create(full, new long[] {k, k}, 'c');
   }
+
 
   /** (M + M^T) / 2, in place when possible; returns the symmetric matrix. */
   static INDArray symmetrize(INDArray m) {

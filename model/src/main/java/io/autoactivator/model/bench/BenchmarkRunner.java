@@ -280,19 +280,9 @@ public final class BenchmarkRunner {
 
   /** Accuracy on one task's test rows predicted in task-homogeneous batches (the paper's protocol). */
   static double batchAccuracy(ClassIncrementalModel model, Dataset test) {
-    if (test.size() == 0) {
-      return Double.NaN;
-    }
-    int correct = 0;
-    for (int from = 0; from < test.size(); from += PREDICT_BATCH) {
-      int to = Math.min(test.size(), from + PREDICT_BATCH);
-      Predictions p = model.predictTaskBatch(Arrays.copyOfRange(test.features(), from, to));
-      for (int i = from; i < to; i++) {
-        correct += p.labels()[i - from] == test.labels()[i] ? 1 : 0;
-      }
-    }
-    return correct / (double) test.size();
+    return accuracy(test, model::predictTaskBatch);
   }
+
 
   private static Run runJoint(String method, IncrementalLearner learner, int order,
       ClassIncrementalSplit split, List<TaskData> trainTasks, List<Dataset> testTasks, BenchmarkListener listener) {
@@ -323,19 +313,25 @@ public final class BenchmarkRunner {
 
   /** Fraction of {@code test}'s rows predicted right, without task id, in batches. */
   static double accuracy(ClassIncrementalModel model, Dataset test) {
+    return accuracy(test, model::predict);
+  }
+
+  /** Fraction of {@code test}'s rows that {@code predictor} gets right, in batches of {@value #PREDICT_BATCH}. */
+  private static double accuracy(Dataset test, java.util.function.Function<float[][], Predictions> predictor) {
     if (test.size() == 0) {
       return Double.NaN;
     }
     int correct = 0;
     for (int from = 0; from < test.size(); from += PREDICT_BATCH) {
       int to = Math.min(test.size(), from + PREDICT_BATCH);
-      Predictions p = model.predict(Arrays.copyOfRange(test.features(), from, to));
+      Predictions p = predictor.apply(Arrays.copyOfRange(test.features(), from, to));
       for (int i = from; i < to; i++) {
         correct += p.labels()[i - from] == test.labels()[i] ? 1 : 0;
       }
     }
     return correct / (double) test.size();
   }
+
 
   /**
    * Fraction of all test rows whose fired unit ({@link Predictions#firedTask}) is their own task's; NaN when the
