@@ -38,8 +38,9 @@ import io.autoactivator.model.metrics.ContinualMetrics;
  *   <li>A method that fails in one order (an exception or out of memory) gets an error row and is skipped in later
  *       orders; the other methods go on.</li>
  *   <li>{@code joint} is trained once, on the union of all tasks' training data (one task with all classes);
- *       without an explicit {@code features} it gets as many random features as AutoActivator's total hidden
- *       units. Its "matrix" is one row, the accuracy on each task's test rows; ACC is their mean.</li>
+ *       without an explicit {@code features} it is sized to equal parameters like {@code analytic} (units that
+ *       read shared features recruit few nodes, so "as many features as hidden units" no longer means a comparable
+ *       model). Its "matrix" is one row, the accuracy on each task's test rows; ACC is their mean.</li>
  * </ul>
  */
 public final class BenchmarkRunner {
@@ -190,10 +191,9 @@ public final class BenchmarkRunner {
       return "";
     }
     long wanted;
-    if (method.equals("analytic")) {
+    if (method.equals("analytic") || method.equals("joint")) {
+      // equal parameters: features * (dim + 1 + classes) = the AutoActivator model's parameter count
       wanted = Math.max(1, Math.round(reference.parameterCount() / (double) (dim + 1L + classes)));
-    } else if (method.equals("joint") && reference.units() > 0) {
-      wanted = reference.units();
     } else {
       return "";
     }

@@ -77,8 +77,12 @@ class BenchmarkSizingTest {
     assertThat(small).containsEntry("features", "10000");
 
     Map<String, String> joint = new LinkedHashMap<>();
-    assertThat(BenchmarkRunner.size("joint", joint, new Reference(1, 30_000), 4, 3, 12_000)).startsWith("capped");
-    assertThat(joint).containsEntry("features", "12000");
+    // joint is sized to equal parameters as analytic is (not to the units' count)
+    assertThat(BenchmarkRunner.size("joint", joint, new Reference(80_000, 30_000), 4, 3, 12_000)).isEmpty();
+    assertThat(joint).containsEntry("features", "10000");
+    Map<String, String> bigJoint = new LinkedHashMap<>();
+    assertThat(BenchmarkRunner.size("joint", bigJoint, new Reference(1L << 40, 1), 4, 3, 12_000)).startsWith("capped");
+    assertThat(bigJoint).containsEntry("features", "12000");
 
     Map<String, String> explicit = new LinkedHashMap<>(Map.of("features", "77"));
     assertThat(BenchmarkRunner.size("analytic", explicit, new Reference(1L << 40, 1), 4, 3, 12_000)).isEmpty();
