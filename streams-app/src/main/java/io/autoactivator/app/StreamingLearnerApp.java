@@ -101,7 +101,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     }
     TopicProvisioner.provision(settings, clients);
     follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
-        snapshotCodec, catalog, settings.instanceId());
+        snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes());
     follower.start();
     producer = new KafkaProducer<>(producerConfig());
     SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
@@ -119,11 +119,11 @@ public final class StreamingLearnerApp implements ManagedApp {
         settings.topics());
   }
 
-  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started). */
+  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started) and the follower runs. */
   @Override
   public boolean isLive() {
     KafkaStreams s = streams;
-    if (s == null) {
+    if (s == null || !follower.live()) {
       return false;
     }
     KafkaStreams.State state = s.state();
@@ -131,11 +131,14 @@ public final class StreamingLearnerApp implements ManagedApp {
         && state != KafkaStreams.State.PENDING_ERROR;
   }
 
-  /** True when Streams is RUNNING and every snapshot and command present at start is loaded. */
+  /**
+   * True when Streams is RUNNING and the follower is healthy: alive, its last poll succeeded, and every snapshot and
+   * command present at start is loaded.
+   */
   @Override
   public boolean isReady() {
     KafkaStreams s = streams;
-    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.caughtUp();
+    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.healthy();
   }
 
   /** The Kafka Streams instance (null before {@link #start()}). */

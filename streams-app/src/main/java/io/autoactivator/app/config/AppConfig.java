@@ -54,6 +54,11 @@ public final class AppConfig extends AbstractConfig {
   public static final String TASK_INCOMPLETE_TIMEOUT_MS = "task.incomplete.timeout.ms";
   public static final String SNAPSHOT_CHUNK_BYTES = "snapshot.chunk.bytes";
   public static final String PREDICTION_TOP_K = "prediction.top.k";
+  public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
+  public static final String INPUT_MAX_FEATURES = "input.max.features";
+  public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
+  public static final String TRAINING_MAX_ATTEMPTS = "training.max.attempts";
+  public static final String DEAD_LETTERS_MAX_VALUE_BYTES = "dead.letters.max.value.bytes";
 
   /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. */
   public static final List<String> TOPIC_NAMES = Topics.SHORT_NAMES;
@@ -144,7 +149,22 @@ public final class AppConfig extends AbstractConfig {
             "Snapshots larger than this are split into several records (keep it below the broker's "
                 + "message.max.bytes).")
         .define(PREDICTION_TOP_K, Type.INT, 5, Range.between(1, 1000), Importance.LOW,
-            "Labels with scores returned per prediction.");
+            "Labels with scores returned per prediction.")
+        .define(INPUT_MAX_RECORD_BYTES, Type.INT, 512 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.LOW,
+            "Largest sample, task-event or query value accepted; larger ones are dead-lettered as TOO_LARGE at "
+                + "decode, before their copies reach the repartition topic and the changelogs (keep it well below "
+                + "the broker's message.max.bytes).")
+        .define(INPUT_MAX_FEATURES, Type.INT, 1 << 20, Range.between(1, 16 << 20), Importance.LOW,
+            "Longest feature vector accepted in a sample or query; longer ones are dead-lettered as TOO_LARGE.")
+        .define(SNAPSHOT_MAX_BYTES, Type.LONG, 1L << 30, Range.between(1024, Integer.MAX_VALUE - 8L),
+            Importance.LOW, "Largest snapshot payload a chunk may announce; a chunk announcing more (or an "
+                + "impossible chunk count) is dead-lettered as INVALID_SNAPSHOT and never allocated.")
+        .define(TRAINING_MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 1000), Importance.LOW,
+            "Training attempts of one task before it is quarantined (dead letter TASK_QUARANTINED, metric "
+                + "autoactivator.tasks.quarantined), so the model's later tasks proceed.")
+        .define(DEAD_LETTERS_MAX_VALUE_BYTES, Type.INT, 64 * 1024, Range.between(0, 16 * 1024 * 1024),
+            Importance.LOW, "Bytes of the original value copied into a dead letter; longer values are cut off "
+                + "(the dead letter says so), so that a near-limit record still fits the dead-letter topic.");
   }
 
   private static ConfigDef.Validator replicationFactor() {
@@ -226,7 +246,9 @@ public final class AppConfig extends AbstractConfig {
         getInt(SERVING_BATCH_SIZE), Duration.ofMillis(getLong(SERVING_LINGER_MS)),
         Duration.ofMillis(getLong(TASK_INCOMPLETE_TIMEOUT_MS)), getInt(SNAPSHOT_CHUNK_BYTES),
         getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
-        getShort(TOPICS_REPLICATION_FACTOR));
+        getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
+        getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
+        getInt(DEAD_LETTERS_MAX_VALUE_BYTES)));
   }
 
   /** Every setting at its default, for one instance (the brokers a placeholder: no client is built from it). */
