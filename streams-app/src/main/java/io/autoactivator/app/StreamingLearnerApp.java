@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.DeadLetterHandlers;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
@@ -109,8 +110,15 @@ public final class StreamingLearnerApp implements ManagedApp {
     coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
         snapshotCodec, publisher, codecs, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)), clients.streams());
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)),
+        DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
+            settings.limits().deadLetterValueBytes()));
     streams.setUncaughtExceptionHandler(e -> {
+      if (DeadLetterHandlers.registryUnavailable(e)) {
+        // not the record's fault: a new thread retries the same records once the registry answers again
+        LOG.error("stream thread failed: the schema registry cannot be reached; replacing the thread", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       LOG.error("stream thread failed; shutting this instance down", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });

@@ -140,4 +140,19 @@ class FaultTopologyTest {
     assertThat(f.deadLetters()).as("once training, a third END is a duplicate")
         .extracting(DeadLetter::getReason).containsExactly("DUPLICATE_BOUNDARY");
   }
+
+  @Test
+  void aProcessorThatThrowsDeadLettersTheRecordAndTheStreamGoesOn() {
+    f.training.failNext = new IllegalStateException("boom");
+    f.end("m", "t1", 1, 0);
+    f.sample("m", "t1", "a", 0, 1f, 2f); // completes the task: the hand-off throws
+    DeadLetter d = f.deadLetters().get(0);
+    assertThat(d.getReason()).isEqualTo("PROCESSING_ERROR");
+    assertThat(d.getMessage()).contains("boom");
+    assertThat(d.getOriginalValue().remaining()).isPositive();
+    f.end("m", "t2", 1, 1);
+    f.sample("m", "t2", "b", 1, 1f, 2f);
+    assertThat(f.task("m", "t2").status()).as("the next records are processed").isIn(TaskStatus.READY,
+        TaskStatus.TRAINING);
+  }
 }

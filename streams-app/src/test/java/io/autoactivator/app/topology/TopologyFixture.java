@@ -73,6 +73,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    io.autoactivator.app.kafka.DeadLetterHandlers.install(props, TOPICS.deadLetters(), "test", 64 * 1024);
     driver = new TopologyTestDriver(TopologyFactory.build(settings,
         new TopologyFactory.Collaborators(codecs, catalog, training, meters)), props, Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
