@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.data.IdxReader;
 import io.autoactivator.model.data.SharedData;
@@ -121,6 +128,28 @@ class HostileInputBrokerTest {
 
       assertThat(app.isLive()).isTrue();
       assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void theCommandTopicKeepsCommandsForeverAndMisconfiguredTopicsAreReported() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-topics").withTopics(Topics.withPrefix("topics."));
+    Topics good = settings.topics();
+    Topics bad = Topics.withPrefix("bad.");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      TopicProvisioner.provision(settings, KafkaClientConfigs.forService(
+          broker.appProperties("topics-app", BrokerFixture.tempDir("topics"))));
+      ConfigResource commands = new ConfigResource(ConfigResource.Type.TOPIC, good.commands());
+      assertThat(admin.describeConfigs(List.of(commands)).all().get().get(commands)
+          .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+      assertThat(TopicProvisioner.check(admin, good)).isEmpty();
+
+      admin.createTopics(List.of(new NewTopic(bad.snapshots(), 1, (short) 1),
+          new NewTopic(bad.commands(), 1, (short) 1))).all().get();
+      await().atMost(WAIT).until(() -> TopicProvisioner.check(admin, bad).size() == 2);
+      assertThat(TopicProvisioner.check(admin, bad)).anySatisfy(w -> assertThat(w)
+          .contains("cleanup.policy=delete")).anySatisfy(w -> assertThat(w).contains("retention.ms=604800000"));
     }
   }
 }
