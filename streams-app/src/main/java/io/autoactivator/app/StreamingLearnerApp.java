@@ -38,6 +38,7 @@ import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotFollower;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.app.snapshot.SnapshotSigner;
 import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.app.train.SampleSource;
 import io.autoactivator.app.train.TrainingCoordinator;
@@ -101,12 +102,17 @@ public final class StreamingLearnerApp implements ManagedApp {
       throw new IllegalStateException("already started");
     }
     TopicProvisioner.provision(settings, clients);
+    SnapshotSigner signer = SnapshotSigner.of(settings.snapshotSigningKey());
+    if (!signer.enabled()) {
+      LOG.warn("snapshot.signing.key is not set: any client that can write {} can publish a model every instance"
+          + " serves; set a key (and ACLs) on a shared cluster", settings.topics().snapshots());
+    }
     follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
-        snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes());
+        snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes(), signer);
     follower.start();
     producer = new KafkaProducer<>(producerConfig());
     SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
-        meters);
+        meters, signer);
     coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
         snapshotCodec, publisher, codecs, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,

@@ -59,6 +59,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
   public static final String TRAINING_MAX_ATTEMPTS = "training.max.attempts";
   public static final String DEAD_LETTERS_MAX_VALUE_BYTES = "dead.letters.max.value.bytes";
+  public static final String SNAPSHOT_SIGNING_KEY = "snapshot.signing.key";
+  public static final String SNAPSHOT_SIGNING_KEY_FILE = "snapshot.signing.key.file";
 
   /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. */
   public static final List<String> TOPIC_NAMES = Topics.SHORT_NAMES;
@@ -164,7 +166,13 @@ public final class AppConfig extends AbstractConfig {
                 + "autoactivator.tasks.quarantined), so the model's later tasks proceed.")
         .define(DEAD_LETTERS_MAX_VALUE_BYTES, Type.INT, 64 * 1024, Range.between(0, 16 * 1024 * 1024),
             Importance.LOW, "Bytes of the original value copied into a dead letter; longer values are cut off "
-                + "(the dead letter says so), so that a near-limit record still fits the dead-letter topic.");
+                + "(the dead letter says so), so that a near-limit record still fits the dead-letter topic.")
+        .define(SNAPSHOT_SIGNING_KEY, Type.PASSWORD, null, Importance.HIGH,
+            "Secret that signs every published snapshot (HMAC-SHA256 of its identity and checksum). Set: "
+                + "snapshots without a valid signature are rejected, so only holders of the key can publish models. "
+                + "Unset: snapshots are checked for integrity only. Same value on every instance.")
+        .define(SNAPSHOT_SIGNING_KEY_FILE, Type.STRING, null, Importance.HIGH,
+            "A file holding snapshot.signing.key (its content, trimmed); wins over snapshot.signing.key.");
   }
 
   private static ConfigDef.Validator replicationFactor() {
@@ -248,7 +256,25 @@ public final class AppConfig extends AbstractConfig {
         getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
         getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
         getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
-        getInt(DEAD_LETTERS_MAX_VALUE_BYTES)));
+        getInt(DEAD_LETTERS_MAX_VALUE_BYTES)), signingKey());
+  }
+
+  /** The snapshot signing key, from its file or the setting; null when neither is set. */
+  public String signingKey() {
+    String file = getString(SNAPSHOT_SIGNING_KEY_FILE);
+    if (file != null && !file.isBlank()) {
+      try {
+        String key = java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+        if (key.isEmpty()) {
+          throw new ConfigException(SNAPSHOT_SIGNING_KEY_FILE, file, "the file is empty");
+        }
+        return key;
+      } catch (java.io.IOException e) {
+        throw new ConfigException(SNAPSHOT_SIGNING_KEY_FILE, file, "cannot be read: " + e.getMessage());
+      }
+    }
+    org.apache.kafka.common.config.types.Password key = getPassword(SNAPSHOT_SIGNING_KEY);
+    return key == null || key.value().isBlank() ? null : key.value();
   }
 
   /** Every setting at its default, for one instance (the brokers a placeholder: no client is built from it). */

@@ -10,7 +10,8 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -30,7 +31,8 @@ import io.autoactivator.schemas.serde.SchemaRegistryException;
  * shuts down and the next owner of the partition replays the same offset and dies the same way.
  *
  * <p>Not dead-lettered: a schema registry that cannot be reached (the record is probably fine; the stream thread is
- * replaced and retries) and retriable production errors (Kafka retries them).
+ * replaced and retries), and production errors that are not about the record itself (fencing, timeouts,
+ * authorisation: Kafka Streams' own handling applies).
  *
  * <p>Configured through the Streams properties ({@link #install}): the dead-letter topic, the instance id and the
  * value budget travel as {@code autoactivator.*} keys that Kafka Streams passes to {@code configure}.
@@ -146,8 +148,9 @@ public final class DeadLetterHandlers {
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
         Exception exception) {
-      if (exception instanceof RetriableException && !(exception instanceof RecordTooLargeException)) {
-        return Response.fail();
+      if (!(exception instanceof RecordTooLargeException || exception instanceof RecordBatchTooLargeException
+          || exception instanceof InvalidRecordException)) {
+        return Response.fail(); // about the producer or the cluster, not this record: Kafka's own handling
       }
       if (record != null && writer.topic.equals(record.topic())) {
         LOG.error("a dead letter could not be written: dropped", exception);

@@ -43,6 +43,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private final ModelCatalog catalog;
   private final SnapshotAssembler assembler;
   private final PendingCommands commands;
+  private final SnapshotSigner signer;
   private final Thread thread;
   private volatile TopicEnd target;
   private volatile boolean caughtUp;
@@ -52,13 +53,17 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
 
   public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
       Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
-    this(consumer, snapshots, commands, codec, catalog, instanceId, Integer.MAX_VALUE - 8L);
+    this(consumer, snapshots, commands, codec, catalog, instanceId, Integer.MAX_VALUE - 8L, SnapshotSigner.of(null));
   }
 
-  /** @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes}) */
+  /**
+   * @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes})
+   * @param signer           checks signatures when the deployment has a signing key
+   */
   public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
       Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId,
-      long maxSnapshotBytes) {
+      long maxSnapshotBytes, SnapshotSigner signer) {
+    this.signer = signer;
     this.consumer = consumer;
     this.snapshots = snapshots;
     this.commandTopic = commands;
@@ -200,6 +205,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       String modelId = chunk.getModelId();
       long version = chunk.getVersion();
       try {
+        String problem = lineageProblem(done.header());
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
+        }
         codec.checkProvenance(done.payload(), modelId, version);
         catalog.install(modelId, version, codec.read(done.payload()), done.header());
         assembler.forget(modelId, version);
@@ -209,6 +218,27 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
         LOG.error("snapshot {}/{} could not be loaded: {}", modelId, version, e.toString());
       }
     });
+  }
+
+  /**
+   * Why a verified snapshot must still not be loaded: a missing or wrong signature (with a key), or a version that
+   * does not continue a loaded one (every trained version is its parent + 1, and a model's snapshots are read in
+   * order), so a forged high version cannot jump serving, nor become the trainer's parent.
+   */
+  private String lineageProblem(ModelSnapshot header) {
+    String unsigned = signer.problem(header);
+    if (unsigned != null) {
+      return unsigned;
+    }
+    Long parent = header.getParentVersion();
+    long expected = parent == null ? 1 : parent + 1;
+    if (header.getVersion() != expected) {
+      return "version " + header.getVersion() + " does not follow its parent " + parent;
+    }
+    if (parent != null && !catalog.knownVersions(header.getModelId()).contains(parent)) {
+      return "its parent version " + parent + " is not loaded";
+    }
+    return null;
   }
 
   private void command(ConsumerRecord<byte[], byte[]> r) {

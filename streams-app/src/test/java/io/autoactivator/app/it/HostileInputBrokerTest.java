@@ -17,6 +17,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,11 @@ import org.junit.jupiter.api.Test;
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.data.IdxReader;
@@ -150,6 +158,47 @@ class HostileInputBrokerTest {
       await().atMost(WAIT).until(() -> TopicProvisioner.check(admin, bad).size() == 2);
       assertThat(TopicProvisioner.check(admin, bad)).anySatisfy(w -> assertThat(w)
           .contains("cleanup.policy=delete")).anySatisfy(w -> assertThat(w).contains("retention.ms=604800000"));
+    }
+  }
+
+  @Test
+  void withASigningKeyAForgedButWellFormedSnapshotIsNotLoadedAndTheSignedOneIs() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-signed").withTopics(Topics.withPrefix("signed."))
+        .withLearner("ncm", Map.of()).withSnapshotSigningKey("s3cret");
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("signed-app", BrokerFixture.tempDir("signed")), new SimpleMeterRegistry());
+        KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers()), new StringSerializer(),
+            new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+
+      // an attacker's well-formed, correctly checksummed, unsigned version 1, and a forged high version
+      SnapshotFormatCodec codec = new SnapshotFormatCodec();
+      var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
+          new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
+              new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
+      SnapshotPublisher forger = new SnapshotPublisher(attacker, AppTopics.of(topics, broker.codecs).snapshots(),
+          1 << 20, new SimpleMeterRegistry());
+      for (long version : new long[] {1, 50}) {
+        byte[] payload = codec.write(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
+            version == 1 ? null : version - 1, 7L, Map.of(), "h",
+            Map.of(), "dev"));
+        forger.publish(SnapshotHeaders.of(io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
+            version == 1 ? null : version - 1, 7L, Map.of(), "h",
+            Map.of(), "dev"), Map.of(), payload, codec.checksum(payload),
+            Instant.now()), payload);
+      }
+
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+      await().atMost(WAIT).until(() -> app.models().header("mnist", 1)
+          .map(h -> h.getSignature() != null).orElse(false));
+      assertThat(app.models().servingVersion("mnist")).hasValue(1);
+      assertThat(app.models().knownVersions("mnist")).containsExactly(1L);
     }
   }
 }
