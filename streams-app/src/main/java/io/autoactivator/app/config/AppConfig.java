@@ -41,6 +41,9 @@ public final class AppConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
   public static final String HTTP_PORT = "http.port";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_THREADS = "http.threads";
+  public static final String HTTP_REQUEST_TIMEOUT_MS = "http.request.timeout.ms";
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String TOPIC_KEY_PREFIX = "topic.";
   public static final String TOPICS_CREATE = "topics.create";
@@ -120,6 +123,13 @@ public final class AppConfig extends AbstractConfig {
                 + "the registry. Unset: Avro single-object encoding, no registry. Forwarded to the serdes.")
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
             "Port of the HTTP server (/health/live, /health/ready, /metrics). 0 picks a free port.")
+        .define(HTTP_BIND_ADDRESS, Type.STRING, null, Importance.MEDIUM,
+            "Interface the HTTP server binds (e.g. 127.0.0.1 or a pod IP). Default: every interface.")
+        .define(HTTP_THREADS, Type.INT, 8, Range.between(2, 256), Importance.LOW,
+            "Requests the HTTP server answers at once; an idle or slow client holds one until "
+                + "http.request.timeout.ms, so keep it above the number of probes and scrapers.")
+        .define(HTTP_REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(1_000, 600_000), Importance.LOW,
+            "Longest an HTTP client may take to send its request or read the answer before it is dropped.")
         .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
             "Longest a graceful shutdown (SIGTERM) may take before the process gives up waiting.")
         .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM,
@@ -214,6 +224,18 @@ public final class AppConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT);
+  }
+
+  public String httpBindAddress() {
+    return getString(HTTP_BIND_ADDRESS);
+  }
+
+  public int httpThreads() {
+    return getInt(HTTP_THREADS);
+  }
+
+  public long httpRequestTimeoutMs() {
+    return getLong(HTTP_REQUEST_TIMEOUT_MS);
   }
 
   public Duration shutdownTimeout() {
