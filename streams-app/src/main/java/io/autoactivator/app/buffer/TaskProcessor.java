@@ -67,6 +67,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
   private final Counter incomplete;
   private final Counter quarantined;
   private final int maxAttempts;
+  private final long maxTaskSamples;
   private ProcessorContext<String, Outbound> context;
   private KeyValueStore<String, byte[]> buffer;
   private KeyValueStore<String, TaskState> tasks;
@@ -75,14 +76,19 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
 
   public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
       ModelRegistry registry, Duration incompleteTimeout, AtomicLong buffered, MeterRegistry meters) {
-    this(codecs, deadLetters, training, registry, incompleteTimeout, Integer.MAX_VALUE, buffered, meters);
+    this(codecs, deadLetters, training, registry, incompleteTimeout, Integer.MAX_VALUE, Long.MAX_VALUE, buffered,
+        meters);
   }
 
-  /** @param maxAttempts training attempts of a task before it is quarantined ({@code training.max.attempts}) */
+  /**
+   * @param maxAttempts    training attempts of a task before it is quarantined ({@code training.max.attempts})
+   * @param maxTaskSamples samples one task may buffer or announce ({@code task.max.samples})
+   */
   public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
-      ModelRegistry registry, Duration incompleteTimeout, int maxAttempts, AtomicLong buffered,
+      ModelRegistry registry, Duration incompleteTimeout, int maxAttempts, long maxTaskSamples, AtomicLong buffered,
       MeterRegistry meters) {
     this.maxAttempts = maxAttempts;
+    this.maxTaskSamples = maxTaskSamples;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
     this.training = training;
@@ -163,6 +169,11 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           + "'s classes " + Arrays.toString(task.classes()), now);
       return;
     }
+    if (task.received() >= maxTaskSamples) {
+      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " already buffers " + task.received()
+          + " samples, task.max.samples=" + maxTaskSamples, now);
+      return;
+    }
     if (!task.accepting() || (task.endSeen() && task.received() >= task.expected())) {
       reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " already has the " + task.expected()
           + " samples its END announced", now);
@@ -187,6 +198,11 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     }
     if (task.status() == TaskStatus.QUARANTINED) {
       reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
+      return;
+    }
+    if (b.getKind() == BoundaryKind.END && b.getExpectedSampleCount() > maxTaskSamples) {
+      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " END announces " + b.getExpectedSampleCount()
+          + " samples, task.max.samples=" + maxTaskSamples, now);
       return;
     }
     int[] classes = b.getClasses().stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -234,7 +250,29 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     LOG.warn("model {} task {} aborted by an operator ({})", task.modelId(), task.taskId(), task);
     TaskState next = apply(task, new TaskLifecycle.Aborted(now), true);
     reject(envelope, Reason.TASK_ABORTED, "task " + task.taskId() + " aborted: " + next, now);
+    releaseDimension(task.modelId());
     schedule(task.modelId());
+  }
+
+  /**
+   * A model with no trained version and no buffered sample left forgets its input dimension, so a stray first
+   * sample of the wrong length stops fixing it once an operator aborted its task.
+   */
+  private void releaseDimension(String modelId) {
+    ModelState model = model(modelId);
+    if (model.committedVersion() != 0 || model.dimension() == 0) {
+      return;
+    }
+    try (KeyValueIterator<String, TaskState> it = tasks.prefixScan(modelId + "/", KEYS)) {
+      while (it.hasNext()) {
+        TaskState other = it.next().value;
+        if (other.status() != TaskStatus.QUARANTINED && other.received() > 0) {
+          return;
+        }
+      }
+    }
+    LOG.info("model {}: no sample buffered and no version trained; its input dimension is free again", modelId);
+    models.put(modelId, model.withDimension(0));
   }
 
   /**

@@ -11,15 +11,16 @@ package io.autoactivator.app.config;
  * @param maxSnapshotBytes     largest snapshot payload a chunk header may announce
  * @param maxTrainingAttempts  training attempts of one task before it is quarantined
  * @param deadLetterValueBytes bytes of the original value kept in a dead letter (the rest is cut off)
+ * @param maxTaskSamples       samples one task may buffer or announce
  */
 public record Limits(int maxRecordBytes, int maxFeatures, long maxSnapshotBytes, int maxTrainingAttempts,
-    int deadLetterValueBytes) {
+    int deadLetterValueBytes, long maxTaskSamples) {
 
   public Limits {
     if (maxRecordBytes < 1024 || maxFeatures < 1 || maxSnapshotBytes < 1 || maxTrainingAttempts < 1
-        || deadLetterValueBytes < 0) {
+        || deadLetterValueBytes < 0 || maxTaskSamples < 1) {
       throw new IllegalArgumentException("invalid limits " + maxRecordBytes + ", " + maxFeatures + ", "
-          + maxSnapshotBytes + ", " + maxTrainingAttempts + ", " + deadLetterValueBytes);
+          + maxSnapshotBytes + ", " + maxTrainingAttempts + ", " + deadLetterValueBytes + ", " + maxTaskSamples);
     }
   }
 
@@ -30,11 +31,18 @@ public record Limits(int maxRecordBytes, int maxFeatures, long maxSnapshotBytes,
 
   /** A copy that quarantines after {@code attempts} training attempts. */
   public Limits withMaxTrainingAttempts(int attempts) {
-    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, attempts, deadLetterValueBytes);
+    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, attempts, deadLetterValueBytes, maxTaskSamples);
   }
 
   /** A copy with another largest input record. */
   public Limits withMaxRecordBytes(int bytes) {
-    return new Limits(bytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes);
+    return new Limits(bytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes,
+        maxTaskSamples);
+  }
+
+  /** A copy with another largest task. */
+  public Limits withMaxTaskSamples(long samples) {
+    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes,
+        samples);
   }
 }

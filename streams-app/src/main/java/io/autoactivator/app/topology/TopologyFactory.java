@@ -101,7 +101,8 @@ public final class TopologyFactory {
     ingest.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
         .repartition(Repartitioned.with(Serdes.String(), new EnvelopeSerde()).withName(BY_MODEL))
         .process(() -> new TaskProcessor(c.codecs(), deadLetters, c.training(), c.registry(),
-            settings.incompleteTaskTimeout(), settings.limits().maxTrainingAttempts(), buffered, c.meters()), Named.as("tasks"),
+            settings.incompleteTaskTimeout(), settings.limits().maxTrainingAttempts(),
+            settings.limits().maxTaskSamples(), buffered, c.meters()), Named.as("tasks"),
             StoreNames.TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
 

@@ -30,7 +30,7 @@ class FaultTopologyTest {
   void setUp() throws Exception {
     f = new TopologyFixture(AppSettings.defaults("test").withTopics(TopologyFixture.TOPICS)
         .withServing(4, Duration.ofMillis(50)).withIncompleteTaskTimeout(Duration.ofSeconds(10))
-        .withLimits(Limits.defaults().withMaxTrainingAttempts(2).withMaxRecordBytes(4096)));
+        .withLimits(Limits.defaults().withMaxTrainingAttempts(2).withMaxRecordBytes(4096).withMaxTaskSamples(10)));
   }
 
   @AfterEach
@@ -154,5 +154,28 @@ class FaultTopologyTest {
     f.sample("m", "t2", "b", 1, 1f, 2f);
     assertThat(f.task("m", "t2").status()).as("the next records are processed").isIn(TaskStatus.READY,
         TaskStatus.TRAINING);
+  }
+
+  @Test
+  void aTaskCannotGrowBeyondItsQuota() {
+    f.end("m", "big", 11, 0);
+    assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("TOO_LARGE");
+    for (int i = 0; i < 11; i++) {
+      f.sample("m", "open", "s" + i, 0, 1f, 2f);
+    }
+    assertThat(f.buffered("m", "open")).isEqualTo(10);
+    assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("TOO_LARGE");
+  }
+
+  @Test
+  void abortingAStrayFirstTaskFreesTheModelsDimension() {
+    f.sample("m", "stray", "x", 0, 1f, 2f, 3f); // fixes the dimension at 3
+    f.sample("m", "t1", "a", 0, 1f, 2f);
+    assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("WRONG_DIMENSION");
+    f.boundary("m", "stray", BoundaryKind.ABORT, null);
+    f.deadLetters();
+    readyTask("t1", 0);
+    assertThat(f.deadLetters()).isEmpty();
+    assertThat(f.training.requests).extracting(TrainingRequest::taskId).containsExactly("t1");
   }
 }
