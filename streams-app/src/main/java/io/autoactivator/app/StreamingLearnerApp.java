@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.DeadLetterHandlers;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
@@ -37,6 +38,7 @@ import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotFollower;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.app.snapshot.SnapshotSigner;
 import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.app.train.SampleSource;
 import io.autoactivator.app.train.TrainingCoordinator;
@@ -100,17 +102,29 @@ public final class StreamingLearnerApp implements ManagedApp {
       throw new IllegalStateException("already started");
     }
     TopicProvisioner.provision(settings, clients);
+    SnapshotSigner signer = SnapshotSigner.of(settings.snapshotSigningKey());
+    if (!signer.enabled()) {
+      LOG.warn("snapshot.signing.key is not set: any client that can write {} can publish a model every instance"
+          + " serves; set a key (and ACLs) on a shared cluster", settings.topics().snapshots());
+    }
     follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
-        snapshotCodec, catalog, settings.instanceId());
+        snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes(), signer);
     follower.start();
     producer = new KafkaProducer<>(producerConfig());
     SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
-        meters);
+        meters, signer);
     coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
         snapshotCodec, publisher, codecs, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)), clients.streams());
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)),
+        DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
+            settings.limits().deadLetterValueBytes()));
     streams.setUncaughtExceptionHandler(e -> {
+      if (DeadLetterHandlers.registryUnavailable(e)) {
+        // not the record's fault: a new thread retries the same records once the registry answers again
+        LOG.error("stream thread failed: the schema registry cannot be reached; replacing the thread", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       LOG.error("stream thread failed; shutting this instance down", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
@@ -119,11 +133,11 @@ public final class StreamingLearnerApp implements ManagedApp {
         settings.topics());
   }
 
-  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started). */
+  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started) and the follower runs. */
   @Override
   public boolean isLive() {
     KafkaStreams s = streams;
-    if (s == null) {
+    if (s == null || !follower.live()) {
       return false;
     }
     KafkaStreams.State state = s.state();
@@ -131,11 +145,14 @@ public final class StreamingLearnerApp implements ManagedApp {
         && state != KafkaStreams.State.PENDING_ERROR;
   }
 
-  /** True when Streams is RUNNING and every snapshot and command present at start is loaded. */
+  /**
+   * True when Streams is RUNNING and the follower is healthy: alive, its last poll succeeded, and every snapshot and
+   * command present at start is loaded.
+   */
   @Override
   public boolean isReady() {
     KafkaStreams s = streams;
-    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.caughtUp();
+    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.healthy();
   }
 
   /** The Kafka Streams instance (null before {@link #start()}). */

@@ -49,6 +49,9 @@ final class ConfluentFraming<T extends SpecificRecord> implements RecordFraming<
     private final String subjectSuffix;
     private final SpecificDatumWriter<T> writer;
     private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
+    /** Ids the registry answered for with a definite "no" (not found, not Avro, invalid): not asked again. */
+    private final Map<Integer, String> unusableIds = new ConcurrentHashMap<>();
+    private static final int MAX_UNUSABLE_IDS = 10_000;
 
     ConfluentFraming(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
         this.type = type;
@@ -123,12 +126,24 @@ final class ConfluentFraming<T extends SpecificRecord> implements RecordFraming<
         if (cached != null) {
             return cached;
         }
+        String unusable = unusableIds.get(id);
+        if (unusable != null) {
+            throw failure(topic, Reason.UNKNOWN_SCHEMA, unusable, null);
+        }
         Schema writerSchema;
         try {
             writerSchema = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
-            if (e.isSchemaNotFound()) {
-                throw failure(topic, Reason.UNKNOWN_SCHEMA, "schema id " + id + " is not in the registry", e);
+            if (e.isSchemaNotFound() || !e.isTransient()) {
+                // a definite answer about this id (404, a Protobuf or JSON schema on a shared registry, 401/403):
+                // the record is unreadable every time, so it is dead-lettered, and the answer is remembered
+                String detail = e.isSchemaNotFound() ? "schema id " + id + " is not in the registry"
+                        : "schema id " + id + " cannot be used: " + e.getMessage();
+                if (unusableIds.size() >= MAX_UNUSABLE_IDS) {
+                    unusableIds.clear();
+                }
+                unusableIds.put(id, detail);
+                throw failure(topic, Reason.UNKNOWN_SCHEMA, detail, e);
             }
             throw e;
         }

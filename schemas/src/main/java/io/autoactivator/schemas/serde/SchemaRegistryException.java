@@ -36,6 +36,15 @@ public final class SchemaRegistryException extends SerializationException {
         return errorCode;
     }
 
+    /**
+     * True if asking again may give another answer: no response, a timeout, throttling or a server error. Any other
+     * answer (404, 401/403, a schema of another type such as Protobuf, a malformed schema) is about the id, and is the
+     * same every time.
+     */
+    public boolean isTransient() {
+        return httpStatus == -1 || httpStatus == 408 || httpStatus == 429 || httpStatus >= 500;
+    }
+
     /** True if the registry said the schema id does not exist (as opposed to failing). */
     public boolean isSchemaNotFound() {
         return errorCode == SCHEMA_NOT_FOUND || (errorCode == -1 && httpStatus == 404);

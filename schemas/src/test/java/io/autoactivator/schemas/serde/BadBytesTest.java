@@ -151,6 +151,25 @@ class BadBytesTest {
         }
 
         @Test
+        void aProtobufSchemaIdOnASharedRegistryIsUnknownAndAskedForOnlyOnce() {
+            registry.answerAlways(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+            byte[] bytes = good.clone();
+            ByteBuffer.wrap(bytes).putInt(1, 77);
+            assertFails(samples, bytes, Reason.UNKNOWN_SCHEMA, "schema id 77 cannot be used");
+            int asked = registry.requests().size();
+            assertFails(samples, bytes, Reason.UNKNOWN_SCHEMA, "schema id 77 cannot be used");
+            assertThat(registry.requests()).as("the negative answer is cached").hasSize(asked);
+        }
+
+        @Test
+        void aForbiddenAnswerIsAboutTheIdNotTheRegistry() {
+            registry.answerAlways(403, "{\"error_code\":40301,\"message\":\"forbidden\"}");
+            byte[] bytes = good.clone();
+            ByteBuffer.wrap(bytes).putInt(1, 78);
+            assertFails(samples, bytes, Reason.UNKNOWN_SCHEMA, "schema id 78 cannot be used");
+        }
+
+        @Test
         void aRegistryOutageIsNotADecodingFailure() {
             registry.answerAlways(500, "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}");
             byte[] bytes = good.clone();

@@ -40,6 +40,13 @@ public record ModelState(String modelId, List<String> queue, long committedVersi
     return new ModelState(modelId, next, version, dimension);
   }
 
+  /** Without {@code taskId} in the queue (quarantined), the committed version unchanged. */
+  public ModelState dequeue(String taskId) {
+    List<String> next = new ArrayList<>(queue);
+    next.remove(taskId);
+    return new ModelState(modelId, next, committedVersion, dimension);
+  }
+
   /** The task to train next, or null. */
   public String head() {
     return queue.isEmpty() ? null : queue.get(0);

@@ -10,12 +10,14 @@ import java.util.List;
  *   OPEN --END--> ENDED --all samples--> READY --its turn--> TRAINING --snapshot committed--> TRAINED
  *     \____________\__ (END with every sample already in) __/      \_ training lost: re-submitted (attempts + 1)
  *   OPEN, ENDED --no record for the incompleteness timeout--> INCOMPLETE (accepts samples again)
+ *   TRAINING --training lost after the last allowed attempt--> QUARANTINED (dead letter, out of the queue)
+ *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
  * </pre>
  */
 public final class TaskLifecycle {
 
   /** Something that happened to the task, already checked by the processor. */
-  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, Committed, Swept {
+  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, Committed, Swept, Aborted {
   }
 
   /** The task now has {@code received} valid samples buffered (one more, or fewer after a purge). */
@@ -34,8 +36,15 @@ public final class TaskLifecycle {
   public record Turn() implements Event {
   }
 
-  /** The task is TRAINING, its snapshot is not committed, and no training of it is running anywhere here. */
-  public record TrainingLost() implements Event {
+  /**
+   * The task is TRAINING, its snapshot is not committed, and no training of it is running anywhere here; after
+   * {@code maxAttempts} attempts it is quarantined instead of tried again.
+   */
+  public record TrainingLost(int maxAttempts, long now) implements Event {
+  }
+
+  /** An operator aborted the task (a task-events ABORT). */
+  public record Aborted(long now) implements Event {
   }
 
   /** The snapshot of the task was read back from the snapshot topic as {@code version}. */
@@ -57,7 +66,11 @@ public final class TaskLifecycle {
     /** Delete the task's buffered samples. */
     DELETE_BUFFER,
     /** Report the task as incomplete (log, counter). */
-    REPORT_INCOMPLETE
+    REPORT_INCOMPLETE,
+    /** Take the task out of its model's queue. */
+    DEQUEUE,
+    /** Report the task as quarantined (dead letter, log, counter). */
+    REPORT_QUARANTINED
   }
 
   /** The new state and the effects, in the order they are to be carried out. */
@@ -91,10 +104,20 @@ public final class TaskLifecycle {
           ? new Transition(state.withStatus(TaskStatus.TRAINING).attempted(), List.of(Effect.SUBMIT_TRAINING))
           : Transition.stay(state);
     }
-    if (event instanceof TrainingLost) {
-      return state.status() == TaskStatus.TRAINING
-          ? new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING))
-          : Transition.stay(state);
+    if (event instanceof TrainingLost lost) {
+      if (state.status() != TaskStatus.TRAINING) {
+        return Transition.stay(state);
+      }
+      return state.attempts() >= lost.maxAttempts()
+          ? new Transition(state.quarantined(lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+              Effect.REPORT_QUARANTINED))
+          : new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING));
+    }
+    if (event instanceof Aborted a) {
+      return state.status() == TaskStatus.TRAINED || state.status() == TaskStatus.QUARANTINED
+          ? Transition.stay(state)
+          : new Transition(state.quarantined(a.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+              Effect.REPORT_QUARANTINED));
     }
     if (event instanceof Committed c) {
       return new Transition(state.trained(c.version(), c.now()), List.of(Effect.DELETE_BUFFER));

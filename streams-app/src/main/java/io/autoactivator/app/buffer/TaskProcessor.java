@@ -44,7 +44,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>a task is READY when its END arrived and every sample the END announced is buffered; READY tasks are handed
  *       to the training coordinator one at a time per model, in END order, each on top of the last committed
  *       snapshot - never on this thread;</li>
- *   <li>a buffer is deleted only when the snapshot of its task is read back from the snapshot topic;</li>
+ *   <li>a buffer is deleted only when the snapshot of its task was verified and loaded by this instance's follower:
+ *       a final chunk on the snapshot topic is only a hint to look (anyone who can write the topic can forge one);
+ *       the sweep commits every loaded version too, in case the hint came before the follower finished;</li>
+ *   <li>a task whose training is lost {@code training.max.attempts} times, or that an operator aborts (task-events
+ *       ABORT), is QUARANTINED: dead-lettered, counted, out of the queue, so the model's later tasks proceed;</li>
  *   <li>a wall-clock punctuator re-submits tasks whose training was lost (crash, rebalance) and reports tasks that
  *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data).</li>
  * </ul>
@@ -61,6 +65,9 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
   private final Duration incompleteTimeout;
   private final AtomicLong buffered;
   private final Counter incomplete;
+  private final Counter quarantined;
+  private final int maxAttempts;
+  private final long maxTaskSamples;
   private ProcessorContext<String, Outbound> context;
   private KeyValueStore<String, byte[]> buffer;
   private KeyValueStore<String, TaskState> tasks;
@@ -69,6 +76,19 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
 
   public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
       ModelRegistry registry, Duration incompleteTimeout, AtomicLong buffered, MeterRegistry meters) {
+    this(codecs, deadLetters, training, registry, incompleteTimeout, Integer.MAX_VALUE, Long.MAX_VALUE, buffered,
+        meters);
+  }
+
+  /**
+   * @param maxAttempts    training attempts of a task before it is quarantined ({@code training.max.attempts})
+   * @param maxTaskSamples samples one task may buffer or announce ({@code task.max.samples})
+   */
+  public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
+      ModelRegistry registry, Duration incompleteTimeout, int maxAttempts, long maxTaskSamples, AtomicLong buffered,
+      MeterRegistry meters) {
+    this.maxAttempts = maxAttempts;
+    this.maxTaskSamples = maxTaskSamples;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
     this.training = training;
@@ -77,6 +97,9 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     this.buffered = buffered;
     this.incomplete = Counter.builder("autoactivator.tasks.incomplete")
         .description("tasks reported incomplete after the timeout").register(meters);
+    this.quarantined = Counter.builder("autoactivator.tasks.quarantined")
+        .description("tasks taken out of their model's queue (training failed too often, or aborted)")
+        .register(meters);
   }
 
   @Override
@@ -110,7 +133,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           envelope.value()), now);
       case BOUNDARY -> boundary(envelope, codecs.boundaries().deserializer().deserialize(envelope.topic(),
           envelope.value()), now);
-      case SNAPSHOT -> committed(codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()),
+      case SNAPSHOT -> marker(codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()),
           now);
       default -> LOG.error("unexpected {} record on the task stream, ignored", envelope.kind());
     }
@@ -123,6 +146,10 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     String key = StoreNames.sampleKey(modelId, taskId, s.getSampleId());
     if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.TRAINING) {
       reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
+      return;
+    }
+    if (task.status() == TaskStatus.QUARANTINED) {
+      reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
       return;
     }
     if (buffer.get(key) != null) {
@@ -140,6 +167,11 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     if (task.classesKnown() && !task.hasClass(s.getLabel())) {
       reject(envelope, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
           + "'s classes " + Arrays.toString(task.classes()), now);
+      return;
+    }
+    if (task.received() >= maxTaskSamples) {
+      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " already buffers " + task.received()
+          + " samples, task.max.samples=" + maxTaskSamples, now);
       return;
     }
     if (!task.accepting() || (task.endSeen() && task.received() >= task.expected())) {
@@ -160,9 +192,24 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     String modelId = b.getModelId();
     String taskId = b.getTaskId();
     TaskState task = task(modelId, taskId, now);
+    if (b.getKind() == BoundaryKind.ABORT) {
+      abort(envelope, task, now);
+      return;
+    }
+    if (task.status() == TaskStatus.QUARANTINED) {
+      reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
+      return;
+    }
+    if (b.getKind() == BoundaryKind.END && b.getExpectedSampleCount() > maxTaskSamples) {
+      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " END announces " + b.getExpectedSampleCount()
+          + " samples, task.max.samples=" + maxTaskSamples, now);
+      return;
+    }
     int[] classes = b.getClasses().stream().mapToInt(Integer::intValue).sorted().toArray();
     boolean end = b.getKind() == BoundaryKind.END;
-    if (end ? task.endSeen() : task.startSeen()) {
+    // a second END with another count corrects the first while the task still waits for its samples
+    boolean correction = end && task.endSeen() && task.accepting() && task.expected() != b.getExpectedSampleCount();
+    if (!correction && (end ? task.endSeen() : task.startSeen())) {
       reject(envelope, Reason.DUPLICATE_BOUNDARY, "task " + taskId + " already had its " + b.getKind(), now);
       return;
     }
@@ -193,6 +240,66 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     schedule(modelId);
   }
 
+  /** An operator's ABORT: the task leaves the queue for good, its buffer and its claim on classes go. */
+  private void abort(Envelope envelope, TaskState task, long now) {
+    if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.QUARANTINED) {
+      reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + task.taskId() + " is " + task.status()
+          + ": nothing to abort", now);
+      return;
+    }
+    LOG.warn("model {} task {} aborted by an operator ({})", task.modelId(), task.taskId(), task);
+    TaskState next = apply(task, new TaskLifecycle.Aborted(now), true);
+    reject(envelope, Reason.TASK_ABORTED, "task " + task.taskId() + " aborted: " + next, now);
+    releaseDimension(task.modelId());
+    schedule(task.modelId());
+  }
+
+  /**
+   * A model with no trained version and no buffered sample left forgets its input dimension, so a stray first
+   * sample of the wrong length stops fixing it once an operator aborted its task.
+   */
+  private void releaseDimension(String modelId) {
+    ModelState model = model(modelId);
+    if (model.committedVersion() != 0 || model.dimension() == 0) {
+      return;
+    }
+    try (KeyValueIterator<String, TaskState> it = tasks.prefixScan(modelId + "/", KEYS)) {
+      while (it.hasNext()) {
+        TaskState other = it.next().value;
+        if (other.status() != TaskStatus.QUARANTINED && other.received() > 0) {
+          return;
+        }
+      }
+    }
+    LOG.info("model {}: no sample buffered and no version trained; its input dimension is free again", modelId);
+    models.put(modelId, model.withDimension(0));
+  }
+
+  /**
+   * The final chunk of a snapshot passed through the topic: a hint only. The task is committed once this
+   * instance's follower has verified and loaded a snapshot with the same checksum.
+   */
+  private void marker(ModelSnapshot marker, long now) {
+    ModelSnapshot loaded = registry.header(marker.getModelId(), marker.getVersion()).orElse(null);
+    if (loaded == null || !loaded.getChecksum().equals(marker.getChecksum())) {
+      LOG.debug("snapshot {}/{} not verified and loaded here (yet): its task is not committed on its word",
+          marker.getModelId(), marker.getVersion());
+      return;
+    }
+    committed(loaded, now);
+  }
+
+  /** Commits every version the follower has loaded after the model's last committed one. */
+  private void commitLoaded(ModelState model, long now) {
+    long next = model.committedVersion() + 1;
+    ModelSnapshot loaded;
+    while ((loaded = registry.header(model.modelId(), next).orElse(null)) != null) {
+      committed(loaded, now);
+      next++;
+    }
+  }
+
+  /** {@code snapshot} was verified and loaded by the follower. */
   private void committed(ModelSnapshot snapshot, long now) {
     String modelId = snapshot.getModelId();
     ModelState model = model(modelId);
@@ -234,7 +341,9 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     try (KeyValueIterator<String, ModelState> it = models.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
     }
-    for (ModelState model : all) {
+    for (ModelState loaded : all) {
+      commitLoaded(loaded, now);
+      ModelState model = model(loaded.modelId());
       String head = model.head();
       TaskState task = head == null ? null : tasks.get(StoreNames.taskKey(model.modelId(), head));
       if (task == null) {
@@ -242,7 +351,8 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       }
       boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
       if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
-        apply(task, new TaskLifecycle.TrainingLost(), true);
+        apply(task, new TaskLifecycle.TrainingLost(maxAttempts, now), true);
+        schedule(model.modelId());
       } else if (task.status() == TaskStatus.READY) {
         schedule(model.modelId());
       }
@@ -282,6 +392,20 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           adjustBuffered(-keys.size());
           LOG.info("model {} task {} committed as version {}; {} buffered samples deleted", next.modelId(),
               next.taskId(), next.version(), keys.size());
+        }
+        case DEQUEUE -> models.put(next.modelId(), model(next.modelId()).dequeue(next.taskId()));
+        case REPORT_QUARANTINED -> {
+          quarantined.increment();
+          if (!(event instanceof TaskLifecycle.Aborted)) {
+            LOG.error("model {} task {} quarantined after {} training attempts; the model's later tasks proceed",
+                next.modelId(), next.taskId(), next.attempts());
+            Envelope origin = new Envelope(Envelope.Kind.BOUNDARY, "task " + next.modelId() + "/" + next.taskId(),
+                -1, -1, context.currentSystemTimeMs(), next.modelId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                null);
+            reject(origin, Reason.TASK_QUARANTINED, "task " + next.taskId() + " of model " + next.modelId()
+                + " failed training " + next.attempts() + " times (training.max.attempts): quarantined",
+                context.currentSystemTimeMs());
+          }
         }
         case REPORT_INCOMPLETE -> {
           LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive",

@@ -62,6 +62,12 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
         firstSeen, now, newVersion, attempts);
   }
 
+  /** Quarantined: out of the queue, classes released (a stray task must not keep every class). */
+  public TaskState quarantined(long now) {
+    return new TaskState(modelId, taskId, TaskStatus.QUARANTINED, startSeen, endSeen, new int[0], expected, 0,
+        firstSeen, now, version, attempts);
+  }
+
   /** One more hand-off to training. */
   public TaskState attempted() {
     return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received, firstSeen, lastSeen,

@@ -13,5 +13,10 @@ public enum TaskStatus {
   /** Its snapshot is committed to the snapshot topic; its buffer is deleted. */
   TRAINED,
   /** Not complete after the incompleteness timeout: reported, never trained on part of its data. */
-  INCOMPLETE
+  INCOMPLETE,
+  /**
+   * Taken out of its model's queue for good: training failed {@code training.max.attempts} times, or an operator
+   * aborted it (task-events ABORT). Its buffer is deleted, its classes are free again, later tasks proceed.
+   */
+  QUARANTINED
 }

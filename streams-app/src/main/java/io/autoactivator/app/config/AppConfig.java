@@ -41,6 +41,9 @@ public final class AppConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
   public static final String HTTP_PORT = "http.port";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_THREADS = "http.threads";
+  public static final String HTTP_REQUEST_TIMEOUT_MS = "http.request.timeout.ms";
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String TOPIC_KEY_PREFIX = "topic.";
   public static final String TOPICS_CREATE = "topics.create";
@@ -54,6 +57,14 @@ public final class AppConfig extends AbstractConfig {
   public static final String TASK_INCOMPLETE_TIMEOUT_MS = "task.incomplete.timeout.ms";
   public static final String SNAPSHOT_CHUNK_BYTES = "snapshot.chunk.bytes";
   public static final String PREDICTION_TOP_K = "prediction.top.k";
+  public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
+  public static final String INPUT_MAX_FEATURES = "input.max.features";
+  public static final String SNAPSHOT_MAX_BYTES = "snapshot.max.bytes";
+  public static final String TRAINING_MAX_ATTEMPTS = "training.max.attempts";
+  public static final String DEAD_LETTERS_MAX_VALUE_BYTES = "dead.letters.max.value.bytes";
+  public static final String TASK_MAX_SAMPLES = "task.max.samples";
+  public static final String SNAPSHOT_SIGNING_KEY = "snapshot.signing.key";
+  public static final String SNAPSHOT_SIGNING_KEY_FILE = "snapshot.signing.key.file";
 
   /** The topic-name suffixes; {@code topic.<name>} overrides {@code <topic.prefix><name>}. */
   public static final List<String> TOPIC_NAMES = Topics.SHORT_NAMES;
@@ -113,6 +124,13 @@ public final class AppConfig extends AbstractConfig {
                 + "the registry. Unset: Avro single-object encoding, no registry. Forwarded to the serdes.")
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
             "Port of the HTTP server (/health/live, /health/ready, /metrics). 0 picks a free port.")
+        .define(HTTP_BIND_ADDRESS, Type.STRING, null, Importance.MEDIUM,
+            "Interface the HTTP server binds (e.g. 127.0.0.1 or a pod IP). Default: every interface.")
+        .define(HTTP_THREADS, Type.INT, 8, Range.between(2, 256), Importance.LOW,
+            "Requests the HTTP server answers at once; an idle or slow client holds one until "
+                + "http.request.timeout.ms, so keep it above the number of probes and scrapers.")
+        .define(HTTP_REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(1_000, 600_000), Importance.LOW,
+            "Longest an HTTP client may take to send its request or read the answer before it is dropped.")
         .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
             "Longest a graceful shutdown (SIGTERM) may take before the process gives up waiting.")
         .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM,
@@ -144,7 +162,31 @@ public final class AppConfig extends AbstractConfig {
             "Snapshots larger than this are split into several records (keep it below the broker's "
                 + "message.max.bytes).")
         .define(PREDICTION_TOP_K, Type.INT, 5, Range.between(1, 1000), Importance.LOW,
-            "Labels with scores returned per prediction.");
+            "Labels with scores returned per prediction.")
+        .define(INPUT_MAX_RECORD_BYTES, Type.INT, 512 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.LOW,
+            "Largest sample, task-event or query value accepted; larger ones are dead-lettered as TOO_LARGE at "
+                + "decode, before their copies reach the repartition topic and the changelogs (keep it well below "
+                + "the broker's message.max.bytes).")
+        .define(INPUT_MAX_FEATURES, Type.INT, 1 << 20, Range.between(1, 16 << 20), Importance.LOW,
+            "Longest feature vector accepted in a sample or query; longer ones are dead-lettered as TOO_LARGE.")
+        .define(SNAPSHOT_MAX_BYTES, Type.LONG, 1L << 30, Range.between(1024, Integer.MAX_VALUE - 8L),
+            Importance.LOW, "Largest snapshot payload a chunk may announce; a chunk announcing more (or an "
+                + "impossible chunk count) is dead-lettered as INVALID_SNAPSHOT and never allocated.")
+        .define(TRAINING_MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 1000), Importance.LOW,
+            "Training attempts of one task before it is quarantined (dead letter TASK_QUARANTINED, metric "
+                + "autoactivator.tasks.quarantined), so the model's later tasks proceed.")
+        .define(DEAD_LETTERS_MAX_VALUE_BYTES, Type.INT, 64 * 1024, Range.between(0, 16 * 1024 * 1024),
+            Importance.LOW, "Bytes of the original value copied into a dead letter; longer values are cut off "
+                + "(the dead letter says so), so that a near-limit record still fits the dead-letter topic.")
+        .define(TASK_MAX_SAMPLES, Type.LONG, 1_000_000L, Range.between(1, Long.MAX_VALUE), Importance.LOW,
+            "Samples one task may buffer or announce in its END; beyond it samples and the END are dead-lettered "
+                + "as TOO_LARGE, so one task cannot fill an instance's disk and memory at training.")
+        .define(SNAPSHOT_SIGNING_KEY, Type.PASSWORD, null, Importance.HIGH,
+            "Secret that signs every published snapshot (HMAC-SHA256 of its identity and checksum). Set: "
+                + "snapshots without a valid signature are rejected, so only holders of the key can publish models. "
+                + "Unset: snapshots are checked for integrity only. Same value on every instance.")
+        .define(SNAPSHOT_SIGNING_KEY_FILE, Type.STRING, null, Importance.HIGH,
+            "A file holding snapshot.signing.key (its content, trimmed); wins over snapshot.signing.key.");
   }
 
   private static ConfigDef.Validator replicationFactor() {
@@ -188,6 +230,18 @@ public final class AppConfig extends AbstractConfig {
     return getInt(HTTP_PORT);
   }
 
+  public String httpBindAddress() {
+    return getString(HTTP_BIND_ADDRESS);
+  }
+
+  public int httpThreads() {
+    return getInt(HTTP_THREADS);
+  }
+
+  public long httpRequestTimeoutMs() {
+    return getLong(HTTP_REQUEST_TIMEOUT_MS);
+  }
+
   public Duration shutdownTimeout() {
     return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS));
   }
@@ -226,7 +280,27 @@ public final class AppConfig extends AbstractConfig {
         getInt(SERVING_BATCH_SIZE), Duration.ofMillis(getLong(SERVING_LINGER_MS)),
         Duration.ofMillis(getLong(TASK_INCOMPLETE_TIMEOUT_MS)), getInt(SNAPSHOT_CHUNK_BYTES),
         getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
-        getShort(TOPICS_REPLICATION_FACTOR));
+        getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
+        getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
+        getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES)), signingKey());
+  }
+
+  /** The snapshot signing key, from its file or the setting; null when neither is set. */
+  public String signingKey() {
+    String file = getString(SNAPSHOT_SIGNING_KEY_FILE);
+    if (file != null && !file.isBlank()) {
+      try {
+        String key = java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+        if (key.isEmpty()) {
+          throw new ConfigException(SNAPSHOT_SIGNING_KEY_FILE, file, "the file is empty");
+        }
+        return key;
+      } catch (java.io.IOException e) {
+        throw new ConfigException(SNAPSHOT_SIGNING_KEY_FILE, file, "cannot be read: " + e.getMessage());
+      }
+    }
+    org.apache.kafka.common.config.types.Password key = getPassword(SNAPSHOT_SIGNING_KEY);
+    return key == null || key.value().isBlank() ? null : key.value();
   }
 
   /** Every setting at its default, for one instance (the brokers a placeholder: no client is built from it). */

@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param createTopics          whether {@code start()} creates missing topics (off where topics are managed elsewhere)
  * @param topicPartitions       partitions of the topics {@code start()} creates
  * @param topicReplicationFactor replicas of the topics {@code start()} creates; -1 means 1
+ * @param limits                record, vector and snapshot size bounds, training attempts
+ * @param snapshotSigningKey    HMAC key that signs published snapshots and is required of loaded ones; null: none
  */
 public record AppSettings(String instanceId, Topics topics, String learner, Map<String, String> learnerOptions,
     long seed, int servingBatchSize, Duration servingLinger, Duration incompleteTaskTimeout, int snapshotChunkBytes,
-    int topK, boolean createTopics, int topicPartitions, short topicReplicationFactor) {
+    int topK, boolean createTopics, int topicPartitions, short topicReplicationFactor, Limits limits,
+    String snapshotSigningKey) {
 
   public AppSettings {
     Objects.requireNonNull(instanceId, "instanceId");
@@ -33,6 +36,7 @@ public record AppSettings(String instanceId, Topics topics, String learner, Map<
     learnerOptions = Map.copyOf(learnerOptions);
     Objects.requireNonNull(servingLinger, "servingLinger");
     Objects.requireNonNull(incompleteTaskTimeout, "incompleteTaskTimeout");
+    Objects.requireNonNull(limits, "limits");
     if (servingBatchSize < 1) {
       throw new IllegalArgumentException("servingBatchSize must be >= 1, was " + servingBatchSize);
     }
@@ -56,39 +60,61 @@ public record AppSettings(String instanceId, Topics topics, String learner, Map<
   public AppSettings withTopics(Topics newTopics) {
     return new AppSettings(instanceId, newTopics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
         incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
-        topicReplicationFactor);
+        topicReplicationFactor, limits, snapshotSigningKey);
   }
 
   /** A copy with another learner. */
   public AppSettings withLearner(String newLearner, Map<String, String> options) {
     return new AppSettings(instanceId, topics, newLearner, options, seed, servingBatchSize, servingLinger,
         incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
-        topicReplicationFactor);
+        topicReplicationFactor, limits, snapshotSigningKey);
   }
 
   /** A copy with other serving batch settings. */
   public AppSettings withServing(int batchSize, Duration linger) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, batchSize, linger,
         incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
-        topicReplicationFactor);
+        topicReplicationFactor, limits, snapshotSigningKey);
   }
 
   /** A copy with another incompleteness timeout. */
   public AppSettings withIncompleteTaskTimeout(Duration timeout) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
         timeout, snapshotChunkBytes, topK, createTopics, topicPartitions,
-        topicReplicationFactor);
+        topicReplicationFactor, limits, snapshotSigningKey);
   }
 
   /** A copy with another snapshot chunk size. */
   public AppSettings withSnapshotChunkBytes(int chunkBytes) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, chunkBytes, topK, createTopics, topicPartitions, topicReplicationFactor);
+        incompleteTaskTimeout, chunkBytes, topK, createTopics, topicPartitions,
+        topicReplicationFactor, limits, snapshotSigningKey);
   }
 
   /** A copy that does or does not create missing topics on start. */
   public AppSettings withCreateTopics(boolean create) {
     return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
-        incompleteTaskTimeout, snapshotChunkBytes, topK, create, topicPartitions, topicReplicationFactor);
+        incompleteTaskTimeout, snapshotChunkBytes, topK, create, topicPartitions,
+        topicReplicationFactor, limits, snapshotSigningKey);
+  }
+
+  /** A copy with other limits. */
+  public AppSettings withLimits(Limits newLimits) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions, topicReplicationFactor,
+        newLimits, snapshotSigningKey);
+  }
+
+  /** A copy with another snapshot signing key (null: unsigned). */
+  public AppSettings withSnapshotSigningKey(String key) {
+    return new AppSettings(instanceId, topics, learner, learnerOptions, seed, servingBatchSize, servingLinger,
+        incompleteTaskTimeout, snapshotChunkBytes, topK, createTopics, topicPartitions, topicReplicationFactor,
+        limits, key);
+  }
+
+  @Override
+  public String toString() {
+    return "AppSettings[instanceId=" + instanceId + ", topics=" + topics + ", learner=" + learner + ", seed=" + seed
+        + ", limits=" + limits + ", snapshotSigningKey=" + (snapshotSigningKey == null ? "none" : "[hidden]") + "]";
   }
 }

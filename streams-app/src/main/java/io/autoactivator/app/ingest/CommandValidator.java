@@ -69,7 +69,10 @@ public final class CommandValidator implements Processor<byte[], byte[], String,
         && !registry.knownVersions(modelId).contains(target)) {
       reject(envelope, deadLetters.reject(envelope, Reason.UNKNOWN_VERSION, "command " + command.getCommandId()
           + " (" + command.getAction() + ") names version " + target + " of model " + modelId + "; known: "
-          + registry.knownVersions(modelId), now), now);
+          + registry.knownVersions(modelId) + (target > registry.knownVersions(modelId).stream()
+              .mapToLong(Long::longValue).max().orElse(0)
+              ? "; the followers apply it if that version arrives before the model's next serving command"
+              : "; the followers drop it"), now), now);
     }
   }
 

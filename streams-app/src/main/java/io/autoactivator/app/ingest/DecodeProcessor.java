@@ -10,11 +10,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.records.Validation;
+import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
@@ -36,9 +38,16 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   private final Envelope.Kind kind;
   private final RecordCodecs codecs;
   private final DeadLetters deadLetters;
+  private final Limits limits;
   private ProcessorContext<String, Decoded> context;
 
   public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters) {
+    this(kind, codecs, deadLetters, Limits.defaults());
+  }
+
+  /** @param limits record and vector sizes accepted, snapshot bounds */
+  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits) {
+    this.limits = limits;
     this.kind = kind;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
@@ -57,6 +66,12 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), now, record.key(), record.value());
     if (record.value() == null) {
       reject(record, envelope, Reason.TOMBSTONE, "a null value (tombstone) on an input topic", now);
+      return;
+    }
+    if (kind != Envelope.Kind.SNAPSHOT && record.value().length > limits.maxRecordBytes()) {
+      // its copies (repartition topic, changelog, dead letter) would not fit a broker's default message size
+      reject(record, envelope, Reason.TOO_LARGE, record.value().length + " bytes, more than input.max.record.bytes="
+          + limits.maxRecordBytes(), now);
       return;
     }
     try {
@@ -84,6 +99,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.INVALID_ID, problem, now);
       return;
     }
+    if (s.getFeatures().size() > limits.maxFeatures()) {
+      reject(record, envelope, Reason.TOO_LARGE, "sample " + s.getSampleId() + " has " + s.getFeatures().size()
+          + " features, more than input.max.features=" + limits.maxFeatures(), now);
+      return;
+    }
     String features = Validation.checkFeatures(s.getFeatures());
     if (features != null) {
       reject(record, envelope, Reason.NON_FINITE, "sample " + s.getSampleId() + ": " + features, now);
@@ -97,6 +117,10 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         Validation.checkId("taskId", b.getTaskId()));
     if (problem != null) {
       reject(record, envelope, Reason.INVALID_ID, problem, now);
+      return;
+    }
+    if (b.getKind() == BoundaryKind.ABORT) {
+      accept(record, b.getModelId().toString(), envelope, b);
       return;
     }
     List<Integer> classes = b.getClasses();
@@ -114,6 +138,12 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   }
 
   private void snapshot(Record<byte[], byte[]> record, Envelope envelope, ModelSnapshot s) {
+    String problem = SnapshotAssembler.problem(s, limits.maxSnapshotBytes());
+    if (problem != null) {
+      reject(record, envelope, Reason.INVALID_SNAPSHOT, "snapshot " + s.getModelId() + "/" + s.getVersion()
+          + " chunk " + s.getChunkIndex() + ": " + problem, context.currentSystemTimeMs());
+      return;
+    }
     if (s.getChunkIndex() != s.getChunkCount() - 1) {
       return; // an earlier chunk: the follower reads it; only the final one marks the snapshot complete
     }
@@ -126,6 +156,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
     if (q.getRequestId() == null || q.getRequestId().length() == 0) {
       reject(record, envelope, Reason.INVALID_ID, "requestId is empty", now);
+      return;
+    }
+    if (q.getFeatures().size() > limits.maxFeatures()) {
+      reject(record, envelope, Reason.TOO_LARGE, "query " + q.getRequestId() + " has " + q.getFeatures().size()
+          + " features, more than input.max.features=" + limits.maxFeatures(), now);
       return;
     }
     accept(record, q.getModelId().toString(), envelope, q);

@@ -28,10 +28,21 @@ public final class DeadLetters {
   private final String instanceId;
   private final Topic<String, DeadLetter> topic;
   private final MeterRegistry meters;
+  private final int maxValueBytes;
   private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> suppressed = new ConcurrentHashMap<>();
 
   public DeadLetters(String instanceId, Topic<String, DeadLetter> deadLetterTopic, MeterRegistry meters) {
+    this(instanceId, deadLetterTopic, meters, 64 * 1024);
+  }
+
+  /**
+   * @param maxValueBytes bytes of the original value copied into a dead letter; the rest is cut off, so that the
+   *                      dead letter of a near-limit record still fits the dead-letter topic
+   */
+  public DeadLetters(String instanceId, Topic<String, DeadLetter> deadLetterTopic, MeterRegistry meters,
+      int maxValueBytes) {
+    this.maxValueBytes = maxValueBytes;
     this.instanceId = instanceId;
     this.topic = deadLetterTopic;
     this.meters = meters;
@@ -49,15 +60,25 @@ public final class DeadLetters {
    * @param errorClass what rejected it (exception class or validator)
    */
   public Outbound reject(Envelope origin, String reason, String errorClass, String message, long now) {
+    byte[] value = origin.value();
+    String text = message;
+    if (value != null && value.length > maxValueBytes) {
+      text = message + " [original value cut to its first " + maxValueBytes + " of " + value.length + " bytes]";
+      value = java.util.Arrays.copyOf(value, maxValueBytes);
+    }
+    byte[] key = origin.key();
+    if (key != null && key.length > maxValueBytes) {
+      key = java.util.Arrays.copyOf(key, maxValueBytes);
+    }
     DeadLetter letter = DeadLetter.newBuilder()
-        .setOriginalKey(origin.key() == null ? null : java.nio.ByteBuffer.wrap(origin.key()))
-        .setOriginalValue(origin.value() == null ? null : java.nio.ByteBuffer.wrap(origin.value()))
+        .setOriginalKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
+        .setOriginalValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
         .setSourceTopic(origin.topic())
         .setSourcePartition(origin.partition())
         .setSourceOffset(origin.offset())
         .setErrorClass(errorClass)
         .setReason(reason)
-        .setMessage(message)
+        .setMessage(text)
         .setFailedAt(Instant.ofEpochMilli(now))
         .setAppInstanceId(instanceId)
         .build();

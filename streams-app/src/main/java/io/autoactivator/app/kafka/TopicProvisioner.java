@@ -10,6 +10,10 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -20,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * Creates the deployment's topics when they are missing, so a fresh cluster (or the embedded broker) works
  * without a setup script. Existing topics are left exactly as they are. The snapshot topic is compacted (the log
  * is the model store: the newest copy of every chunk key is kept) and accepts records of one chunk plus headroom.
+ * The command topic keeps every record forever ({@code retention.ms=-1}): the serving decision is a fold over the
+ * whole command log, so a command lost to retention would change what a restarted instance serves.
+ *
+ * <p>At every start the snapshot and command topics are checked ({@link #check}); what would lose models or
+ * rollout decisions is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite
+ * retention, replication factor 1 on a cluster of several brokers.
  */
 public final class TopicProvisioner {
 
@@ -48,15 +58,20 @@ public final class TopicProvisioner {
    * admin client configured like every other client ({@code admin.} keys honoured).
    */
   public static void provision(AppSettings settings, KafkaClientConfigs clients) {
-    if (!settings.createTopics()) {
-      return;
-    }
     Map<String, Object> config = clients.admin();
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
     short replication = settings.topicReplicationFactor();
     try (Admin admin = Admin.create(config)) {
-      new TopicProvisioner(admin, settings.topicPartitions(), replication < 1 ? 1 : replication)
-          .ensure(settings.topics(), settings.snapshotChunkBytes());
+      TopicProvisioner provisioner = new TopicProvisioner(admin, settings.topicPartitions(),
+          replication < 1 ? 1 : replication);
+      if (settings.createTopics()) {
+        provisioner.ensure(settings.topics(), settings.snapshotChunkBytes());
+      }
+      try {
+        provisioner.check(settings.topics()).forEach(w -> LOG.warn("TOPIC CONFIGURATION: {}", w));
+      } catch (ExecutionException | RuntimeException e) {
+        LOG.warn("could not check the configuration of the snapshot and command topics: {}", e.toString());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -78,6 +93,8 @@ public final class TopicProvisioner {
       if (name.equals(topics.snapshots())) {
         topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(snapshotChunkBytes + HEADROOM_BYTES)));
+      } else if (name.equals(topics.commands())) {
+        topic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
       }
       missing.add(topic);
     }
@@ -96,5 +113,55 @@ public final class TopicProvisioner {
       LOG.info("created topics {} ({} partitions, replication {})", created, partitions, replicationFactor);
     }
     return created;
+  }
+
+  /**
+   * What about the existing snapshot and command topics would lose models or rollout decisions: one sentence per
+   * problem, empty when none.
+   */
+  List<String> check(Topics topics) throws InterruptedException, ExecutionException {
+    List<String> warnings = new ArrayList<>();
+    int brokers = admin.describeCluster().nodes().get().size();
+    List<String> names = List.of(topics.snapshots(), topics.commands());
+    Set<String> existing = admin.listTopics().names().get();
+    List<String> present = names.stream().filter(existing::contains).toList();
+    if (present.isEmpty()) {
+      return warnings;
+    }
+    Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames().get();
+    List<ConfigResource> resources = present.stream()
+        .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+    for (String name : present) {
+      Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+      String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+      String retention = value(config, TopicConfig.RETENTION_MS_CONFIG, "604800000");
+      if (name.equals(topics.snapshots()) && !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+        warnings.add("snapshot topic " + name + " has cleanup.policy=" + policy + ": models are deleted after "
+            + "retention.ms=" + retention + "; set cleanup.policy=compact");
+      }
+      if (name.equals(topics.commands()) && !"-1".equals(retention)) {
+        warnings.add("command topic " + name + " has retention.ms=" + retention + ": rollout commands (PIN, "
+            + "ROLLBACK) older than that are forgotten at the next restart; set retention.ms=-1");
+      }
+      int replicas = descriptions.get(name).partitions().stream().mapToInt(p -> p.replicas().size()).min()
+          .orElse(0);
+      if (brokers > 1 && replicas < 2) {
+        warnings.add("topic " + name + " has replication factor " + replicas + " on a cluster of " + brokers
+            + " brokers: one broker's disk is the only copy; set topics.replication.factor (e.g. 3) and "
+            + "reassign its partitions");
+      }
+    }
+    return warnings;
+  }
+
+  private static String value(Config config, String key, String fallback) {
+    ConfigEntry entry = config == null ? null : config.get(key);
+    return entry == null || entry.value() == null ? fallback : entry.value();
+  }
+
+  /** The checks of {@link #check} with the given admin client (the CLI, tests). */
+  public static List<String> check(Admin admin, Topics topics) throws InterruptedException, ExecutionException {
+    return new TopicProvisioner(admin, 1, (short) 1).check(topics);
   }
 }

@@ -59,7 +59,8 @@ public final class LearnerService implements AutoCloseable {
         metrics.bind(app.kafkaStreams());
       }
       ManagedApp started = app;
-      OpsHttpServer http = OpsHttpServer.start(config.httpPort(), started::isLive, started::isReady, metrics::scrape);
+      OpsHttpServer http = OpsHttpServer.start(config.httpBindAddress(), config.httpPort(), config.httpThreads(),
+          config.httpRequestTimeoutMs(), started::isLive, started::isReady, metrics::scrape);
       log.info("Instance {} started: application.id={}, bootstrap.servers={}, learner={}", settings.instanceId(),
           kafka.getProperty(AppConfig.APPLICATION_ID), kafka.getProperty(AppConfig.BOOTSTRAP_SERVERS),
           settings.learner());

@@ -32,16 +32,35 @@ public final class OpsHttpServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving on {@code port} (0: a free one) of every interface.
+   * Starts serving on {@code port} (0: a free one) of every interface, 8 clients at once, 10 s per request.
    *
    * @param live    answers /health/live
    * @param ready   answers /health/ready
    * @param metrics the Prometheus exposition for /metrics
    */
   public static OpsHttpServer start(int port, BooleanSupplier live, BooleanSupplier ready, Supplier<String> metrics) {
+    return start(null, port, 8, 10_000, live, ready, metrics);
+  }
+
+  /**
+   * Starts serving on {@code bindAddress:port}.
+   *
+   * @param bindAddress      interface to bind (null or empty: every interface)
+   * @param threads          requests served at once: idle or slow clients hold one each
+   * @param requestTimeoutMs longest a client may take to send a request or read the answer (JDK server-wide)
+   */
+  public static OpsHttpServer start(String bindAddress, int port, int threads, long requestTimeoutMs,
+      BooleanSupplier live, BooleanSupplier ready, Supplier<String> metrics) {
+    // the JDK server reads these once, when its first instance is created; a value set by the operator wins
+    long seconds = Math.max(1, (requestTimeoutMs + 999) / 1000);
+    System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+    System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(seconds));
+    System.getProperties().putIfAbsent("sun.net.httpserver.idleInterval", String.valueOf(seconds));
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      InetSocketAddress address = bindAddress == null || bindAddress.isBlank() ? new InetSocketAddress(port)
+          : new InetSocketAddress(bindAddress, port);
+      server = HttpServer.create(address, 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the HTTP port " + port + ": " + e.getMessage(), e);
     }
@@ -56,7 +75,7 @@ public final class OpsHttpServer implements AutoCloseable {
     });
     server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8",
         "not found; try /health/live, /health/ready, /metrics\n"));
-    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "ops-http");
       t.setDaemon(true);
       return t;

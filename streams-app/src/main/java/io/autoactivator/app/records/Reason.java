@@ -35,5 +35,17 @@ public enum Reason {
   /** A command for a version this deployment has no snapshot of. */
   UNKNOWN_VERSION,
   /** A prediction request that cannot be answered: wrong dimension or non-finite features. */
-  INVALID_QUERY
+  INVALID_QUERY,
+  /** A record larger than {@code input.max.record.bytes}, or a vector longer than {@code input.max.features}. */
+  TOO_LARGE,
+  /** A snapshot chunk whose metadata is impossible (size, chunk count or index out of bounds, no checksum). */
+  INVALID_SNAPSHOT,
+  /** A record a processor failed on (caught by the processing exception handler; the record is skipped). */
+  PROCESSING_ERROR,
+  /** A record the producer could not write (too large for the broker, say); skipped by the production handler. */
+  PRODUCTION_ERROR,
+  /** A task that failed training {@code training.max.attempts} times; its model's later tasks proceed. */
+  TASK_QUARANTINED,
+  /** A task an operator aborted (a task-events ABORT); its buffer is deleted and later tasks proceed. */
+  TASK_ABORTED
 }

@@ -60,6 +60,7 @@ public final class ModelCatalog implements ModelRegistry {
   }
 
   /** The snapshot metadata of one loaded version, if it came from the snapshot topic. */
+  @Override
   public Optional<ModelSnapshot> header(String modelId, long version) {
     return Optional.ofNullable(headers.get(modelId + "/" + version));
   }
@@ -94,6 +95,24 @@ public final class ModelCatalog implements ModelRegistry {
     LOG.info("model {}: {} {} -> serving {}{}, shadow {}", modelId, action, target, next.serving(),
         next.pinned() ? " (pinned)" : "", next.shadow());
     return true;
+  }
+
+  /**
+   * Sets the rollout state decided from the command and snapshot logs ({@code PendingCommands}): one swap. Versions
+   * not loaded are ignored (serving keeps its version), so a prediction never meets a missing model.
+   */
+  void decide(String modelId, long serving, boolean pinned, long shadow) {
+    ModelView before = view(modelId).orElse(null);
+    ModelView next = update(modelId, v -> {
+      long s = serving > 0 && v.model(serving) != null ? serving : v.serving();
+      long sh = shadow == 0 || v.model(shadow) != null ? shadow : v.shadow();
+      return new ModelView(modelId, v.versions(), s, pinned, sh);
+    });
+    if (before == null || before.serving() != next.serving() || before.pinned() != next.pinned()
+        || before.shadow() != next.shadow()) {
+      LOG.info("model {}: serving {}{}, shadow {}", modelId, next.serving(), next.pinned() ? " (pinned)" : "",
+          next.shadow());
+    }
   }
 
   private static long previous(ModelView view) {

@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.schemas.ModelSnapshot;
 
 /**
  * Read-only view of the models this instance has loaded from the snapshot topic, per model id: the serving version,
@@ -34,6 +35,14 @@ public interface ModelRegistry {
   default OptionalLong shadowVersion(String modelId) {
     return view(modelId).filter(v -> v.shadow() > 0).map(v -> OptionalLong.of(v.shadow()))
         .orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The metadata (payload emptied) of a version this instance verified and loaded from the snapshot topic: the
+   * only proof that a snapshot exists, since anyone who can write the topic can write a final chunk.
+   */
+  default Optional<ModelSnapshot> header(String modelId, long version) {
+    return Optional.empty();
   }
 
   /** The model of one version, if loaded. */

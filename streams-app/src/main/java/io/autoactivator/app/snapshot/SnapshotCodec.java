@@ -17,6 +17,13 @@ public interface SnapshotCodec {
   /** The model in {@code payload}; throws with a clear message when the bytes are not a snapshot. */
   ClassIncrementalModel read(byte[] payload) throws IOException;
 
+  /**
+   * Throws when the payload's own provenance does not name {@code modelId} and {@code version}: the header that
+   * announced it is written by whoever can write to the topic, so model A's payload must not install as model B.
+   */
+  default void checkProvenance(byte[] payload, String modelId, long version) throws IOException {
+  }
+
   /** Checksum of a payload as {@code <algorithm>:<lowercase hex>}. */
   String checksum(byte[] payload);
 }

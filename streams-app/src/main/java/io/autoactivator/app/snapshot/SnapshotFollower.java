@@ -20,18 +20,21 @@ import io.autoactivator.schemas.ModelSnapshot;
 /**
  * Keeps this instance's {@link ModelCatalog} equal to the snapshot and command topics: a plain consumer (no group:
  * every instance reads everything) assigned every partition of both topics from the beginning. Snapshots are
- * reassembled, verified and swapped in; commands are applied in log order, and a command naming a version not
- * loaded yet waits until that version arrives. Records it cannot use are logged and skipped here: the topology
- * dead-letters them once for the whole deployment.
+ * reassembled, verified (bounds before any allocation, size, checksum, the payload's own provenance against its
+ * header) and swapped in; the serving decision is folded from both logs ({@link PendingCommands}). Records it cannot
+ * use are logged and skipped here, one at a time: the topology dead-letters them once for the whole deployment.
  *
- * <p>{@link #caughtUp()} turns true once the positions reach the end offsets seen at start: until then the instance
- * is not ready to serve, because it would answer with an old version (or NO_MODEL).
+ * <p>The follower never stops on a record or a transient error: a record that fails is skipped, and an error of the
+ * consumer itself is logged and the loop resumes after a back-off (from where it was). {@link #live()} is false only
+ * when its thread has died; {@link #caughtUp()} turns true once the positions reach the end offsets seen at start,
+ * and {@link #healthy()} is false while polls keep failing: until then the instance is not ready to serve.
  */
 public final class SnapshotFollower implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFollower.class);
   /** Kafka's default.api.timeout.ms. */
   private static final Duration END_OFFSETS_TIMEOUT = Duration.ofMinutes(1);
+  private static final long MAX_BACKOFF_MS = 30_000;
 
   private final Consumer<byte[], byte[]> consumer;
   private final Topic<String, ModelSnapshot> snapshots;
@@ -40,20 +43,34 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private final ModelCatalog catalog;
   private final SnapshotAssembler assembler;
   private final PendingCommands commands;
+  private final SnapshotSigner signer;
   private final Thread thread;
   private volatile TopicEnd target;
   private volatile boolean caughtUp;
   private volatile boolean closing;
+  private volatile int failures;
+  private volatile long rejected;
 
   public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
       Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
+    this(consumer, snapshots, commands, codec, catalog, instanceId, Integer.MAX_VALUE - 8L, SnapshotSigner.of(null));
+  }
+
+  /**
+   * @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes})
+   * @param signer           checks signatures when the deployment has a signing key
+   */
+  public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
+      Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId,
+      long maxSnapshotBytes, SnapshotSigner signer) {
+    this.signer = signer;
     this.consumer = consumer;
     this.snapshots = snapshots;
     this.commandTopic = commands;
     this.codec = codec;
     this.catalog = catalog;
     this.commands = new PendingCommands(catalog);
-    this.assembler = new SnapshotAssembler(codec);
+    this.assembler = new SnapshotAssembler(codec, maxSnapshotBytes);
     this.thread = new Thread(this, "snapshot-follower-" + instanceId);
     this.thread.setDaemon(true);
   }
@@ -68,36 +85,85 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     return caughtUp;
   }
 
+  /** True while the follower's thread runs (it ends only on close or on an Error). */
+  public boolean live() {
+    return thread.isAlive() && !closing;
+  }
+
+  /** Live, caught up, and its last poll succeeded. */
+  public boolean healthy() {
+    return live() && caughtUp && failures == 0;
+  }
+
+  /** Snapshot and command records skipped because they could not be used. */
+  public long rejected() {
+    return rejected;
+  }
+
   @Override
   public void run() {
     try {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(snapshots.name(), commandTopic.name())) {
-        partitions.addAll(partitionsOf(topic));
-      }
-      if (closing) {
-        return;
-      }
-      target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
-      checkCaughtUp();
+      long backoff = 100;
       while (!closing) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<byte[], byte[]> r : records.records(snapshots.name())) {
-          snapshot(r);
+        try {
+          if (target == null) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(snapshots.name(), commandTopic.name())) {
+              partitions.addAll(partitionsOf(topic));
+            }
+            if (closing) {
+              return;
+            }
+            target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
+          }
+          pollOnce();
+          failures = 0;
+          backoff = 100;
+        } catch (WakeupException e) {
+          if (!closing) {
+            LOG.warn("snapshot follower woken up unexpectedly; resuming");
+          }
+        } catch (RuntimeException e) {
+          failures++;
+          LOG.error("snapshot follower: poll failed ({} in a row); resuming in {} ms", failures, backoff, e);
+          sleep(backoff);
+          backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
-        for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic.name())) {
-          command(r);
-        }
-        checkCaughtUp();
       }
-    } catch (WakeupException e) {
-      if (!closing) {
-        LOG.error("snapshot follower woken up unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("snapshot follower stopped: this instance will not load new snapshots", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void pollOnce() {
+    checkCaughtUp();
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    for (ConsumerRecord<byte[], byte[]> r : records.records(snapshots.name())) {
+      isolated(r, this::snapshot);
+    }
+    for (ConsumerRecord<byte[], byte[]> r : records.records(commandTopic.name())) {
+      isolated(r, this::command);
+    }
+    checkCaughtUp();
+  }
+
+  /** Runs {@code step} on one record; a failure skips that record only. */
+  private void isolated(ConsumerRecord<byte[], byte[]> r, java.util.function.Consumer<ConsumerRecord<byte[],
+      byte[]>> step) {
+    try {
+      step.accept(r);
+    } catch (RuntimeException e) {
+      rejected++;
+      LOG.error("record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.toString());
+    }
+  }
+
+  private void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closing = true;
     }
   }
 
@@ -114,12 +180,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
         return partitions;
       }
       LOG.warn("topic {} does not exist yet; the follower waits for it", topic);
-      try {
-        Thread.sleep(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        closing = true;
-      }
+      sleep(1_000);
     }
     return List.of();
   }
@@ -132,6 +193,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     try {
       chunk = snapshots.deserialize(r.value());
     } catch (RuntimeException e) {
+      rejected++;
       LOG.warn("snapshot record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
       return;
     }
@@ -140,13 +202,43 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       return;
     }
     assembler.add(chunk).ifPresent(done -> {
+      String modelId = chunk.getModelId();
+      long version = chunk.getVersion();
       try {
-        catalog.install(chunk.getModelId(), chunk.getVersion(), codec.read(done.payload()), done.header());
-        commands.versionLoaded(chunk.getModelId());
+        String problem = lineageProblem(done.header());
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
+        }
+        codec.checkProvenance(done.payload(), modelId, version);
+        catalog.install(modelId, version, codec.read(done.payload()), done.header());
+        assembler.forget(modelId, version);
+        commands.versionLoaded(modelId, version, r.timestamp());
       } catch (Exception e) {
-        LOG.error("snapshot {}/{} could not be loaded: {}", chunk.getModelId(), chunk.getVersion(), e.toString());
+        rejected++;
+        LOG.error("snapshot {}/{} could not be loaded: {}", modelId, version, e.toString());
       }
     });
+  }
+
+  /**
+   * Why a verified snapshot must still not be loaded: a missing or wrong signature (with a key), or a version that
+   * does not continue a loaded one (every trained version is its parent + 1, and a model's snapshots are read in
+   * order), so a forged high version cannot jump serving, nor become the trainer's parent.
+   */
+  private String lineageProblem(ModelSnapshot header) {
+    String unsigned = signer.problem(header);
+    if (unsigned != null) {
+      return unsigned;
+    }
+    Long parent = header.getParentVersion();
+    long expected = parent == null ? 1 : parent + 1;
+    if (header.getVersion() != expected) {
+      return "version " + header.getVersion() + " does not follow its parent " + parent;
+    }
+    if (parent != null && !catalog.knownVersions(header.getModelId()).contains(parent)) {
+      return "its parent version " + parent + " is not loaded";
+    }
+    return null;
   }
 
   private void command(ConsumerRecord<byte[], byte[]> r) {
@@ -155,8 +247,9 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
     try {
       ModelCommand command = commandTopic.deserialize(r.value());
-      commands.offer(command);
+      commands.offer(command, r.timestamp());
     } catch (RuntimeException e) {
+      rejected++;
       LOG.warn("command record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
     }
   }

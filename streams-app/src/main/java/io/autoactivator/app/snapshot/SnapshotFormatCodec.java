@@ -29,6 +29,20 @@ public final class SnapshotFormatCodec implements SnapshotCodec {
   }
 
   @Override
+  public void checkProvenance(byte[] payload, String modelId, long version) throws IOException {
+    Provenance provenance;
+    try {
+      provenance = SnapshotFormat.readHeader(payload);
+    } catch (SnapshotFormatException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    if (!provenance.modelId().equals(modelId) || provenance.version() != version) {
+      throw new IOException("the payload is model " + provenance.modelId() + " version " + provenance.version()
+          + ", its header says " + modelId + " version " + version);
+    }
+  }
+
+  @Override
   public String checksum(byte[] payload) {
     return "sha256:" + SnapshotFormat.checksum(payload);
   }

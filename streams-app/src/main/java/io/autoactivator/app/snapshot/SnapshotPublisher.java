@@ -29,10 +29,18 @@ public final class SnapshotPublisher {
   private final Producer<String, byte[]> producer;
   private final Topic<String, ModelSnapshot> topic;
   private final int chunkBytes;
+  private final SnapshotSigner signer;
   private final DistributionSummary bytes;
 
   public SnapshotPublisher(Producer<String, byte[]> producer, Topic<String, ModelSnapshot> topic, int chunkBytes,
       MeterRegistry meters) {
+    this(producer, topic, chunkBytes, meters, SnapshotSigner.of(null));
+  }
+
+  /** @param signer signs every published snapshot (or not, without a key) */
+  public SnapshotPublisher(Producer<String, byte[]> producer, Topic<String, ModelSnapshot> topic, int chunkBytes,
+      MeterRegistry meters, SnapshotSigner signer) {
+    this.signer = signer;
     this.producer = producer;
     this.topic = topic;
     this.chunkBytes = chunkBytes;
@@ -44,7 +52,8 @@ public final class SnapshotPublisher {
    * Publishes {@code payload} with the metadata of {@code header} (whose chunk fields and payload are replaced).
    * Blocks until acknowledged; returns the number of chunks.
    */
-  public int publish(ModelSnapshot header, byte[] payload) throws InterruptedException, ExecutionException {
+  public int publish(ModelSnapshot unsigned, byte[] payload) throws InterruptedException, ExecutionException {
+    ModelSnapshot header = signer.sign(unsigned);
     int count = Math.max(1, (payload.length + chunkBytes - 1) / chunkBytes);
     int partitions = producer.partitionsFor(topic.name()).size();
     int partition = Utils.toPositive(Utils.murmur2(header.getModelId().getBytes(StandardCharsets.UTF_8)))

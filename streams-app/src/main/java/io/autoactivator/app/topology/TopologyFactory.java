@@ -3,6 +3,7 @@ package io.autoactivator.app.topology;
 import io.autoactivator.app.buffer.StateSerdes;
 import io.autoactivator.app.buffer.TaskProcessor;
 import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.ingest.CommandValidator;
 import io.autoactivator.app.ingest.DecodeProcessor;
 import io.autoactivator.app.ingest.Decoded;
@@ -70,7 +71,8 @@ public final class TopologyFactory {
   public static Topology build(AppSettings settings, Collaborators c) {
     StreamsBuilder builder = new StreamsBuilder();
     AppTopics topics = AppTopics.of(settings.topics(), c.codecs());
-    DeadLetters deadLetters = new DeadLetters(settings.instanceId(), topics.deadLetters(), c.meters());
+    DeadLetters deadLetters = new DeadLetters(settings.instanceId(), topics.deadLetters(), c.meters(),
+        settings.limits().deadLetterValueBytes());
     AtomicLong buffered = new AtomicLong();
     Gauge.builder("autoactivator.buffered.samples", buffered, AtomicLong::get)
         .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
@@ -90,19 +92,22 @@ public final class TopologyFactory {
         Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
     KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
-        deadLetters)
-        .merge(decode(builder, settings.topics().taskEvents(), Envelope.Kind.BOUNDARY, c, deadLetters))
-        .merge(decode(builder, settings.topics().snapshots(), Envelope.Kind.SNAPSHOT, c, deadLetters));
+        deadLetters, settings.limits())
+        .merge(decode(builder, settings.topics().taskEvents(), Envelope.Kind.BOUNDARY, c, deadLetters,
+            settings.limits()))
+        .merge(decode(builder, settings.topics().snapshots(), Envelope.Kind.SNAPSHOT, c, deadLetters,
+            settings.limits()));
     deadLetter(ingest, "ingest");
     ingest.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
         .repartition(Repartitioned.with(Serdes.String(), new EnvelopeSerde()).withName(BY_MODEL))
         .process(() -> new TaskProcessor(c.codecs(), deadLetters, c.training(), c.registry(),
-            settings.incompleteTaskTimeout(), buffered, c.meters()), Named.as("tasks"),
+            settings.incompleteTaskTimeout(), settings.limits().maxTrainingAttempts(),
+            settings.limits().maxTaskSamples(), buffered, c.meters()), Named.as("tasks"),
             StoreNames.TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
 
     KStream<String, Decoded> queries = decode(builder, settings.topics().queries(), Envelope.Kind.QUERY, c,
-        deadLetters);
+        deadLetters, settings.limits());
     deadLetter(queries, "queries");
     queries.filterNot((k, v) -> v.isRejected())
         .process(() -> new ServingProcessor(c.codecs(), deadLetters, c.registry(), settings.servingBatchSize(),
@@ -118,10 +123,10 @@ public final class TopologyFactory {
   }
 
   private static KStream<String, Decoded> decode(StreamsBuilder builder, String topic, Envelope.Kind kind,
-      Collaborators c, DeadLetters deadLetters) {
+      Collaborators c, DeadLetters deadLetters, Limits limits) {
     String name = kind.name().toLowerCase();
     return builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters), Named.as("decode-" + name));
+        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters, limits), Named.as("decode-" + name));
   }
 
   private static void deadLetter(KStream<String, Decoded> decoded, String name) {

@@ -64,11 +64,31 @@ class TaskLifecycleTest {
   @Test
   void lostTrainingIsResubmittedAndRecordedAsAnotherAttempt() {
     TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
-    Transition t = TaskLifecycle.apply(training, new TaskLifecycle.TrainingLost());
+    Transition t = TaskLifecycle.apply(training, new TaskLifecycle.TrainingLost(Integer.MAX_VALUE, 0));
     assertThat(t.state().status()).isEqualTo(TaskStatus.TRAINING);
     assertThat(t.state().attempts()).isEqualTo(2);
     assertThat(t.effects()).containsExactly(Effect.RESUBMIT_TRAINING);
-    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.TrainingLost()).effects()).isEmpty();
+    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.TrainingLost(Integer.MAX_VALUE, 0)).effects()).isEmpty();
+  }
+
+  @Test
+  void aTaskWhoseTrainingKeepsFailingIsQuarantinedAfterTheLastAttempt() {
+    TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
+    Transition second = TaskLifecycle.apply(training, new TaskLifecycle.TrainingLost(2, 5));
+    assertThat(second.effects()).containsExactly(Effect.RESUBMIT_TRAINING);
+    Transition third = TaskLifecycle.apply(second.state(), new TaskLifecycle.TrainingLost(2, 6));
+    assertThat(third.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(third.state().classes()).as("its classes are free again").isEmpty();
+    assertThat(third.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
+    assertThat(TaskLifecycle.apply(third.state(), new TaskLifecycle.TrainingLost(2, 7)).effects()).isEmpty();
+  }
+
+  @Test
+  void anOperatorAbortQuarantinesAnyTaskNotTrainedYet() {
+    Transition t = TaskLifecycle.apply(ready(), new TaskLifecycle.Aborted(9));
+    assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
+    assertThat(TaskLifecycle.apply(t.state(), new TaskLifecycle.Aborted(10)).effects()).isEmpty();
   }
 
   @Test
@@ -108,7 +128,7 @@ class TaskLifecycleTest {
   @Test
   void attemptsSurviveTheStoreAndTheOldLayoutIsStillRead() throws IOException {
     TaskState training = TaskLifecycle.apply(TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state(),
-        new TaskLifecycle.TrainingLost()).state();
+        new TaskLifecycle.TrainingLost(Integer.MAX_VALUE, 0)).state();
     byte[] bytes = StateSerdes.taskState().serializer().serialize("t", training);
     TaskState back = StateSerdes.taskState().deserializer().deserialize("t", bytes);
     assertThat(back.attempts()).isEqualTo(2);

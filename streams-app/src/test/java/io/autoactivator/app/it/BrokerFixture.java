@@ -118,6 +118,12 @@ final class BrokerFixture implements AutoCloseable {
     producer.flush();
   }
 
+  /** Sends raw bytes to a topic (hostile input). */
+  void raw(String topic, byte[] key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, key, value));
+    producer.flush();
+  }
+
   /** Every record of a topic so far (from the beginning, read_committed). */
   List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -61,4 +61,21 @@ class OpsHttpServerTest {
           .containsPattern("(?m)^kafka_stream_");
     }
   }
+
+  @Test
+  void idleConnectionsDoNotStarveTheHealthProbes() throws Exception {
+    try (OpsHttpServer server = OpsHttpServer.start("127.0.0.1", 0, 8, 10_000, () -> true, () -> true, () -> "");
+         java.net.Socket idle1 = new java.net.Socket("127.0.0.1", server.port());
+         java.net.Socket idle2 = new java.net.Socket("127.0.0.1", server.port());
+         java.net.Socket idle3 = new java.net.Socket("127.0.0.1", server.port())) {
+      for (java.net.Socket slow : java.util.List.of(idle1, idle2, idle3)) {
+        slow.getOutputStream().write("GET /health/live HTTP/1.1\r\n".getBytes()); // and never finishes
+        slow.getOutputStream().flush();
+      }
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + server.port() + "/health/live")).timeout(java.time.Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+  }
 }

@@ -15,64 +15,131 @@ import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** Rollout commands wait for their version, in log order per model, but never forever. */
+/**
+ * The serving decision is a fold over the version and command logs: a command may wait for its version, but never
+ * blocks a later one, and two instances that read the same records in different orders decide the same.
+ */
 class PendingCommandsTest {
 
-  private final ModelCatalog catalog = new ModelCatalog(new SimpleMeterRegistry());
-  private final PendingCommands commands = new PendingCommands(catalog);
   private final ClassIncrementalModel model = Learners.create("ncm", Map.of(), 1L).learn(null,
       new TaskData("t", new int[] {0, 1}, new float[][] {{0f}, {1f}}, new int[] {0, 1}), TrainingListener.NONE);
 
-  private static ModelCommand command(String id, String modelId, ModelAction action, Long version) {
-    return ModelCommand.newBuilder().setCommandId(id).setModelId(modelId).setAction(action)
-        .setTargetVersion(version).setIssuedAt(Instant.EPOCH).build();
+  /** One instance: its catalog and its fold. */
+  private final class Instance {
+    final ModelCatalog catalog = new ModelCatalog(new SimpleMeterRegistry());
+    final PendingCommands commands = new PendingCommands(catalog);
+
+    void version(String modelId, long version, long timestamp) {
+      catalog.install(modelId, version, model);
+      commands.versionLoaded(modelId, version, timestamp);
+    }
+
+    void command(String id, String modelId, ModelAction action, Long version, long timestamp) {
+      commands.offer(ModelCommand.newBuilder().setCommandId(id).setModelId(modelId).setAction(action)
+          .setTargetVersion(version).setIssuedAt(Instant.EPOCH).build(), timestamp);
+    }
+
+    long serving(String modelId) {
+      return catalog.servingVersion(modelId).orElse(0);
+    }
   }
 
   @Test
   void aCommandForAVersionNotLoadedYetAppliesWhenItArrives() {
-    catalog.install("m", 1, model);
-    commands.offer(command("c1", "m", ModelAction.PIN, 2L));
-    assertThat(catalog.servingVersion("m")).hasValue(1);
+    Instance i = new Instance();
+    i.version("m", 1, 10);
+    i.command("c1", "m", ModelAction.PIN, 2L, 20);
+    assertThat(i.serving("m")).isEqualTo(1);
+    assertThat(i.commands.waiting("m")).extracting(ModelCommand::getCommandId).containsExactly("c1");
 
-    catalog.install("m", 2, model);
-    catalog.install("m", 3, model);
-    commands.versionLoaded("m");
+    i.version("m", 2, 30);
+    i.version("m", 3, 40);
 
-    assertThat(catalog.servingVersion("m")).as("pinned to 2 although 3 arrived").hasValue(2);
-    assertThat(commands.waiting("m")).isEmpty();
+    assertThat(i.serving("m")).as("pinned to 2 although 3 arrived").isEqualTo(2);
+    assertThat(i.commands.waiting("m")).isEmpty();
+  }
+
+  @Test
+  void aPinOfAFutureVersionNeverBlocksTheRollbackAfterIt() {
+    Instance i = new Instance();
+    i.version("m", 1, 10);
+    i.version("m", 2, 20);
+    i.command("pin", "m", ModelAction.PIN, 99L, 30);
+    i.command("rollback", "m", ModelAction.ROLLBACK, null, 40);
+    assertThat(i.serving("m")).as("the emergency rollback applies at once").isEqualTo(1);
+    assertThat(i.commands.waiting("m")).as("the rollback superseded the pin").isEmpty();
+
+    i.version("m", 99, 50);
+    assertThat(i.serving("m")).as("the superseded pin does not fire when 99 arrives").isEqualTo(99);
+    assertThat(i.catalog.view("m").orElseThrow().pinned()).isFalse();
   }
 
   @Test
   void aCommandForAVersionThatCanNeverExistDoesNotBlockTheCommandsAfterIt() {
-    catalog.install("m", 1, model);
-    catalog.install("m", 3, model);
-    commands.offer(command("c1", "m", ModelAction.PIN, 2L));
-    commands.offer(command("c2", "m", ModelAction.ROLLBACK, null));
+    Instance i = new Instance();
+    i.version("m", 1, 10);
+    i.version("m", 3, 20);
+    i.command("c1", "m", ModelAction.PIN, 2L, 30);
+    i.command("c2", "m", ModelAction.ROLLBACK, null, 40);
 
-    assertThat(commands.waiting("m")).isEmpty();
-    assertThat(catalog.servingVersion("m")).as("rolled back from 3").hasValue(1);
+    assertThat(i.commands.waiting("m")).isEmpty();
+    assertThat(i.serving("m")).as("rolled back from 3").isEqualTo(1);
   }
 
   @Test
   void aCommandWaitingForAFutureVersionHoldsBackOnlyItsOwnModel() {
-    catalog.install("a", 1, model);
-    catalog.install("b", 1, model);
-    catalog.install("b", 2, model);
-    commands.offer(command("c1", "a", ModelAction.PROMOTE, 5L));
-    commands.offer(command("c2", "b", ModelAction.ROLLBACK, null));
+    Instance i = new Instance();
+    i.version("a", 1, 10);
+    i.version("b", 1, 10);
+    i.version("b", 2, 20);
+    i.command("c1", "a", ModelAction.PROMOTE, 5L, 30);
+    i.command("c2", "b", ModelAction.ROLLBACK, null, 30);
 
-    assertThat(commands.waiting("a")).extracting(ModelCommand::getCommandId).containsExactly("c1");
-    assertThat(catalog.servingVersion("b")).hasValue(1);
+    assertThat(i.commands.waiting("a")).extracting(ModelCommand::getCommandId).containsExactly("c1");
+    assertThat(i.serving("b")).isEqualTo(1);
   }
 
   @Test
   void aReplayedCommandIsAppliedOnce() {
-    catalog.install("m", 1, model);
-    catalog.install("m", 2, model);
-    catalog.install("m", 3, model);
-    ModelCommand rollback = command("c1", "m", ModelAction.ROLLBACK, null);
-    commands.offer(rollback);
-    commands.offer(rollback);
-    assertThat(catalog.servingVersion("m")).hasValue(2);
+    Instance i = new Instance();
+    i.version("m", 1, 10);
+    i.version("m", 2, 20);
+    i.version("m", 3, 30);
+    i.command("c1", "m", ModelAction.ROLLBACK, null, 40);
+    i.command("c1", "m", ModelAction.ROLLBACK, null, 40);
+    assertThat(i.serving("m")).isEqualTo(2);
+  }
+
+  @Test
+  void instancesReadingTheLogsInDifferentOrdersDecideTheSame() {
+    // the log: v1@10, v2@20, ROLLBACK (no version)@30, v3@40 - an unpinned rollback, then a newer version
+    Instance live = new Instance();
+    live.version("m", 1, 10);
+    live.version("m", 2, 20);
+    live.command("rb", "m", ModelAction.ROLLBACK, null, 30);
+    live.version("m", 3, 40);
+
+    Instance lagging = new Instance(); // read the snapshot topic to its end before the command topic
+    lagging.version("m", 1, 10);
+    lagging.version("m", 2, 20);
+    lagging.version("m", 3, 40);
+    lagging.command("rb", "m", ModelAction.ROLLBACK, null, 30);
+
+    assertThat(live.serving("m")).isEqualTo(3);
+    assertThat(lagging.serving("m")).as("the rollback resolves against the versions published before it")
+        .isEqualTo(live.serving("m"));
+
+    Instance pinning = new Instance(); // PIN without a version, read before the versions
+    pinning.command("pin", "m", ModelAction.PIN, null, 25);
+    pinning.version("m", 3, 40);
+    pinning.version("m", 1, 10);
+    pinning.version("m", 2, 20);
+    Instance pinningLive = new Instance();
+    pinningLive.version("m", 1, 10);
+    pinningLive.version("m", 2, 20);
+    pinningLive.command("pin", "m", ModelAction.PIN, null, 25);
+    pinningLive.version("m", 3, 40);
+    assertThat(pinningLive.serving("m")).isEqualTo(2);
+    assertThat(pinning.serving("m")).isEqualTo(2);
   }
 }

@@ -53,4 +53,35 @@ class SnapshotAssemblerTest {
     assembler.add(chunk(payload, 0, 2, 1000, "sha256:00"));
     assertThat(assembler.add(chunk(payload, 1, 2, 1000, "sha256:00"))).isEmpty();
   }
+
+  private ModelSnapshot forged(long byteSize, int index, int count, int payloadBytes) {
+    return ModelSnapshot.newBuilder(chunk(new byte[0], 0, 1, 1000, "sha256:00")).setByteSize(byteSize)
+        .setChunkIndex(index).setChunkCount(count).setPayload(ByteBuffer.allocate(payloadBytes)).build();
+  }
+
+  @Test
+  void impossibleChunkMetadataIsRejectedBeforeAnythingIsAllocated() {
+    SnapshotAssembler assembler = new SnapshotAssembler(codec, 1L << 20);
+    assertThat(assembler.add(forged(1000, 0, Integer.MAX_VALUE, 10))).as("2^31-1 chunks").isEmpty();
+    assertThat(assembler.add(forged(-1, 0, 1, 0))).as("a negative size").isEmpty();
+    assertThat(assembler.add(forged(Integer.MAX_VALUE, 0, 1, 0))).as("above snapshot.max.bytes").isEmpty();
+    assertThat(assembler.add(forged(1000, 0, 1, 2000))).as("a chunk larger than its snapshot").isEmpty();
+    assertThat(assembler.add(forged(5000, 7, 3, 10))).as("index out of range").isEmpty();
+    assertThat(assembler.pending()).isZero();
+    assertThat(SnapshotAssembler.problem(forged(1000, 0, Integer.MAX_VALUE, 10), 1L << 20)).contains("chunk count");
+  }
+
+  @Test
+  void twoCopiesOfOneVersionWithDifferentBytesDoNotCorruptEachOther() {
+    byte[] a = new byte[1500];
+    byte[] b = new byte[1500];
+    java.util.Arrays.fill(b, (byte) 7);
+    SnapshotAssembler assembler = new SnapshotAssembler(codec);
+    assertThat(assembler.add(chunk(a, 0, 2, 1000, codec.checksum(a)))).isEmpty();
+    assertThat(assembler.add(chunk(b, 0, 2, 1000, codec.checksum(b)))).isEmpty();
+    assertThat(assembler.add(chunk(a, 1, 2, 1000, codec.checksum(a)))).get()
+        .satisfies(done -> assertThat(done.payload()).isEqualTo(a));
+    assertThat(assembler.add(chunk(b, 1, 2, 1000, codec.checksum(b)))).get()
+        .satisfies(done -> assertThat(done.payload()).isEqualTo(b));
+  }
 }

@@ -14,8 +14,16 @@ final class RecordingHandoff implements TrainingHandoff {
   final List<TrainingRequest> requests = new ArrayList<>();
   final Set<String> inFlight = new HashSet<>();
 
+  /** When set, the next submission throws (a bug in a processor's collaborator). */
+  RuntimeException failNext;
+
   @Override
   public void submit(TrainingRequest request) {
+    RuntimeException failure = failNext;
+    if (failure != null) {
+      failNext = null;
+      throw failure;
+    }
     requests.add(request);
   }
 

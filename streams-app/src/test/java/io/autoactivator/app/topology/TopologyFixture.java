@@ -73,6 +73,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    io.autoactivator.app.kafka.DeadLetterHandlers.install(props, TOPICS.deadLetters(), "test", 64 * 1024);
     driver = new TopologyTestDriver(TopologyFactory.build(settings,
         new TopologyFactory.Collaborators(codecs, catalog, training, meters)), props, Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
@@ -115,16 +116,41 @@ final class TopologyFixture implements AutoCloseable {
         new TaskBoundary(model, task, kind, Arrays.asList(classes), count, null)));
   }
 
-  /** The final chunk of a committed snapshot, as the coordinator would publish it. */
+  /**
+   * A committed snapshot: the follower verified and loaded it into the catalog, and its final chunk passes through
+   * the topology, as after the coordinator published it.
+   */
   void committed(String model, long version, String... taskIds) {
+    ModelSnapshot marker = marker(model, version, taskIds);
+    catalog.install(model, version, CountingModel.twoClasses(0f), marker);
+    snapshots.pipeInput((model + "/" + version + "/0").getBytes(),
+        codecs.snapshots().serializer().serialize(TOPICS.snapshots(), marker));
+  }
+
+  /** A final chunk nobody verified or loaded: what anyone who can write the snapshot topic can send. */
+  void forgedCommit(String model, long version, String... taskIds) {
+    ModelSnapshot s = marker(model, version, taskIds);
+    snapshots.pipeInput((model + "/" + version + "/0").getBytes(),
+        codecs.snapshots().serializer().serialize(TOPICS.snapshots(), s));
+  }
+
+  void rawSnapshot(ModelSnapshot chunk) {
+    snapshots.pipeInput((chunk.getModelId() + "/" + chunk.getVersion() + "/" + chunk.getChunkIndex()).getBytes(),
+        codecs.snapshots().serializer().serialize(TOPICS.snapshots(), chunk));
+  }
+
+  void rawBoundary(byte[] value) {
+    boundaries.pipeInput(null, value);
+  }
+
+  private static ModelSnapshot marker(String model, long version, String... taskIds) {
     List<TaskSummary> tasks = Arrays.stream(taskIds).map(t -> new TaskSummary(t, List.of(), 1, 1L)).toList();
     ModelSnapshot s = ModelSnapshot.newBuilder().setModelId(model).setVersion(version)
         .setParentVersion(version == 1 ? null : version - 1).setLearner("test").setTasks(tasks)
-        .setClasses(List.of()).setParameterCount(0).setByteSize(0).setChecksum("sha256:")
+        .setClasses(List.of()).setParameterCount(0).setByteSize(0).setChecksum("sha256:" + model + version)
         .setProvenance(new Provenance(42L, "h", Map.of(), "dev")).setCreatedAt(Instant.EPOCH)
         .setChunkIndex(0).setChunkCount(1).setPayload(ByteBuffer.allocate(0)).build();
-    snapshots.pipeInput((model + "/" + version + "/0").getBytes(),
-        codecs.snapshots().serializer().serialize(TOPICS.snapshots(), s));
+    return s;
   }
 
   void query(String model, String requestId, Long pinned, float... features) {

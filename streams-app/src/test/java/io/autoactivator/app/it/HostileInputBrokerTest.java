@@ -1,0 +1,204 @@
+package io.autoactivator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.autoactivator.app.StreamingLearnerApp;
+import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.KafkaClientConfigs;
+import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.app.snapshot.SnapshotHeaders;
+import io.autoactivator.app.snapshot.SnapshotPublisher;
+import io.autoactivator.app.kafka.TopicProvisioner;
+import io.autoactivator.model.data.Dataset;
+import io.autoactivator.model.data.IdxReader;
+import io.autoactivator.model.data.SharedData;
+import io.autoactivator.schemas.DeadLetter;
+import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.ModelAction;
+import io.autoactivator.schemas.ModelSnapshot;
+import io.autoactivator.schemas.Provenance;
+import io.autoactivator.schemas.TaskSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Hostile records on the real in-process broker, all against one running instance that must keep learning and
+ * serving through every one: a forged chunk with an impossible header on the snapshot topic, a forged commit marker
+ * for a task still buffering, a 1 MB poison sample, and a PIN of a future version followed by an emergency ROLLBACK.
+ */
+class HostileInputBrokerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(40);
+  private static BrokerFixture broker;
+  private static Dataset mnist;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    Path root = SharedData.root().orElseThrow(() -> new IllegalStateException("no shared data"));
+    mnist = IdxReader.readSplit(root.resolve("mnist"), "t10k");
+    broker = new BrokerFixture();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static ModelSnapshot forged(String model, long version, long byteSize, int index, int count,
+      String... tasks) {
+    return ModelSnapshot.newBuilder().setModelId(model).setVersion(version).setParentVersion(null)
+        .setLearner("ncm").setTasks(java.util.Arrays.stream(tasks).map(t -> new TaskSummary(t, List.of(0), 1, 1L))
+            .toList())
+        .setClasses(List.of(0)).setParameterCount(0).setByteSize(byteSize).setChecksum("sha256:forged")
+        .setProvenance(new Provenance(42L, "h", Map.of(), "dev")).setCreatedAt(Instant.EPOCH)
+        .setChunkIndex(index).setChunkCount(count).setPayload(ByteBuffer.allocate(0)).build();
+  }
+
+  private static List<String> deadLetterReasons(Topics topics) {
+    return broker.readAll(topics.deadLetters()).stream()
+        .map(r -> broker.codecs.deadLetters().deserializer().deserialize(topics.deadLetters(), r.value()))
+        .map(DeadLetter::getReason).toList();
+  }
+
+  @Test
+  void theInstanceKeepsLearningAndServingThroughHostileRecords() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-hostile").withTopics(Topics.withPrefix("hostile."))
+        .withLearner("ncm", Map.of()).withServing(8, Duration.ofMillis(20));
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1, 2, 3, 4);
+    Dataset task2 = BrokerFixture.mnist(mnist, 10, 5, 6, 7, 8, 9);
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("hostile-app", BrokerFixture.tempDir("hostile")), new SimpleMeterRegistry())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+
+      // 1. a chunk announcing 2^31-1 chunks and 2 GiB, written by anyone who can write the snapshot topic
+      ModelSnapshot bomb = forged("mnist", 50, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+      broker.raw(topics.snapshots(), "mnist/50/0".getBytes(),
+          broker.codecs.snapshots().serializer().serialize(topics.snapshots(), bomb));
+
+      // 2. a forged commit of task t1 while t1 is still buffering
+      broker.start(topics, "mnist", "t1", new int[] {0, 1, 2, 3, 4});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size() - 1);
+      broker.raw(topics.snapshots(), "mnist/1/0".getBytes(), broker.codecs.snapshots().serializer()
+          .serialize(topics.snapshots(), forged("mnist", 1, 0, 0, 1, "t1")));
+
+      // 3. a 1 MB poison sample: its copy into the repartition topic or a changelog would not fit the broker
+      List<Float> huge = new ArrayList<>(250_000);
+      for (int i = 0; i < 250_000; i++) {
+        huge.add(0.5f);
+      }
+      broker.raw(topics.samples(), "poison".getBytes(), broker.codecs.samples().serializer()
+          .serialize(topics.samples(), new LabelledSample("mnist", "t1", "poison", 0, huge, null)));
+
+      broker.samples(topics, "mnist", "t1", task1, task1.size() - 1, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1, 2, 3, 4}, task1.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      assertThat(app.models().header("mnist", 1)).get()
+          .satisfies(h -> assertThat(h.getChecksum()).isNotEqualTo("sha256:forged"));
+      await().atMost(WAIT).until(() -> deadLetterReasons(topics).containsAll(List.of("INVALID_SNAPSHOT",
+          "TOO_LARGE")));
+      assertThat(app.isLive()).isTrue();
+
+      // 4. a second task, then a PIN of a version that does not exist yet, then an emergency ROLLBACK
+      broker.samples(topics, "mnist", "t2", task2, 0, task2.size());
+      broker.end(topics, "mnist", "t2", new int[] {5, 6, 7, 8, 9}, task2.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
+      broker.command(topics, "mnist", ModelAction.PIN, 99L);
+      broker.command(topics, "mnist", ModelAction.ROLLBACK, null);
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+
+      assertThat(app.isLive()).isTrue();
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void theCommandTopicKeepsCommandsForeverAndMisconfiguredTopicsAreReported() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-topics").withTopics(Topics.withPrefix("topics."));
+    Topics good = settings.topics();
+    Topics bad = Topics.withPrefix("bad.");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      TopicProvisioner.provision(settings, KafkaClientConfigs.forService(
+          broker.appProperties("topics-app", BrokerFixture.tempDir("topics"))));
+      ConfigResource commands = new ConfigResource(ConfigResource.Type.TOPIC, good.commands());
+      assertThat(admin.describeConfigs(List.of(commands)).all().get().get(commands)
+          .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+      assertThat(TopicProvisioner.check(admin, good)).isEmpty();
+
+      admin.createTopics(List.of(new NewTopic(bad.snapshots(), 1, (short) 1),
+          new NewTopic(bad.commands(), 1, (short) 1))).all().get();
+      await().atMost(WAIT).until(() -> TopicProvisioner.check(admin, bad).size() == 2);
+      assertThat(TopicProvisioner.check(admin, bad)).anySatisfy(w -> assertThat(w)
+          .contains("cleanup.policy=delete")).anySatisfy(w -> assertThat(w).contains("retention.ms=604800000"));
+    }
+  }
+
+  @Test
+  void withASigningKeyAForgedButWellFormedSnapshotIsNotLoadedAndTheSignedOneIs() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-signed").withTopics(Topics.withPrefix("signed."))
+        .withLearner("ncm", Map.of()).withSnapshotSigningKey("s3cret");
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("signed-app", BrokerFixture.tempDir("signed")), new SimpleMeterRegistry());
+        KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers()), new StringSerializer(),
+            new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+
+      // an attacker's well-formed, correctly checksummed, unsigned version 1, and a forged high version
+      SnapshotFormatCodec codec = new SnapshotFormatCodec();
+      var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
+          new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
+              new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
+      SnapshotPublisher forger = new SnapshotPublisher(attacker, AppTopics.of(topics, broker.codecs).snapshots(),
+          1 << 20, new SimpleMeterRegistry());
+      for (long version : new long[] {1, 50}) {
+        byte[] payload = codec.write(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
+            version == 1 ? null : version - 1, 7L, Map.of(), "h",
+            Map.of(), "dev"));
+        forger.publish(SnapshotHeaders.of(io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
+            version == 1 ? null : version - 1, 7L, Map.of(), "h",
+            Map.of(), "dev"), Map.of(), payload, codec.checksum(payload),
+            Instant.now()), payload);
+      }
+
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+      await().atMost(WAIT).until(() -> app.models().header("mnist", 1)
+          .map(h -> h.getSignature() != null).orElse(false));
+      assertThat(app.models().servingVersion("mnist")).hasValue(1);
+      assertThat(app.models().knownVersions("mnist")).containsExactly(1L);
+    }
+  }
+}
