@@ -239,6 +239,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public void started(int totalSteps) {
+      if (bar != null) {
+        bar.close(); // the suite starts one run per dataset
+      }
       bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(totalSteps)
           .setStyle(ProgressBarStyle.ASCII).build();
     }
@@ -270,6 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public void started(int totalSteps) {
       total = totalSteps;
+      done = 0; // the suite starts one run per dataset
       lastLog = System.nanoTime();
       LOG.info("bench: {} steps", totalSteps);
     }
