@@ -1,6 +1,7 @@
 package io.autoactivator.model.autoactivator;
 
 import io.autoactivator.model.linalg.SpdSolver;
+import io.autoactivator.model.linalg.SymmetricGram;
 import io.autoactivator.model.linalg.SymmetricSolver;
 
 import java.nio.DoubleBuffer;
@@ -8,7 +9,6 @@ import java.nio.DoubleBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Inverses of ridge-regularised Gram matrices, grown block by block with the Schur complement: when a block of
@@ -99,33 +99,19 @@ final class GramAlgebra {
     return full;
   }
 
-  /** Column-block width of {@link #upperGram}. */
-  static final int GRAM_BLOCK = 640;
-
   /**
-   * The upper triangle of {@code A^T A} (k x k for an n x k matrix), packed row by row (k(k+1)/2 values): computed by
-   * gemm over the column blocks on or above the diagonal only (about 60% of the full product's work for k ~ 2500),
-   * in the dtype of {@code a} (float: single-precision gemm, the fast path), and widened to double.
+   * The upper triangle of {@code A^T A} (k x k for an n x k matrix), packed row by row (k(k+1)/2 values): the
+   * upper-triangle float gemm of {@link SymmetricGram} (the same accumulation as the analytic baseline's), packed.
    */
   static double[] upperGram(INDArray a) {
     int k = (int) a.columns();
-    INDArray cols = a.ordering() == 'f' ? a : a.dup('f');
+    double[] full = new double[k * k];
+    SymmetricGram.addUpper(a, full);
     double[] packed = new double[k * (k + 1) / 2];
-    for (int i0 = 0; i0 < k; i0 += GRAM_BLOCK) {
-      int i1 = Math.min(k, i0 + GRAM_BLOCK);
-      INDArray left = cols.get(NDArrayIndex.all(), NDArrayIndex.interval(i0, i1));
-      for (int j0 = i0; j0 < k; j0 += GRAM_BLOCK) {
-        int j1 = Math.min(k, j0 + GRAM_BLOCK);
-        INDArray right = cols.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, j1));
-        double[] block = left.transpose().mmul(right).castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        int w = j1 - j0;
-        for (int i = i0; i < i1; i++) {
-          int row = i * k - i * (i - 1) / 2 - i; // packed index of (i, i) minus i
-          for (int j = Math.max(i, j0); j < j1; j++) {
-            packed[row + j] = block[(i - i0) * w + (j - j0)];
-          }
-        }
-      }
+    int p = 0;
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(full, i * k + i, packed, p, k - i);
+      p += k - i;
     }
     return packed;
   }

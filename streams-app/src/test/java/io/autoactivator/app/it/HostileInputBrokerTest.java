@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
@@ -35,8 +32,6 @@ import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.model.data.Dataset;
-import io.autoactivator.model.data.IdxReader;
-import io.autoactivator.model.data.SharedData;
 import io.autoactivator.schemas.DeadLetter;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelAction;
@@ -50,25 +45,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * serving through every one: a forged chunk with an impossible header on the snapshot topic, a forged commit marker
  * for a task still buffering, a 1 MB poison sample, and a PIN of a future version followed by an emergency ROLLBACK.
  */
-class HostileInputBrokerTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(40);
-  private static BrokerFixture broker;
-  private static Dataset mnist;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    Path root = SharedData.root().orElseThrow(() -> new IllegalStateException("no shared data"));
-    mnist = IdxReader.readSplit(root.resolve("mnist"), "t10k");
-    broker = new BrokerFixture();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+class HostileInputBrokerTest extends BrokerTestBase {
 
   private static ModelSnapshot forged(String model, long version, long byteSize, int index, int count,
       String... tasks) {

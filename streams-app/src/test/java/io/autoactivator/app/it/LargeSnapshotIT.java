@@ -3,45 +3,22 @@ package io.autoactivator.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.model.data.Dataset;
-import io.autoactivator.model.data.IdxReader;
-import io.autoactivator.model.data.SharedData;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A snapshot far above the broker's message size travels in chunks and is swapped in (real broker). */
-class LargeSnapshotIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(40);
-  private static BrokerFixture broker;
-  private static Dataset mnist;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    Path root = SharedData.root().orElseThrow(() -> new IllegalStateException("no shared data"));
-    mnist = IdxReader.readSplit(root.resolve("mnist"), "t10k");
-    broker = new BrokerFixture();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+class LargeSnapshotIT extends BrokerTestBase {
 
   private static AppSettings settings(String prefix, String learner, Map<String, String> options) {
     return AppSettings.defaults("it-" + prefix).withTopics(Topics.withPrefix(prefix + "."))

@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
@@ -21,8 +19,6 @@ import io.autoactivator.app.buffer.TaskStatus;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.model.data.Dataset;
-import io.autoactivator.model.data.IdxReader;
-import io.autoactivator.model.data.SharedData;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -30,25 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * A restart in the middle of buffering (real broker): the new instance, with the same application id and state
  * directory, finishes the task, which is trained once on every sample.
  */
-class RestartIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(40);
-  private static BrokerFixture broker;
-  private static Dataset mnist;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    Path root = SharedData.root().orElseThrow(() -> new IllegalStateException("no shared data"));
-    mnist = IdxReader.readSplit(root.resolve("mnist"), "t10k");
-    broker = new BrokerFixture();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+class RestartIT extends BrokerTestBase {
 
   private static AppSettings settings(String prefix, String learner, Map<String, String> options) {
     return AppSettings.defaults("it-" + prefix).withTopics(Topics.withPrefix(prefix + "."))

@@ -3,15 +3,12 @@ package io.autoactivator.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
@@ -19,8 +16,6 @@ import io.autoactivator.app.buffer.TaskStatus;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.model.data.Dataset;
-import io.autoactivator.model.data.IdxReader;
-import io.autoactivator.model.data.SharedData;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Prediction;
@@ -30,25 +25,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * The runtime against a real in-process broker: off-thread training of real MNIST tasks, snapshots published,
  * loaded and hot-swapped, rollout commands applied by the follower.
  */
-class StreamingLearnerAppIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(40);
-  private static BrokerFixture broker;
-  private static Dataset mnist;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    Path root = SharedData.root().orElseThrow(() -> new IllegalStateException("no shared data"));
-    mnist = IdxReader.readSplit(root.resolve("mnist"), "t10k");
-    broker = new BrokerFixture();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+class StreamingLearnerAppIT extends BrokerTestBase {
 
   private static AppSettings settings(String prefix, String learner, Map<String, String> options) {
     return AppSettings.defaults("it-" + prefix).withTopics(Topics.withPrefix(prefix + "."))
