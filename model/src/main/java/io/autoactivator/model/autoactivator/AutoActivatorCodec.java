@@ -84,19 +84,20 @@ public final class AutoActivatorCodec implements ModelCodec {
     }
     RidgeRouter router = null;
     if (in.readBoolean()) {
-      float[] rw = ArrayIO.readFloats(in, "router weights");
-      float[] rb = ArrayIO.readFloats(in, "router biases");
+      // formats 1-2 stored a dense layer's weights and biases; format 3 a tagged feature map
+      FeatureMap map = format >= 3 ? FeatureMap.read(in, inputDimension) : DenseFeatureMap.readBody(in);
       double[] gram = ArrayIO.readDoubles(in, "router gram");
       double[] cross = ArrayIO.readDoubles(in, "router cross terms");
       float[] readout = ArrayIO.readFloats(in, "router readout");
       double relativeRidge = format >= 2 ? in.readDouble() : Double.NaN;
-      long f = rb.length;
-      if (f == 0 || rw.length != inputDimension * f || gram.length != f * (f + 1) / 2 || readout.length % f != 0
+      long f = map.features();
+      if (map.inputDimension() != inputDimension || gram.length != f * (f + 1) / 2 || readout.length % f != 0
           || cross.length != readout.length) {
-        throw new IOException("inconsistent router shapes: " + f + " features, weights " + rw.length + ", gram "
+        throw new IOException("inconsistent router shapes: " + f + " features of " + map.inputDimension()
+            + " inputs, gram "
             + gram.length + ", cross terms " + cross.length + ", readout " + readout.length);
       }
-      router = new RidgeRouter(rw, rb, gram, cross, readout, relativeRidge);
+      router = new RidgeRouter(map, gram, cross, readout, relativeRidge);
     }
     try {
       return new AutoActivatorModel(learner, config, seed, inputDimension, taskIds, units, router, recruitment);

@@ -46,12 +46,22 @@ import java.util.stream.Collectors;
  * @param validationFraction fraction of a task's training rows held out to choose the auto settings
  * @param classScore         how the class is chosen within the fired task: the unit's head, or its sum with the
  *                           ridge router's scores of the task's classes
+ * @param inputShape         the declared image layout of each sample's features, or null (a plain vector)
+ * @param routerMap          the router's feature map: dense, convolution, or auto (convolution when an image
+ *                           shape is declared and the filters fit it)
+ * @param convKernel         convolution map: filter side k (k x k over every channel)
+ * @param convStride         convolution map: filter step
+ * @param convGrid           convolution map: the responses are averaged over a grid x grid of regions
  */
 public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distribution distribution, double[] lambdas,
     LambdaMode lambdaMode, double[] rList, double ridge, double targetAccuracy, Transfer transfer, Activation activation,
     Alpha alpha, int inequalitySamples, Router router, int routerFeatures, double routerLambda, double routerRidge,
     TaskScore routerTaskScore, double mahalanobisShrinkage, double mahalanobisCalibration, Scaling scaling,
-    double[] routerLambdas, double[] routerRidges, double validationFraction, ClassScore classScore) {
+    double[] routerLambdas, double[] routerRidges, double validationFraction, ClassScore classScore,
+    ImageShape inputShape, RouterMap routerMap, int convKernel, int convStride, int convGrid) {
+
+  /** The router's feature map rule (see {@link FeatureMap}). */
+  public enum RouterMap { AUTO, DENSE, CONVOLUTION }
 
   /** Candidate weight distribution: w, b ~ lambda U[-1,1] (SCN) or lambda N(0,1). */
   public enum Distribution { UNIFORM, GAUSSIAN }
@@ -144,6 +154,18 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " (1-s) S + s tr(S)/D I");
     option(docs, defaults, "mahalanobis.calibration", "0.15", "mahalanobis router: fraction of each task's training"
         + " data held out to z-normalise log d^2 (the rest fits means and covariance)");
+    option(docs, defaults, "input.shape", "none", "the layout of each sample's features when they are an image:"
+        + " HxW (one plane) or CxHxW (channel planes one after the other, each row by row), e.g. 28x28 or 3x32x32;"
+        + " none = a plain vector (tables, embeddings). It is metadata of the stream, like its dimension: bench"
+        + " declares it for the image datasets, a service user declares it with learner.option.input.shape");
+    option(docs, defaults, "router.map", "auto", "the router's shared feature map: dense (sigmoid of a dense random"
+        + " layer: every feature reads every input), convolution (random conv.kernel filters, sigmoid, averaged over"
+        + " a conv.grid grid: split MNIST joint ridge 0.987 against 0.962 with 2,500 features each) or auto"
+        + " (convolution when input.shape is declared and the filters fit it, dense otherwise)");
+    option(docs, defaults, "conv.kernel", "5", "convolution map: filter side k (k x k, over every channel)");
+    option(docs, defaults, "conv.stride", "1", "convolution map: step between filter positions");
+    option(docs, defaults, "conv.grid", "5", "convolution map: responses averaged over a grid x grid of regions;"
+        + " the map has grid^2 * ceil(router.features / grid^2) features");
     OPTION_DOCS = java.util.Collections.unmodifiableMap(docs);
     DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
   }
@@ -175,6 +197,12 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     require(validationFraction > 0 && validationFraction < 0.5, "validation.fraction must be in (0,0.5)");
     require(mahalanobisShrinkage >= 0 && mahalanobisShrinkage <= 1, "mahalanobis.shrinkage must be in [0,1]");
     require(mahalanobisCalibration > 0 && mahalanobisCalibration < 1, "mahalanobis.calibration must be in (0,1)");
+    require(convKernel >= 1 && convStride >= 1 && convGrid >= 1, "conv.kernel, conv.stride and conv.grid must be >= 1");
+    require(routerMap != RouterMap.CONVOLUTION || inputShape != null, "router.map=convolution needs input.shape");
+    require(inputShape == null || ConvolutionFeatureMap.fits(inputShape, convKernel, convStride, convGrid)
+        || routerMap != RouterMap.CONVOLUTION, "router.map=convolution: a " + convKernel + "x" + convKernel
+        + " kernel with stride " + convStride + " and a " + convGrid + "x" + convGrid + " grid do not fit "
+        + inputShape);
   }
 
   /** The defaults. */
@@ -228,7 +256,12 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
           parseList(o.get("router.lambdas")),
           parseList(o.get("router.ridges")),
           Double.parseDouble(o.get("validation.fraction").trim()),
-          parseEnum(ClassScore.class, "class.score", o));
+          parseEnum(ClassScore.class, "class.score", o),
+          ImageShape.parse(o.get("input.shape")),
+          parseEnum(RouterMap.class, "router.map", o),
+          Integer.parseInt(o.get("conv.kernel").trim()),
+          Integer.parseInt(o.get("conv.stride").trim()),
+          Integer.parseInt(o.get("conv.grid").trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad autoactivator option value: " + e.getMessage(), e);
     }
@@ -263,6 +296,11 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     o.put("router.ridges", formatList(routerRidges));
     o.put("validation.fraction", Double.toString(validationFraction));
     o.put("class.score", name(classScore));
+    o.put("input.shape", inputShape == null ? "none" : inputShape.toString());
+    o.put("router.map", name(routerMap));
+    o.put("conv.kernel", Integer.toString(convKernel));
+    o.put("conv.stride", Integer.toString(convStride));
+    o.put("conv.grid", Integer.toString(convGrid));
     return o;
   }
 
@@ -342,6 +380,24 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
       o.putIfAbsent("max.nodes", "500");
     }
     return fromOptions(o);
+  }
+
+  /**
+   * Whether the router reads through a {@link ConvolutionFeatureMap} for inputs of {@code dimension} features: asked
+   * for, or auto with a declared shape the filters fit.
+   *
+   * @throws IllegalArgumentException when a declared shape does not match the dimension
+   */
+  boolean convolutionRouter(int dimension) {
+    if (inputShape != null && inputShape.size() != dimension) {
+      throw new IllegalArgumentException("input.shape " + inputShape + " holds " + inputShape.size()
+          + " features, the samples have " + dimension);
+    }
+    return switch (routerMap) {
+      case DENSE -> false;
+      case CONVOLUTION -> true;
+      case AUTO -> inputShape != null && ConvolutionFeatureMap.fits(inputShape, convKernel, convStride, convGrid);
+    };
   }
 
   /** Whether the model keeps a shared random feature layer (the ridge router's, also read by units). */

@@ -86,6 +86,11 @@ public final class AutoActivatorLearner implements IncrementalLearner {
   }
 
   private AutoActivatorModel checkPrevious(ClassIncrementalModel previous, TaskData task) {
+    ImageShape shape = config.inputShape();
+    if (shape != null && shape.size() != task.dimension()) {
+      throw new InvalidTaskDataException("task " + task.taskId() + " has " + task.dimension() + " features per"
+          + " sample, but input.shape " + shape + " declares " + shape.size());
+    }
     if (previous == null) {
       return null;
     }
@@ -574,34 +579,24 @@ public final class AutoActivatorLearner implements IncrementalLearner {
      */
     private SharedFeatures sharedFeatures() {
       RidgeRouter old = prev == null ? null : prev.router();
-      int f = config.routerFeatures();
-      float[] rw;
-      float[] rb;
+      FeatureMap map;
       double[] gram;
       double[] oldCross;
       int oldClasses;
       if (old == null) {
-        RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, taskSeed(seed, -1));
-        double[] scales;
-        if (config.mixedRouterScales()) {
-          scales = config.routerLambdas();
-        } else {
-          scales = new double[] {Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda()};
-        }
-        rw = draws.weights(scales, config.scaling());
-        rb = draws.biases(scales, config.scaling());
+        map = drawFeatureMap();
+        int f = map.features();
         gram = new double[f * (f + 1) / 2];
         oldCross = new double[0];
         oldClasses = 0;
       } else {
-        rw = old.weights();
-        rb = old.biases();
+        map = old.map();
         gram = old.gramPacked().clone();
         oldCross = old.crossTerms();
         oldClasses = old.classes();
       }
-      INDArray phi = Transforms.sigmoid(x.mmul(Nd4j.create(rw, new long[] {d, f}, 'c'))
-          .addiRowVector(Nd4j.create(rb, new long[] {1, f})), false);
+      int f = map.features();
+      INDArray phi = map.apply(x);
       // Gram in float gemm (fast), upper triangle only, accumulated in double; the router ridge dominates float
       // rounding.
       double[] taskGram = GramAlgebra.upperGram(phi);
@@ -633,7 +628,29 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       for (int i = 0; i < readout.length; i++) {
         readoutF[i] = (float) readout[i];
       }
-      return new SharedFeatures(new RidgeRouter(rw, rb, gram, cross, readoutF, relative), phi, taskGram);
+      return new SharedFeatures(new RidgeRouter(map, gram, cross, readoutF, relative), phi, taskGram);
+    }
+
+    /**
+     * The first task draws the router's frozen feature layer: convolutional when the input is a declared image the
+     * filters fit (router.map), dense otherwise, with router.lambda=auto choosing a dense layer's scale on this task.
+     */
+    private FeatureMap drawFeatureMap() {
+      long layerSeed = taskSeed(seed, -1);
+      if (config.convolutionRouter(d)) {
+        double lambda = Double.isNaN(config.routerLambda()) || config.mixedRouterScales() ? 1.0 : config.routerLambda();
+        return ConvolutionFeatureMap.draw(config.inputShape(), config.convKernel(), config.convStride(),
+            config.convGrid(), config.routerFeatures(), lambda, layerSeed, x);
+      }
+      int f = config.routerFeatures();
+      RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, layerSeed);
+      double[] scales;
+      if (config.mixedRouterScales()) {
+        scales = config.routerLambdas();
+      } else {
+        scales = new double[] {Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda()};
+      }
+      return new DenseFeatureMap(d, draws.weights(scales, config.scaling()), draws.biases(scales, config.scaling()));
     }
   }
 

@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class AutoActivatorModel implements ClassIncrementalModel {
 
   /** Weights format written by {@link #writeWeights}. */
-  static final int WEIGHTS_FORMAT = 2;
+  static final int WEIGHTS_FORMAT = 3;
 
   private static final int PREDICT_CHUNK = 2048;
 
@@ -55,8 +55,6 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
   private final List<INDArray> mahalanobisMeans;
   private final List<INDArray> mahalanobisPrecisions;
   private final List<double[]> mahalanobisOffsets;
-  private final INDArray routerWeights;
-  private final INDArray routerBiases;
   private final INDArray routerReadout;
 
   AutoActivatorModel(String learner, AutoActivatorConfig config, long seed, int inputDimension, List<String> taskIds,
@@ -132,12 +130,12 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     }
     if (router != null) {
       int f = router.features();
-      routerWeights = Nd4j.create(router.weights(), new long[] {inputDimension, f}, 'c');
-      routerBiases = Nd4j.create(router.biases(), new long[] {1, f}, 'c');
+      if (router.map().inputDimension() != inputDimension) {
+        throw new IllegalArgumentException("the router's feature map reads " + router.map().inputDimension()
+            + " features, the model has " + inputDimension);
+      }
       routerReadout = Nd4j.create(router.readout(), new long[] {f, router.classes()}, 'c');
     } else {
-      routerWeights = null;
-      routerBiases = null;
       routerReadout = null;
     }
     if (config.sharedFeatures() && router == null) {
@@ -363,7 +361,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
 
   /** The shared random features of the rows of {@code x}, n x F (null without a shared layer). */
   private INDArray sharedFeatures(INDArray x) {
-    return router == null ? null : Transforms.sigmoid(x.mmul(routerWeights).addiRowVector(routerBiases), false);
+    return router == null ? null : router.map().apply(x);
   }
 
   /** The columns of {@code hidden} that {@code unit}'s head reads (null when it reads no node). */
@@ -558,8 +556,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     }
     out.writeBoolean(router != null);
     if (router != null) {
-      ArrayIO.writeFloats(out, router.weights());
-      ArrayIO.writeFloats(out, router.biases());
+      router.map().write(out);
       ArrayIO.writeDoubles(out, router.gramPacked());
       ArrayIO.writeDoubles(out, router.crossTerms());
       ArrayIO.writeFloats(out, router.readout());

@@ -115,6 +115,10 @@ public final class BenchmarkRunner {
           continue; // failed in an earlier order: its error row stands for all orders
         }
         Map<String, String> options = new LinkedHashMap<>(config.optionsOf(method));
+        if (isAutoActivator(method) && !"none".equals(data.imageShape())) {
+          // the data's declared layout, as a service user declares it (learner.option.input.shape): not a tuning
+          options.putIfAbsent("input.shape", data.imageShape());
+        }
         String note = size(method, options, reference, trainTasks.get(0).dimension(), split.allClasses().length,
             maxFeatures);
         usedOptions.putIfAbsent(method, Map.copyOf(options));

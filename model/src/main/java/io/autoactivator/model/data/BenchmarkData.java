@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  * @param name       the dataset's name for reports
  * @param train      training rows
  * @param test       test rows
- * @param pixelData  true for image data already scaled to [0,1] (not standardised by default)
+ * @param imageShape the layout of each row when the rows are images ("28x28", "3x32x32": channel planes, row by
+ *                   row), "none" for tables; learners that read local patches are told it (option input.shape)
  * @param csvReport  what the CSV reader skipped or encoded, null for other sources
  */
-public record BenchmarkData(String name, Dataset train, Dataset test, boolean pixelData, CsvReader.Report csvReport) {
+public record BenchmarkData(String name, Dataset train, Dataset test, String imageShape, CsvReader.Report csvReport) {
 
   /** The dataset names accepted by {@link #load}, besides {@code csv:PATH}. */
   public static final List<String> KNOWN = List.of("mnist", "fashion-mnist", "cifar100", "csv:PATH");
@@ -41,13 +42,13 @@ public record BenchmarkData(String name, Dataset train, Dataset test, boolean pi
     switch (spec) {
       case "mnist", "fashion-mnist" -> {
         Path dir = root.resolve(spec);
-        return new BenchmarkData(spec, IdxReader.readSplit(dir, "train"), IdxReader.readSplit(dir, "t10k"), true,
-            null);
+        return new BenchmarkData(spec, IdxReader.readSplit(dir, "train"), IdxReader.readSplit(dir, "t10k"),
+            IdxReader.imageShape(dir, "train"), null);
       }
       case "cifar100" -> {
         Path dir = root.resolve("cifar-100");
         return new BenchmarkData(spec, Cifar100Reader.readSplit(dir, "train", Cifar100Reader.Labels.FINE),
-            Cifar100Reader.readSplit(dir, "test", Cifar100Reader.Labels.FINE), true, null);
+            Cifar100Reader.readSplit(dir, "test", Cifar100Reader.Labels.FINE), "3x32x32", null);
       }
       default -> {
         if (!spec.startsWith("csv:") || spec.length() == 4) {
@@ -59,7 +60,7 @@ public record BenchmarkData(String name, Dataset train, Dataset test, boolean pi
         LOG.info("{}: {} rows kept ({} skipped for missing values), {} features, {} classes; {} train / {} test",
             file, read.dataset().size(), read.report().rowsSkipped(), read.dataset().dimension(),
             read.dataset().classes().length, split.train().size(), split.test().size());
-        return new BenchmarkData(file.getFileName().toString(), split.train(), split.test(), false, read.report());
+        return new BenchmarkData(file.getFileName().toString(), split.train(), split.test(), "none", read.report());
       }
     }
   }

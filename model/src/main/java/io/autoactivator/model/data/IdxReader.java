@@ -39,6 +39,23 @@ public final class IdxReader {
     return new Dataset(directory.getFileName() + "/" + split, features, classes, new String[0]);
   }
 
+  /** The "ROWSxCOLS" shape in the header of a split's image file ({@code split} "train" or "t10k"). */
+  public static String imageShape(Path directory, String split) throws IOException {
+    Path file = locate(directory, split + "-images-idx3-ubyte");
+    try (DataInputStream in = open(file)) {
+      if (in.readInt() != IMAGES_MAGIC) {
+        throw new IOException(file + " is not an IDX image file");
+      }
+      in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      if (rows <= 0 || cols <= 0) {
+        throw new IOException(file + " has an invalid header: images of " + rows + "x" + cols);
+      }
+      return rows + "x" + cols;
+    }
+  }
+
   /** Reads an {@code idx3-ubyte} image file into rows of {@code rows*cols} floats in [0,1]. */
   public static float[][] readImages(Path file) throws IOException {
     try (DataInputStream in = open(file)) {

@@ -259,7 +259,7 @@ class AutoActivatorLearnerTest {
       arrays.add(unit.weights());
       arrays.add(unit.head());
     }
-    arrays.add(model.router().weights());
+    arrays.add(((DenseFeatureMap) model.router().map()).weights());
     arrays.add(model.router().readout());
     int d = model.inputDimension();
     for (float[] array : arrays) {

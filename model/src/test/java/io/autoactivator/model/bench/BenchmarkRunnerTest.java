@@ -30,7 +30,7 @@ class BenchmarkRunnerTest {
     BenchmarkData full = BenchmarkData.load("mnist", SharedData.root().orElseThrow(), CsvReader.Options.defaults(),
         0.2, 1);
     Dataset test = full.test().firstPerClass(50);
-    return new BenchmarkData("mnist-slice", full.train(), test, true, null);
+    return new BenchmarkData("mnist-slice", full.train(), test, full.imageShape(), null);
   }
 
   @Test
