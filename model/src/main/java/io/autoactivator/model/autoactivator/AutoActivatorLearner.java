@@ -580,11 +580,21 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     private SharedFeatures sharedFeatures() {
       RidgeRouter old = prev == null ? null : prev.router();
       FeatureMap map;
+      INDArray phi = null;
       double[] gram;
       double[] oldCross;
       int oldClasses;
       if (old == null) {
-        map = drawFeatureMap();
+        if (config.convolutionRouter(d)) {
+          double lambda = Double.isNaN(config.routerLambda()) || config.mixedRouterScales() ? 1.0
+              : config.routerLambda();
+          ConvolutionFeatureMap.Drawn drawn = ConvolutionFeatureMap.draw(config.inputShape(), config.convKernel(),
+              config.convStride(), config.convGrid(), config.routerFeatures(), lambda, taskSeed(seed, -1), x);
+          map = drawn.map();
+          phi = drawn.firstTaskFeatures();
+        } else {
+          map = drawDenseMap();
+        }
         int f = map.features();
         gram = new double[f * (f + 1) / 2];
         oldCross = new double[0];
@@ -596,7 +606,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         oldClasses = old.classes();
       }
       int f = map.features();
-      INDArray phi = map.apply(x);
+      if (phi == null) {
+        phi = map.apply(x);
+      }
       // Gram in float gemm (fast), upper triangle only, accumulated in double; the router ridge dominates float
       // rounding.
       double[] taskGram = GramAlgebra.upperGram(phi);
@@ -632,16 +644,11 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     }
 
     /**
-     * The first task draws the router's frozen feature layer: convolutional when the input is a declared image the
-     * filters fit (router.map), dense otherwise, with router.lambda=auto choosing a dense layer's scale on this task.
+     * The first task draws a dense router layer (no declared image shape, or router.map=dense), with
+     * router.lambda=auto choosing its scale on this task.
      */
-    private FeatureMap drawFeatureMap() {
+    private FeatureMap drawDenseMap() {
       long layerSeed = taskSeed(seed, -1);
-      if (config.convolutionRouter(d)) {
-        double lambda = Double.isNaN(config.routerLambda()) || config.mixedRouterScales() ? 1.0 : config.routerLambda();
-        return ConvolutionFeatureMap.draw(config.inputShape(), config.convKernel(), config.convStride(),
-            config.convGrid(), config.routerFeatures(), lambda, layerSeed, x);
-      }
       int f = config.routerFeatures();
       RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, layerSeed);
       double[] scales;

@@ -28,13 +28,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * same at the best ridge, MNIST 0.9870 / Fashion-MNIST 0.8944 against 0.9869 / 0.8953, but lost more away from it:
  * per-feature standardisation keeps the validated ridge's choice flat.)
  *
- * <p>Work is done in chunks of rows so the patch matrix stays near {@value #CHUNK_VALUES} floats whatever the batch.
+ * <p>Work is done in chunks of rows so the filter responses stay near {@value #CHUNK_VALUES} floats whatever the batch:
+ * few, large native calls (each ND4J call has a fixed threading cost that dominates small ones).
  */
 final class ConvolutionFeatureMap implements FeatureMap {
 
   static final int KIND = 2;
   static final double SCALE_FLOOR = 0.1;
-  static final int CHUNK_VALUES = 1 << 22;
+  static final int CHUNK_VALUES = 1 << 25;
 
   private final ImageShape shape;
   private final int kernel;
@@ -52,6 +53,8 @@ final class ConvolutionFeatureMap implements FeatureMap {
   private final INDArray b;
   private final INDArray shiftRow;
   private final INDArray scaleRow;
+  /** grid^2 x positions: row r*grid+c averages the responses of region (r, c). */
+  private final INDArray pooling;
 
   private ConvolutionFeatureMap(ImageShape shape, int kernel, int stride, int grid, float[] filterWeights,
       float[] filterBiases, float[] shift, float[] scale) {
@@ -86,6 +89,7 @@ final class ConvolutionFeatureMap implements FeatureMap {
     this.b = Nd4j.create(filterBiases, new long[] {1, filters}, 'c');
     this.shiftRow = Nd4j.create(shift, new long[] {1, features}, 'c');
     this.scaleRow = Nd4j.create(scale, new long[] {1, features}, 'c');
+    this.pooling = pooling(rowEdges, columnEdges, outHeight, outWidth);
   }
 
   /** Whether the geometry fits: the kernel inside the image and at least one response per grid region. */
@@ -96,11 +100,11 @@ final class ConvolutionFeatureMap implements FeatureMap {
 
   /**
    * Draws the filters from {@code seed} and calibrates the standardisation on {@code firstTask} (the first task's
-   * transformed rows).
+   * transformed rows), returning the map with the first task's (standardised) features.
    *
    * @param features the wanted feature count; the map has grid*grid*ceil(features/grid^2)
    */
-  static ConvolutionFeatureMap draw(ImageShape shape, int kernel, int stride, int grid, int features, double lambda,
+  static Drawn draw(ImageShape shape, int kernel, int stride, int grid, int features, double lambda,
       long seed, INDArray firstTask) {
     checkGeometry(shape, kernel, stride, grid);
     int filters = Math.max(1, (features + grid * grid - 1) / (grid * grid));
@@ -135,7 +139,12 @@ final class ConvolutionFeatureMap implements FeatureMap {
         mean[j] = 0f;
       }
     }
-    return new ConvolutionFeatureMap(shape, kernel, stride, grid, weights, biases, mean, scale);
+    ConvolutionFeatureMap map = new ConvolutionFeatureMap(shape, kernel, stride, grid, weights, biases, mean, scale);
+    return new Drawn(map, features0.subiRowVector(map.shiftRow).diviRowVector(map.scaleRow));
+  }
+
+  /** A freshly drawn map and the first task's features through it (computed once, for calibration). */
+  record Drawn(ConvolutionFeatureMap map, INDArray firstTaskFeatures) {
   }
 
   @Override
@@ -187,24 +196,22 @@ final class ConvolutionFeatureMap implements FeatureMap {
       }
       fillPatches(rows, m, patches);
       INDArray p = Nd4j.create(patches, new long[] {(long) positions * m, patch}, 'c');
-      INDArray responses = Transforms.sigmoid(p.mmul(w).addiRowVector(b), false);
-      INDArray byPosition = responses.reshape('c', outHeight, outWidth, (long) m * filters);
-      INDArray pooled = Nd4j.create(DataType.FLOAT, m, grid * grid, filters);
-      for (int r = 0; r < grid; r++) {
-        for (int c = 0; c < grid; c++) {
-          INDArray region = byPosition.get(NDArrayIndex.interval(rowEdges[r], rowEdges[r + 1]),
-              NDArrayIndex.interval(columnEdges[c], columnEdges[c + 1]), NDArrayIndex.all());
-          pooled.get(NDArrayIndex.all(), NDArrayIndex.point(r * grid + c), NDArrayIndex.all())
-              .assign(region.mean(0, 1).reshape(m, filters));
-        }
-      }
+      // row-major products into row-major buffers, so the reshapes below are views, not copies
+      INDArray responses = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, filters}, 'c');
+      Nd4j.gemm(p, w, responses, false, false, 1.0, 0.0);
+      Transforms.sigmoid(responses.addiRowVector(b), false);
+      // average pooling as one product: (grid^2 x positions) x (positions x m*filters), rows (region, sample, filter)
+      INDArray regions = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) grid * grid, (long) m * filters},
+          'c');
+      Nd4j.gemm(pooling, responses.reshape('c', positions, (long) m * filters), regions, false, false, 1.0, 0.0);
+      INDArray pooled = regions.reshape('c', grid * grid, m, filters).permute(1, 0, 2).dup('c');
       out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(pooled.reshape('c', m,
           features()));
     }
     return out.subiRowVector(shiftRow).diviRowVector(scaleRow);
   }
 
-  /** im2col: row {@code position * m + sample} holds that sample's patch at that position, channel by channel. */
+  /** im2col: row {@code (row * outWidth + column) * m + sample} holds that sample's patch there, channel by channel. */
   private void fillPatches(float[] rows, int m, float[] patches) {
     int d = inputDimension();
     int plane = shape.height() * shape.width();
@@ -267,6 +274,23 @@ final class ConvolutionFeatureMap implements FeatureMap {
       throw new IllegalArgumentException("a " + kernel + "x" + kernel + " kernel with stride " + stride + " and a "
           + grid + "x" + grid + " grid do not fit a " + shape + " image");
     }
+  }
+
+  /** The grid^2 x positions averaging matrix over positions ordered row by row (row * outWidth + column). */
+  private static INDArray pooling(int[] rowEdges, int[] columnEdges, int outHeight, int outWidth) {
+    int grid = rowEdges.length - 1;
+    float[] values = new float[grid * grid * outHeight * outWidth];
+    for (int r = 0; r < grid; r++) {
+      for (int c = 0; c < grid; c++) {
+        float weight = 1f / ((rowEdges[r + 1] - rowEdges[r]) * (columnEdges[c + 1] - columnEdges[c]));
+        for (int oy = rowEdges[r]; oy < rowEdges[r + 1]; oy++) {
+          for (int ox = columnEdges[c]; ox < columnEdges[c + 1]; ox++) {
+            values[(r * grid + c) * outHeight * outWidth + oy * outWidth + ox] = weight;
+          }
+        }
+      }
+    }
+    return Nd4j.create(values, new long[] {grid * grid, (long) outHeight * outWidth}, 'c');
   }
 
   /** g+1 region boundaries over {@code length} responses, as even as integers allow. */
