@@ -70,6 +70,18 @@ public final class DatasetOptions {
     }
   }
 
+  /** The declared layout of an image dataset's rows ("28x28"), empty for tables. */
+  public java.util.Optional<String> imageShape(DataLocator locator) {
+    if (!dataset.equals("mnist") && !dataset.equals("fashion-mnist")) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(IdxReader.imageShape(locator.locate(dataset, data), "train"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dataset + ": " + e.getMessage(), e);
+    }
+  }
+
   private Dataset limit(Dataset train) {
     return trainLimit == null ? train : train.firstPerClass(trainLimit);
   }

@@ -103,6 +103,14 @@ final class DemoCommand implements Callable<Integer> {
         forced.put(AppConfig.LEARNER, learner);
       }
       AppConfig settings = config.load(defaults, forced);
+      java.util.Optional<String> shape = dataset.imageShape(DataLocator.standard(config.environment()));
+      if (shape.isPresent() && settings.getString(AppConfig.LEARNER).startsWith("autoactivator")
+          && !settings.learnerOptions().containsKey("input.shape")) {
+        // the images' layout, declared as a user declares it (learner.option.input.shape), as bench does
+        defaults.put(AppConfig.LEARNER_OPTION_PREFIX + "input.shape", shape.get());
+        settings = config.load(defaults, forced);
+        out.printf("Declared learner.option.input.shape=%s (the images' layout)%n", shape.get());
+      }
       LearnerService service = LearnerService.start(settings, StreamingLearnerApp::new);
       try {
         if (!service.awaitReady(Duration.ofMinutes(2))) {
