@@ -27,15 +27,23 @@ import org.slf4j.LoggerFactory;
  * The command topic keeps every record forever ({@code retention.ms=-1}): the serving decision is a fold over the
  * whole command log, so a command lost to retention would change what a restarted instance serves.
  *
- * <p>At every start the snapshot and command topics are checked ({@link #check}); what would lose models or
- * rollout decisions is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite
- * retention, replication factor 1 on a cluster of several brokers.
+ * <p>At every start the topics are checked ({@link #check}); what would lose models, rollout decisions or buffered
+ * tasks is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite retention,
+ * replication factor 1 on a cluster of several brokers, a samples topic whose retention could delete a task's
+ * samples before it trains (the samples topic is the task buffer: below {@link #MIN_SAMPLES_RETENTION_MS}, or
+ * bounded by size), and samples, task-events and snapshot topics with different partition counts (a model's
+ * samples, keyed by model id, would not land on the partition where its boundaries are processed).
  */
 public final class TopicProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
   /** Room for the Avro metadata, key and batch overhead around one chunk's payload. */
   public static final int HEADROOM_BYTES = 256 * 1024;
+  /**
+   * The shortest retention of the samples topic that is not reported (7 days, the broker's default): a task's
+   * samples must stay on the topic from its first sample until its snapshot is committed, restarts included.
+   */
+  public static final long MIN_SAMPLES_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
   private final Admin admin;
   private final int partitions;
@@ -122,7 +130,7 @@ public final class TopicProvisioner {
   List<String> check(Topics topics) throws InterruptedException, ExecutionException {
     List<String> warnings = new ArrayList<>();
     int brokers = admin.describeCluster().nodes().get().size();
-    List<String> names = List.of(topics.snapshots(), topics.commands());
+    List<String> names = List.of(topics.snapshots(), topics.commands(), topics.samples(), topics.taskEvents());
     Set<String> existing = admin.listTopics().names().get();
     List<String> present = names.stream().filter(existing::contains).toList();
     if (present.isEmpty()) {
@@ -144,6 +152,17 @@ public final class TopicProvisioner {
         warnings.add("command topic " + name + " has retention.ms=" + retention + ": rollout commands (PIN, "
             + "ROLLBACK) older than that are forgotten at the next restart; set retention.ms=-1");
       }
+      if (name.equals(topics.samples())) {
+        long ms = Long.parseLong(retention);
+        String bytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+        if ((ms >= 0 && ms < MIN_SAMPLES_RETENTION_MS) || !"-1".equals(bytes)
+            || policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+          warnings.add("samples topic " + name + " has retention.ms=" + retention + ", retention.bytes=" + bytes
+              + ", cleanup.policy=" + policy + ": it is the task buffer, and a task whose samples are deleted before"
+              + " it trains is quarantined (SAMPLES_EXPIRED); set retention.ms to at least "
+              + MIN_SAMPLES_RETENTION_MS + " (or -1), retention.bytes=-1, cleanup.policy=delete");
+        }
+      }
       int replicas = descriptions.get(name).partitions().stream().mapToInt(p -> p.replicas().size()).min()
           .orElse(0);
       if (brokers > 1 && replicas < 2) {
@@ -151,6 +170,18 @@ public final class TopicProvisioner {
             + " brokers: one broker's disk is the only copy; set topics.replication.factor (e.g. 3) and "
             + "reassign its partitions");
       }
+    }
+    List<String> copartitioned = List.of(topics.samples(), topics.taskEvents(), topics.snapshots());
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (String name : copartitioned) {
+      if (descriptions.containsKey(name)) {
+        counts.put(name, descriptions.get(name).partitions().size());
+      }
+    }
+    if (counts.values().stream().distinct().count() > 1) {
+      warnings.add("topics " + counts + " have different partition counts: samples keyed by model id are processed"
+          + " on the partition they are on, boundaries and snapshot markers on the one their model id hashes to"
+          + " among the largest count, so a model's tasks may never complete; give them the same partition count");
     }
     return warnings;
   }

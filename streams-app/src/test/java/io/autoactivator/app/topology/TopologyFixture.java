@@ -200,8 +200,9 @@ final class TopologyFixture implements AutoCloseable {
     return store.get(model);
   }
 
+  /** The task-samples store: where each accepted sample lies on the samples topic. */
   KeyValueStore<String, byte[]> buffer() {
-    return driver.getKeyValueStore(StoreNames.TASK_BUFFER);
+    return driver.getKeyValueStore(StoreNames.TASK_SAMPLES);
   }
 
   long buffered(String model, String task) {
