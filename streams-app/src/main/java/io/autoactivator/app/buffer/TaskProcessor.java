@@ -338,7 +338,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     // a task without state (never seen here) still has its buffer deleted, and gets no state
     apply(task != null ? task : TaskState.fresh(modelId, taskId, now),
         new TaskLifecycle.Committed(snapshot.getVersion(), now), task != null);
-    models.put(modelId, model.committed(taskId, snapshot.getVersion()));
+    models.put(modelId, model(modelId).committed(taskId, snapshot.getVersion())); // after DELETE_BUFFER's bytes
     schedule(modelId);
   }
 

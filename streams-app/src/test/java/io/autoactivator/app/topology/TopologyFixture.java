@@ -90,13 +90,29 @@ final class TopologyFixture implements AutoCloseable {
         new ByteArrayDeserializer());
   }
 
+  /** A sample with a key other than its model id: it crosses the repartition topic to its model's partition. */
   void sample(String model, String task, String id, int label, float... features) {
+    samples.pipeInput("producer-key".getBytes(), sampleValue(model, task, id, label, features));
+  }
+
+  /** A sample keyed by its model id (the producers' contract): processed where it is. */
+  void keyedSample(String model, String task, String id, int label, float... features) {
+    samples.pipeInput(model.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        sampleValue(model, task, id, label, features));
+  }
+
+  byte[] sampleValue(String model, String task, String id, int label, float... features) {
     List<Float> f = new java.util.ArrayList<>();
     for (float x : features) {
       f.add(x);
     }
-    samples.pipeInput("producer-key".getBytes(), codecs.samples().serializer().serialize(TOPICS.samples(),
-        new LabelledSample(model, task, id, label, f, null)));
+    return codecs.samples().serializer().serialize(TOPICS.samples(), new LabelledSample(model, task, id, label, f,
+        null));
+  }
+
+  /** True once any record was written to the by-model repartition topic. */
+  boolean repartitioned() {
+    return driver.producedTopicNames().stream().anyMatch(t -> t.contains(TopologyFactory.BY_MODEL));
   }
 
   void rawSample(byte[] value) {
