@@ -101,7 +101,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
-    TopicProvisioner.provision(settings, clients);
+    int modelPartitions = TopicProvisioner.provision(settings, clients);
     SnapshotSigner signer = SnapshotSigner.of(settings.snapshotSigningKey());
     if (!signer.enabled()) {
       LOG.warn("snapshot.signing.key is not set: any client that can write {} can publish a model every instance"
@@ -119,7 +119,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, codecs,
         meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)),
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters, modelPartitions)),
         DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
             settings.limits().deadLetterValueBytes()));
     streams.setUncaughtExceptionHandler(e -> {

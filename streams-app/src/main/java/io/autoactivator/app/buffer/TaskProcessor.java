@@ -86,6 +86,8 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private KeyValueStore<String, TaskState> tasks;
   private KeyValueStore<String, ModelState> models;
   private long counted;
+  /** The old task-buffer store still has entries: moved before the first record or sweep is handled. */
+  private boolean legacyPending;
 
   /**
    * @param samplesTopic the samples topic (where the accepted samples stay; named in dead letters of samples
@@ -122,12 +124,14 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     this.legacyBuffer = context.getStateStore(StoreNames.LEGACY_TASK_BUFFER);
     this.tasks = context.getStateStore(StoreNames.TASK_STATE);
     this.models = context.getStateStore(StoreNames.MODEL_STATE);
-    migrateLegacyBuffer(context.currentSystemTimeMs());
     try (KeyValueIterator<String, byte[]> all = accepted.all()) {
       while (all.hasNext()) {
         all.next();
         counted++;
       }
+    }
+    try (KeyValueIterator<String, byte[]> all = legacyBuffer.all()) {
+      legacyPending = all.hasNext();
     }
     buffered.addAndGet(counted);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
@@ -141,6 +145,9 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   @Override
   public void process(Record<String, Decoded> record) {
+    if (legacyPending) {
+      migrateLegacyBuffer(context.currentSystemTimeMs());
+    }
     Envelope envelope = record.value().accepted();
     SpecificRecord parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
@@ -207,8 +214,9 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     accepted.put(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()).encode());
     adjustBuffered(1);
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
-    apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true);
-    schedule(modelId);
+    if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
+      schedule(modelId); // only a sample that completes its task can start a training
+    }
   }
 
   private void boundary(Envelope envelope, TaskBoundary b, long now) {
@@ -364,6 +372,9 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
   private void sweep(long now) {
+    if (legacyPending) {
+      migrateLegacyBuffer(now);
+    }
     List<ModelState> all = new ArrayList<>();
     try (KeyValueIterator<String, ModelState> it = models.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
@@ -499,10 +510,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   /**
    * Moves the entries of the task-buffer store of earlier releases (whole sample records) into the task-samples
    * store (where each lies on the samples topic), widening each task's offset ranges and byte counts, so that an
-   * upgraded instance trains the tasks it had buffered from the samples topic. Runs once per partition: the old
-   * entries are deleted as they move.
+   * upgraded instance trains the tasks it had buffered from the samples topic. Runs once per partition, before its
+   * first record or sweep (in a processing context, so its writes join that commit), and deletes the old entries
+   * as they move.
    */
   private void migrateLegacyBuffer(long now) {
+    legacyPending = false;
     long moved = 0;
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = legacyBuffer.all()) {
@@ -524,6 +537,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
               .encode());
           save(task.located(e.partition(), e.offset(), e.value().length));
           models.put(modelId, model(modelId).buffering(e.value().length));
+          adjustBuffered(1);
           moved++;
         }
       }

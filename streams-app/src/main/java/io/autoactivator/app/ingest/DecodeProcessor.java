@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,14 +44,20 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   private final RecordCodecs codecs;
   private final DeadLetters deadLetters;
   private final Limits limits;
+  private final int modelPartitions;
   private ProcessorContext<String, Decoded> context;
 
   public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters) {
-    this(kind, codecs, deadLetters, Limits.defaults());
+    this(kind, codecs, deadLetters, Limits.defaults(), 0);
   }
 
-  /** @param limits record and vector sizes accepted, snapshot bounds */
-  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits) {
+  /**
+   * @param limits          record and vector sizes accepted, snapshot bounds
+   * @param modelPartitions partitions of the by-model repartition topic (0: unknown, every record is repartitioned)
+   */
+  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits,
+      int modelPartitions) {
+    this.modelPartitions = modelPartitions;
     this.limits = limits;
     this.kind = kind;
     this.codecs = codecs;
@@ -173,13 +180,18 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
 
   /**
    * Forwards a good record keyed by its model id. {@code partitioned}: a sample or boundary, which the producers'
-   * contract keys by model id; when its key is indeed the model id, it is on its model's partition already.
+   * contract keys by model id; it is on its model's partition already when it sits where the repartition would put
+   * it: the partition its model id hashes to (the default partitioner's murmur2) among the repartition topic's.
    */
   private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, SpecificRecord parsed,
       boolean partitioned) {
-    boolean keyed = partitioned && record.key() != null
-        && Arrays.equals(record.key(), modelId.getBytes(StandardCharsets.UTF_8));
-    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope, parsed, keyed)));
+    boolean home = false;
+    if (partitioned && modelPartitions > 0 && envelope.partition() >= 0 && record.key() != null) {
+      byte[] id = modelId.getBytes(StandardCharsets.UTF_8);
+      home = Arrays.equals(record.key(), id)
+          && Utils.toPositive(Utils.murmur2(id)) % modelPartitions == envelope.partition();
+    }
+    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope, parsed, home)));
   }
 
   private void reject(Record<byte[], byte[]> record, Envelope envelope, Reason reason, String message, long now) {

@@ -13,8 +13,9 @@ import org.apache.avro.specific.SpecificRecord;
  * serving or the task processor for samples already on their model's partition, need not pay for a second Avro
  * decode; anything downstream of a repartition decodes the envelope again.
  *
- * <p>{@code keyedByModel} is true for a sample or boundary whose key is its model id (the producers' contract): it
- * already is on its model's partition, so it is processed where it is, without a copy through a repartition topic.
+ * <p>{@code keyedByModel} is true for a sample or boundary whose key is its model id (the producers' contract) and
+ * that sits on the partition its model id hashes to: it already is on its model's partition, so it is processed
+ * where it is, without a copy through a repartition topic.
  */
 public record Decoded(Envelope accepted, SpecificRecord parsed, Outbound rejected, boolean keyedByModel) {
 

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * tasks is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite retention,
  * replication factor 1 on a cluster of several brokers, a samples topic whose retention could delete a task's
  * samples before it trains (the samples topic is the task buffer: below {@link #MIN_SAMPLES_RETENTION_MS}, or
- * bounded by size), and samples, task-events and snapshot topics with different partition counts (a model's
- * samples, keyed by model id, would not land on the partition where its boundaries are processed).
+ * bounded by size), and samples, task-events and snapshot topics with different partition counts (samples keyed by
+ * model id then land elsewhere than where their model is processed, and cost a repartition copy).
  */
 public final class TopicProvisioner {
 
@@ -64,8 +64,12 @@ public final class TopicProvisioner {
    * The one provisioning step of a start: when {@code settings.createTopics()}, creates the missing topics with
    * {@code topics.partitions} partitions and {@code topics.replication.factor} replicas (-1 meaning 1), through an
    * admin client configured like every other client ({@code admin.} keys honoured).
+   *
+   * @return the partitions a model's records are spread over: the largest partition count of the samples,
+   *         task-events and snapshot topics, which Kafka Streams gives the by-model repartition topic (0 when they
+   *         cannot be described: then every record is repartitioned)
    */
-  public static void provision(AppSettings settings, KafkaClientConfigs clients) {
+  public static int provision(AppSettings settings, KafkaClientConfigs clients) {
     Map<String, Object> config = clients.admin();
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
     short replication = settings.topicReplicationFactor();
@@ -79,6 +83,13 @@ public final class TopicProvisioner {
         provisioner.check(settings.topics()).forEach(w -> LOG.warn("TOPIC CONFIGURATION: {}", w));
       } catch (ExecutionException | RuntimeException e) {
         LOG.warn("could not check the configuration of the snapshot and command topics: {}", e.toString());
+      }
+      try {
+        return modelPartitions(admin, settings.topics());
+      } catch (ExecutionException | RuntimeException e) {
+        LOG.warn("could not count the partitions of the input topics ({}): every sample is repartitioned",
+            e.toString());
+        return 0;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -179,11 +190,27 @@ public final class TopicProvisioner {
       }
     }
     if (counts.values().stream().distinct().count() > 1) {
-      warnings.add("topics " + counts + " have different partition counts: samples keyed by model id are processed"
-          + " on the partition they are on, boundaries and snapshot markers on the one their model id hashes to"
-          + " among the largest count, so a model's tasks may never complete; give them the same partition count");
+      warnings.add("topics " + counts + " have different partition counts: a model's records are processed on the"
+          + " partition its id hashes to among the largest count, so samples keyed by model id on another partition"
+          + " cross the repartition topic (one more write and read each); give them the same partition count");
     }
     return warnings;
+  }
+
+  /**
+   * The largest partition count of the samples, task-events and snapshot topics that exist: the count Kafka Streams
+   * gives the by-model repartition topic, so the partition a model id hashes to among them is where the model's
+   * records are processed.
+   */
+  public static int modelPartitions(Admin admin, Topics topics) throws InterruptedException, ExecutionException {
+    Set<String> existing = admin.listTopics().names().get();
+    List<String> inputs = List.of(topics.samples(), topics.taskEvents(), topics.snapshots()).stream()
+        .filter(existing::contains).toList();
+    if (inputs.isEmpty()) {
+      return 0;
+    }
+    return admin.describeTopics(inputs).allTopicNames().get().values().stream()
+        .mapToInt(d -> d.partitions().size()).max().orElse(0);
   }
 
   private static String value(Config config, String key, String fallback) {

@@ -50,13 +50,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * Everything leaves through one sink that routes {@link Outbound} records by their topic.
  *
- * <p>The samples topic is the buffer. A sample keyed by its model id (the producers' contract: the default
- * partitioner then puts it on the model's partition, as the repartition would) is processed where it is: read once,
- * decoded once, and only where it lies (partition, offset) and its id reach a changelog. A sample with another key
- * (or none) crosses the repartition topic once, to its model's partition, and is then accepted the same way; its
- * origin on the samples topic still locates it. Snapshot markers and boundaries with other keys take the same way.
- * This needs the samples, task-events and snapshot topics to have the same number of partitions (the
- * provisioner creates them so, and every start checks it).
+ * <p>The samples topic is the buffer. A sample keyed by its model id on the partition its id hashes to (the
+ * producers' contract: the default partitioner puts it there when the input topics have the same partition count,
+ * as the provisioner creates them) is processed where it is: read once, decoded once, and only where it lies
+ * (partition, offset) and its id reach a changelog. Any other sample (another key, no key, another partition)
+ * crosses the repartition topic once, to its model's partition, and is then accepted the same way; its origin on
+ * the samples topic still locates it. Boundaries follow the same rule, snapshot markers always cross.
  */
 public final class TopologyFactory {
 
@@ -73,9 +72,18 @@ public final class TopologyFactory {
    * @param registry loaded models (serving, command checks, "is this snapshot already committed")
    * @param training where READY tasks are handed off the stream thread
    * @param meters   where the topology's metrics go
+   * @param modelPartitions partitions of the by-model repartition topic, the largest count of the samples,
+   *                 task-events and snapshot topics ({@code TopicProvisioner.provision} answers it): a sample keyed
+   *                 by model id on the partition its id hashes to among them is processed in place; 0 (unknown)
+   *                 sends every record through the repartition topic
    */
   public record Collaborators(RecordCodecs codecs, ModelRegistry registry, TrainingHandoff training,
-      MeterRegistry meters) {
+      MeterRegistry meters, int modelPartitions) {
+
+    /** Collaborators that do not know the partition counts: every record is repartitioned. */
+    public Collaborators(RecordCodecs codecs, ModelRegistry registry, TrainingHandoff training, MeterRegistry meters) {
+      this(codecs, registry, training, meters, 0);
+    }
   }
 
   /** Builds the topology; registers the buffered-samples gauge on the collaborators' meter registry. */
@@ -144,7 +152,8 @@ public final class TopologyFactory {
       Collaborators c, DeadLetters deadLetters, Limits limits) {
     String name = kind.name().toLowerCase();
     return builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters, limits), Named.as("decode-" + name));
+        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters, limits, c.modelPartitions()),
+            Named.as("decode-" + name));
   }
 
   private static void deadLetter(KStream<String, Decoded> decoded, String name) {

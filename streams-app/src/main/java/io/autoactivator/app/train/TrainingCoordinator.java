@@ -106,6 +106,12 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         unrecoverable.put(key, e.getMessage());
         LOG.error("training of {} is impossible: {}. Set retention.ms (and retention.bytes) of {} above the"
             + " longest time a task waits to train", key, e.getMessage(), settings.topics().samples());
+      } catch (OutOfMemoryError e) {
+        // the task's arrays are garbage once the stack unwinds: the instance goes on, the sweep retries or quarantines
+        failures.increment();
+        LOG.error("training of {} ({} samples) ran out of heap (-Xmx {} MB): the learner {} holds the task in memory;"
+            + " give the instance more heap or bound tasks with task.max.samples", key, request.expected(),
+            Runtime.getRuntime().maxMemory() >> 20, learner.name());
       } catch (Exception e) {
         failures.increment();
         LOG.error("training of {} failed; the sweep will retry it", key, e);

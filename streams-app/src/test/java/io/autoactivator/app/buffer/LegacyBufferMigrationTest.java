@@ -35,8 +35,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * An instance upgraded while a task was buffering: the old task-buffer store (whole sample records, restored from
- * its changelog) moves into the log buffer when the processor starts, and the task completes and trains as if
- * nothing had happened.
+ * its changelog) moves into the log buffer before the processor handles its first record or sweep, and the task
+ * completes and trains as if nothing had happened.
  */
 class LegacyBufferMigrationTest {
 
@@ -66,6 +66,8 @@ class LegacyBufferMigrationTest {
         Duration.ofMinutes(10), SAMPLES, Limits.defaults(), buffered, meters);
     context.setCurrentSystemTimeMs(1_000);
     processor.init(context);
+    assertThat(legacy.approximateNumEntries()).as("moved in a processing context, not in init").isEqualTo(2);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
 
     assertThat(legacy.approximateNumEntries()).as("the old buffer is emptied").isZero();
     assertThat(AcceptedSample.decode(accepted.get("m/t1/a"))).isEqualTo(new AcceptedSample(0, 9, a.length, 3));

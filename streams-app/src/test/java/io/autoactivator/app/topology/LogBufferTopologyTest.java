@@ -62,6 +62,23 @@ class LogBufferTopologyTest {
   }
 
   @Test
+  void aSampleKeyedByItsModelIdOnAnotherPartitionThanItsModelsIsRepartitioned() throws Exception {
+    // of two partitions, "m2" hashes (murmur2, as the default partitioner) to 1 and "a" to 0; the test input is on 0
+    assertThat(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+        "m2".getBytes())) % 2).isEqualTo(1);
+    assertThat(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+        "a".getBytes())) % 2).isEqualTo(0);
+    try (TopologyFixture two = new TopologyFixture(f.settings, 2)) {
+      two.keyedSample("a", "t1", "x", 0, 1f, 2f);
+      assertThat(two.repartitioned()).as("model a is at home on partition 0").isFalse();
+      two.keyedSample("m2", "t1", "x", 0, 1f, 2f);
+      assertThat(two.repartitioned()).as("model m2 lives on partition 1").isTrue();
+      assertThat(AcceptedSample.decode(two.buffer().get("m2/t1/x")).offset()).as("still located on the samples"
+          + " topic").isEqualTo(1);
+    }
+  }
+
+  @Test
   void aModelBeyondItsBufferedBytesQuotaGetsDeadLettersUntilATaskTrains() {
     f.end("m", "t1", 2, 0);
     f.keyedSample("m", "t1", "a", 0, 1f, 2f);

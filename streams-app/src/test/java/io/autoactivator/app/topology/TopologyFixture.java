@@ -66,6 +66,11 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   TopologyFixture(AppSettings settings) throws Exception {
+    this(settings, 1);
+  }
+
+  /** @param modelPartitions partitions of the by-model repartition topic the topology is told about */
+  TopologyFixture(AppSettings settings, int modelPartitions) throws Exception {
     this.settings = settings;
     this.catalog = new ModelCatalog(meters);
     stateDir = Files.createTempDirectory("ttd");
@@ -75,7 +80,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     io.autoactivator.app.kafka.DeadLetterHandlers.install(props, TOPICS.deadLetters(), "test", 64 * 1024);
     driver = new TopologyTestDriver(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, training, meters)), props, Instant.ofEpochMilli(0));
+        new TopologyFactory.Collaborators(codecs, catalog, training, meters, modelPartitions)), props, Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
     samples = driver.createInputTopic(TOPICS.samples(), bytes, bytes);
     boundaries = driver.createInputTopic(TOPICS.taskEvents(), bytes, bytes);

@@ -34,7 +34,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * from the log, and a task whose samples retention deleted before it trained is quarantined, never trained on part
  * of its data.
  */
-class LogBufferIT extends BrokerTestBase {
+class LogBufferBrokerTest extends BrokerTestBase {
 
   private static AppSettings settings(String prefix) {
     return AppSettings.defaults("it-" + prefix).withTopics(Topics.withPrefix(prefix + "."))
