@@ -101,7 +101,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
-    TopicProvisioner.provision(settings, clients);
+    int modelPartitions = TopicProvisioner.provision(settings, clients);
     SnapshotSigner signer = SnapshotSigner.of(settings.snapshotSigningKey());
     if (!signer.enabled()) {
       LOG.warn("snapshot.signing.key is not set: any client that can write {} can publish a model every instance"
@@ -113,10 +113,13 @@ public final class StreamingLearnerApp implements ManagedApp {
     producer = new KafkaProducer<>(producerConfig());
     SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
         meters, signer);
-    coordinator = new TrainingCoordinator(settings, learner, new SampleSource(this::bufferStore), catalog,
-        snapshotCodec, publisher, codecs, meters);
+    SampleSource samples = new SampleSource(this::acceptedSamplesStore,
+        () -> new KafkaConsumer<>(samplesReaderConfig()), settings.topics().samples(), codecs,
+        Duration.ofSeconds(60));
+    coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, codecs,
+        meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters)),
+        new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters, modelPartitions)),
         DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
             settings.limits().deadLetterValueBytes()));
     streams.setUncaughtExceptionHandler(e -> {
@@ -178,8 +181,8 @@ public final class StreamingLearnerApp implements ManagedApp {
     return tasks;
   }
 
-  private ReadOnlyKeyValueStore<String, byte[]> bufferStore() {
-    return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.TASK_BUFFER,
+  private ReadOnlyKeyValueStore<String, byte[]> acceptedSamplesStore() {
+    return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.TASK_SAMPLES,
         QueryableStoreTypes.<String, byte[]>keyValueStore()));
   }
 
@@ -218,6 +221,20 @@ public final class StreamingLearnerApp implements ManagedApp {
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return config;
+  }
+
+  /** Training reads a task back from the samples topic: group-less, committed records only, no offset reset. */
+  private Map<String, Object> samplesReaderConfig() {
+    Map<String, Object> config = clients.consumer();
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-task-reader");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return config;
   }
 

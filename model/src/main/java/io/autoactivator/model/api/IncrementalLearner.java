@@ -23,6 +23,20 @@ public interface IncrementalLearner {
    */
   ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener);
 
+  /**
+   * Learns the task {@code source} reads, on top of {@code previous}. The default materialises the task
+   * ({@link TaskSource#materialise()}) and calls {@link #learn(ClassIncrementalModel, TaskData, TrainingListener)},
+   * so the model is byte-identical to learning the same rows as {@code TaskData}; a learner that streams (reads the
+   * source in chunks, several passes) overrides it and bounds its memory by the dimension instead of the task.
+   *
+   * @throws InvalidTaskDataException as {@link #learn(ClassIncrementalModel, TaskData, TrainingListener)}, and when
+   *                                  the source cannot hand over a valid task
+   */
+  default ClassIncrementalModel learn(ClassIncrementalModel previous, TaskSource source,
+      TrainingListener listener) {
+    return learn(previous, source.materialise(), listener);
+  }
+
   /** A stable hash of this learner's configuration, recorded in snapshot provenance. */
   String configHash();
 }

@@ -9,19 +9,22 @@ import java.util.List;
  * @param queue            ended tasks not yet trained, in END order: they train strictly in this order
  * @param committedVersion version of the last snapshot committed to the snapshot topic (0: none)
  * @param dimension        input dimension, fixed by the model's first accepted sample (0: not yet)
+ * @param bufferedBytes    bytes of the samples its untrained tasks hold on the samples topic
+ *                         ({@code model.max.buffered.bytes} bounds it)
  */
-public record ModelState(String modelId, List<String> queue, long committedVersion, int dimension) {
+public record ModelState(String modelId, List<String> queue, long committedVersion, int dimension,
+    long bufferedBytes) {
 
   public ModelState {
     queue = List.copyOf(queue);
   }
 
   public static ModelState fresh(String modelId) {
-    return new ModelState(modelId, List.of(), 0, 0);
+    return new ModelState(modelId, List.of(), 0, 0, 0);
   }
 
   public ModelState withDimension(int newDimension) {
-    return new ModelState(modelId, queue, committedVersion, newDimension);
+    return new ModelState(modelId, queue, committedVersion, newDimension, bufferedBytes);
   }
 
   public ModelState enqueue(String taskId) {
@@ -30,21 +33,26 @@ public record ModelState(String modelId, List<String> queue, long committedVersi
     }
     List<String> next = new ArrayList<>(queue);
     next.add(taskId);
-    return new ModelState(modelId, next, committedVersion, dimension);
+    return new ModelState(modelId, next, committedVersion, dimension, bufferedBytes);
   }
 
   /** After the snapshot of {@code taskId} committed as {@code version}. */
   public ModelState committed(String taskId, long version) {
     List<String> next = new ArrayList<>(queue);
     next.remove(taskId);
-    return new ModelState(modelId, next, version, dimension);
+    return new ModelState(modelId, next, version, dimension, bufferedBytes);
   }
 
   /** Without {@code taskId} in the queue (quarantined), the committed version unchanged. */
   public ModelState dequeue(String taskId) {
     List<String> next = new ArrayList<>(queue);
     next.remove(taskId);
-    return new ModelState(modelId, next, committedVersion, dimension);
+    return new ModelState(modelId, next, committedVersion, dimension, bufferedBytes);
+  }
+
+  /** {@code delta} more (or, negative, fewer) buffered bytes; never below 0. */
+  public ModelState buffering(long delta) {
+    return new ModelState(modelId, queue, committedVersion, dimension, Math.max(0, bufferedBytes + delta));
   }
 
   /** The task to train next, or null. */

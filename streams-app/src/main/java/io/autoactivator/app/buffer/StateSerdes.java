@@ -18,8 +18,12 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class StateSerdes {
 
-  /** Layout written; 2 added the task's training attempts. Layout 1 is still read. */
-  private static final byte VERSION = 2;
+  /**
+   * Layout written; 2 added the task's training attempts, 3 the task's accepted bytes and offset ranges on the
+   * samples topic and the model's buffered bytes (the log became the buffer). Layouts 1 and 2 are still read: their
+   * tasks have no ranges and no bytes until the task processor migrates the old task-buffer store into them.
+   */
+  private static final byte VERSION = 3;
 
   private StateSerdes() {
   }
@@ -41,6 +45,14 @@ public final class StateSerdes {
       out.writeLong(s.lastSeen());
       out.writeLong(s.version());
       out.writeInt(s.attempts());
+      out.writeLong(s.bytes());
+      OffsetRanges r = s.ranges();
+      out.writeInt(r.size());
+      for (int i = 0; i < r.size(); i++) {
+        out.writeInt(r.partition(i));
+        out.writeLong(r.first(i));
+        out.writeLong(r.last(i));
+      }
     }), (topic, data) -> data == null ? null : read(data, (version, in) -> {
       String modelId = in.readUTF();
       String taskId = in.readUTF();
@@ -57,8 +69,23 @@ public final class StateSerdes {
       long lastSeen = in.readLong();
       long trainedVersion = in.readLong();
       int attempts = version >= 2 ? in.readInt() : (status == TaskStatus.TRAINING ? 1 : 0);
+      long bytes = 0;
+      OffsetRanges ranges = OffsetRanges.none();
+      if (version >= 3) {
+        bytes = in.readLong();
+        int n = in.readInt();
+        int[] partitions = new int[n];
+        long[] first = new long[n];
+        long[] last = new long[n];
+        for (int i = 0; i < n; i++) {
+          partitions[i] = in.readInt();
+          first[i] = in.readLong();
+          last[i] = in.readLong();
+        }
+        ranges = OffsetRanges.of(partitions, first, last);
+      }
       return new TaskState(modelId, taskId, status, start, end, classes, expected, received, firstSeen, lastSeen,
-          trainedVersion, attempts);
+          trainedVersion, attempts, bytes, ranges);
     }));
   }
 
@@ -71,6 +98,7 @@ public final class StateSerdes {
       }
       out.writeLong(s.committedVersion());
       out.writeInt(s.dimension());
+      out.writeLong(s.bufferedBytes());
     }), (topic, data) -> data == null ? null : read(data, (version, in) -> {
       String modelId = in.readUTF();
       int n = in.readInt();
@@ -78,7 +106,9 @@ public final class StateSerdes {
       for (int i = 0; i < n; i++) {
         queue.add(in.readUTF());
       }
-      return new ModelState(modelId, queue, in.readLong(), in.readInt());
+      long committed = in.readLong();
+      int dimension = in.readInt();
+      return new ModelState(modelId, queue, committed, dimension, version >= 3 ? in.readLong() : 0);
     }));
   }
 

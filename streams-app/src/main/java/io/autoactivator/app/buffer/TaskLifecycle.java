@@ -12,12 +12,14 @@ import java.util.List;
  *   OPEN, ENDED --no record for the incompleteness timeout--> INCOMPLETE (accepts samples again)
  *   TRAINING --training lost after the last allowed attempt--> QUARANTINED (dead letter, out of the queue)
  *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
+ *   TRAINING --its samples are gone from the samples topic (retention)--> QUARANTINED (dead letter SAMPLES_EXPIRED)
  * </pre>
  */
 public final class TaskLifecycle {
 
   /** Something that happened to the task, already checked by the processor. */
-  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, Committed, Swept, Aborted {
+  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, SamplesLost, Committed, Swept,
+      Aborted {
   }
 
   /** The task now has {@code received} valid samples buffered (one more, or fewer after a purge). */
@@ -41,6 +43,13 @@ public final class TaskLifecycle {
    * {@code maxAttempts} attempts it is quarantined instead of tried again.
    */
   public record TrainingLost(int maxAttempts, long now) implements Event {
+  }
+
+  /**
+   * Training found samples of the task deleted from the samples topic (retention): it can never be trained on all
+   * its data, and it is never trained on part of it.
+   */
+  public record SamplesLost(long now) implements Event {
   }
 
   /** An operator aborted the task (a task-events ABORT). */
@@ -70,7 +79,9 @@ public final class TaskLifecycle {
     /** Take the task out of its model's queue. */
     DEQUEUE,
     /** Report the task as quarantined (dead letter, log, counter). */
-    REPORT_QUARANTINED
+    REPORT_QUARANTINED,
+    /** Report that retention deleted samples of the task before it trained (dead letter, log, counter). */
+    REPORT_SAMPLES_LOST
   }
 
   /** The new state and the effects, in the order they are to be carried out. */
@@ -112,6 +123,12 @@ public final class TaskLifecycle {
           ? new Transition(state.quarantined(lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
               Effect.REPORT_QUARANTINED))
           : new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING));
+    }
+    if (event instanceof SamplesLost lost) {
+      return state.status() != TaskStatus.TRAINING
+          ? Transition.stay(state)
+          : new Transition(state.quarantined(lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+              Effect.REPORT_SAMPLES_LOST));
     }
     if (event instanceof Aborted a) {
       return state.status() == TaskStatus.TRAINED || state.status() == TaskStatus.QUARANTINED

@@ -1,11 +1,13 @@
 package io.autoactivator.app.buffer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -17,6 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.autoactivator.app.config.Limits;
+import io.autoactivator.app.ingest.Decoded;
+import io.autoactivator.app.kafka.AcceptedSample;
 import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
@@ -36,11 +41,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The one place that decides when a task is complete. Samples, boundaries and committed-snapshot markers of a
- * model all arrive here, re-keyed by model id, in whatever interleaving the producers chose:
+ * model all arrive here, on the model's partition, in whatever interleaving the producers chose:
  *
  * <ul>
- *   <li>a sample is buffered (validated against its task's classes once a boundary is known; buffered samples are
- *       re-checked when the boundary arrives, and the misfits dead-lettered);</li>
+ *   <li>a sample is accepted (validated against its task's classes once a boundary is known; accepted samples are
+ *       re-checked when the boundary arrives, and the misfits dead-lettered). The samples topic is the buffer: the
+ *       state keeps where the accepted copy lies (task-samples store: sample id -> partition, offset, size, label)
+ *       and the task's offset ranges, never the sample itself; training reads the task back from the log;</li>
+ *   <li>quotas: {@code task.max.samples} per task and {@code model.max.buffered.bytes} per model, each a TOO_LARGE
+ *       dead letter and a count in {@code autoactivator.quota.rejections};</li>
  *   <li>a task is READY when its END arrived and every sample the END announced is buffered; READY tasks are handed
  *       to the training coordinator one at a time per model, in END order, each on top of the last committed
  *       snapshot - never on this thread;</li>
@@ -53,7 +62,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data).</li>
  * </ul>
  */
-public final class TaskProcessor implements Processor<String, Envelope, String, Outbound> {
+public final class TaskProcessor implements Processor<String, Decoded, String, Outbound> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
   private static final StringSerializer KEYS = new StringSerializer();
@@ -68,27 +77,30 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
   private final Counter quarantined;
   private final int maxAttempts;
   private final long maxTaskSamples;
+  private final long maxModelBytes;
+  private final String samplesTopic;
+  private final Counter expired;
   private ProcessorContext<String, Outbound> context;
-  private KeyValueStore<String, byte[]> buffer;
+  private KeyValueStore<String, byte[]> accepted;
+  private KeyValueStore<String, byte[]> legacyBuffer;
   private KeyValueStore<String, TaskState> tasks;
   private KeyValueStore<String, ModelState> models;
   private long counted;
-
-  public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
-      ModelRegistry registry, Duration incompleteTimeout, AtomicLong buffered, MeterRegistry meters) {
-    this(codecs, deadLetters, training, registry, incompleteTimeout, Integer.MAX_VALUE, Long.MAX_VALUE, buffered,
-        meters);
-  }
+  /** The old task-buffer store still has entries: moved before the first record or sweep is handled. */
+  private boolean legacyPending;
 
   /**
-   * @param maxAttempts    training attempts of a task before it is quarantined ({@code training.max.attempts})
-   * @param maxTaskSamples samples one task may buffer or announce ({@code task.max.samples})
+   * @param samplesTopic the samples topic (where the accepted samples stay; named in dead letters of samples
+   *                     rejected after they were accepted)
+   * @param limits       {@code training.max.attempts}, {@code task.max.samples}, {@code model.max.buffered.bytes}
    */
   public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
-      ModelRegistry registry, Duration incompleteTimeout, int maxAttempts, long maxTaskSamples, AtomicLong buffered,
+      ModelRegistry registry, Duration incompleteTimeout, String samplesTopic, Limits limits, AtomicLong buffered,
       MeterRegistry meters) {
-    this.maxAttempts = maxAttempts;
-    this.maxTaskSamples = maxTaskSamples;
+    this.maxAttempts = limits.maxTrainingAttempts();
+    this.maxTaskSamples = limits.maxTaskSamples();
+    this.maxModelBytes = limits.maxModelBufferedBytes();
+    this.samplesTopic = samplesTopic;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
     this.training = training;
@@ -100,19 +112,26 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     this.quarantined = Counter.builder("autoactivator.tasks.quarantined")
         .description("tasks taken out of their model's queue (training failed too often, or aborted)")
         .register(meters);
+    this.expired = Counter.builder("autoactivator.tasks.samples.expired")
+        .description("tasks whose samples the samples topic deleted (retention) before they trained")
+        .register(meters);
   }
 
   @Override
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
-    this.buffer = context.getStateStore(StoreNames.TASK_BUFFER);
+    this.accepted = context.getStateStore(StoreNames.TASK_SAMPLES);
+    this.legacyBuffer = context.getStateStore(StoreNames.LEGACY_TASK_BUFFER);
     this.tasks = context.getStateStore(StoreNames.TASK_STATE);
     this.models = context.getStateStore(StoreNames.MODEL_STATE);
-    try (KeyValueIterator<String, byte[]> all = buffer.all()) {
+    try (KeyValueIterator<String, byte[]> all = accepted.all()) {
       while (all.hasNext()) {
         all.next();
         counted++;
       }
+    }
+    try (KeyValueIterator<String, byte[]> all = legacyBuffer.all()) {
+      legacyPending = all.hasNext();
     }
     buffered.addAndGet(counted);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
@@ -125,16 +144,20 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
   }
 
   @Override
-  public void process(Record<String, Envelope> record) {
-    Envelope envelope = record.value();
+  public void process(Record<String, Decoded> record) {
+    if (legacyPending) {
+      migrateLegacyBuffer(context.currentSystemTimeMs());
+    }
+    Envelope envelope = record.value().accepted();
+    SpecificRecord parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
     switch (envelope.kind()) {
-      case SAMPLE -> sample(envelope, codecs.samples().deserializer().deserialize(envelope.topic(),
-          envelope.value()), now);
-      case BOUNDARY -> boundary(envelope, codecs.boundaries().deserializer().deserialize(envelope.topic(),
-          envelope.value()), now);
-      case SNAPSHOT -> marker(codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()),
-          now);
+      case SAMPLE -> sample(envelope, parsed instanceof LabelledSample s ? s
+          : codecs.samples().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+      case BOUNDARY -> boundary(envelope, parsed instanceof TaskBoundary b ? b
+          : codecs.boundaries().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+      case SNAPSHOT -> marker(parsed instanceof ModelSnapshot m ? m
+          : codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()), now);
       default -> LOG.error("unexpected {} record on the task stream, ignored", envelope.kind());
     }
   }
@@ -152,7 +175,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
       return;
     }
-    if (buffer.get(key) != null) {
+    if (accepted.get(key) != null) {
       reject(envelope, Reason.DUPLICATE_SAMPLE, "sample " + s.getSampleId() + " of task " + taskId
           + " is already buffered", now);
       return;
@@ -170,8 +193,16 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       return;
     }
     if (task.received() >= maxTaskSamples) {
+      deadLetters.countQuota("task.max.samples");
       reject(envelope, Reason.TOO_LARGE, "task " + taskId + " already buffers " + task.received()
           + " samples, task.max.samples=" + maxTaskSamples, now);
+      return;
+    }
+    int size = envelope.value().length;
+    if (model.bufferedBytes() + size > maxModelBytes) {
+      deadLetters.countQuota("model.max.buffered.bytes");
+      reject(envelope, Reason.TOO_LARGE, "model " + modelId + " already buffers " + model.bufferedBytes()
+          + " bytes of untrained samples, model.max.buffered.bytes=" + maxModelBytes, now);
       return;
     }
     if (!task.accepting() || (task.endSeen() && task.received() >= task.expected())) {
@@ -179,13 +210,13 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           + " samples its END announced", now);
       return;
     }
-    if (model.dimension() == 0) {
-      models.put(modelId, model.withDimension(length));
-    }
-    buffer.put(key, EnvelopeSerde.encode(envelope));
+    models.put(modelId, (model.dimension() == 0 ? model.withDimension(length) : model).buffering(size));
+    accepted.put(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()).encode());
     adjustBuffered(1);
-    apply(task, new TaskLifecycle.Buffered(task.received() + 1, now), true);
-    schedule(modelId);
+    TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
+    if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
+      schedule(modelId); // only a sample that completes its task can start a training
+    }
   }
 
   private void boundary(Envelope envelope, TaskBoundary b, long now) {
@@ -201,6 +232,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       return;
     }
     if (b.getKind() == BoundaryKind.END && b.getExpectedSampleCount() > maxTaskSamples) {
+      deadLetters.countQuota("task.max.samples");
       reject(envelope, Reason.TOO_LARGE, "task " + taskId + " END announces " + b.getExpectedSampleCount()
           + " samples, task.max.samples=" + maxTaskSamples, now);
       return;
@@ -228,7 +260,10 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           + Arrays.toString(classes) + ", but task " + taken + " of model " + modelId + " has some of them", now);
       return;
     }
-    long received = task.classesKnown() ? task.received() : purgeForeignLabels(modelId, taskId, classes, now);
+    if (!task.classesKnown()) {
+      task = purgeForeignLabels(task, classes, now);
+    }
+    long received = task.received();
     if (end && received > b.getExpectedSampleCount()) {
       reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " END announces " + b.getExpectedSampleCount()
           + " samples, but " + received + " are already buffered", now);
@@ -311,7 +346,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     // a task without state (never seen here) still has its buffer deleted, and gets no state
     apply(task != null ? task : TaskState.fresh(modelId, taskId, now),
         new TaskLifecycle.Committed(snapshot.getVersion(), now), task != null);
-    models.put(modelId, model.committed(taskId, snapshot.getVersion()));
+    models.put(modelId, model(modelId).committed(taskId, snapshot.getVersion())); // after DELETE_BUFFER's bytes
     schedule(modelId);
   }
 
@@ -337,6 +372,9 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
 
   /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
   private void sweep(long now) {
+    if (legacyPending) {
+      migrateLegacyBuffer(now);
+    }
     List<ModelState> all = new ArrayList<>();
     try (KeyValueIterator<String, ModelState> it = models.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
@@ -351,7 +389,12 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
       }
       boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
       if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
-        apply(task, new TaskLifecycle.TrainingLost(maxAttempts, now), true);
+        boolean lost = training.unrecoverable(model.modelId(), head) != null;
+        apply(task, lost ? new TaskLifecycle.SamplesLost(now) : new TaskLifecycle.TrainingLost(maxAttempts, now),
+            true);
+        if (lost) {
+          releaseDimension(model.modelId());
+        }
         schedule(model.modelId());
       } else if (task.status() == TaskStatus.READY) {
         schedule(model.modelId());
@@ -388,10 +431,24 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
         }
         case DELETE_BUFFER -> {
           List<String> keys = keysOf(next.modelId(), next.taskId());
-          keys.forEach(buffer::delete);
+          keys.forEach(accepted::delete);
           adjustBuffered(-keys.size());
-          LOG.info("model {} task {} committed as version {}; {} buffered samples deleted", next.modelId(),
-              next.taskId(), next.version(), keys.size());
+          models.put(next.modelId(), model(next.modelId()).buffering(-task.bytes()));
+          LOG.info("model {} task {} {}; {} accepted samples ({} bytes on {}) forgotten", next.modelId(),
+              next.taskId(), next.status() == TaskStatus.TRAINED ? "committed as version " + next.version()
+                  : "quarantined", keys.size(), task.bytes(), samplesTopic);
+        }
+        case REPORT_SAMPLES_LOST -> {
+          quarantined.increment();
+          expired.increment();
+          String why = training.unrecoverable(next.modelId(), next.taskId());
+          LOG.error("model {} task {}: {}; quarantined instead of trained on part of its data. Raise retention.ms"
+              + " (and retention.bytes) of the samples topic {} above the longest time a task waits to train, then"
+              + " publish the task again under a new task id", next.modelId(), next.taskId(), why, samplesTopic);
+          reject(origin(next), Reason.SAMPLES_EXPIRED, "task " + next.taskId() + " of model " + next.modelId()
+              + ": " + why + "; raise retention.ms of " + samplesTopic + " and publish the task again under a new"
+              + " task id",
+              context.currentSystemTimeMs());
         }
         case DEQUEUE -> models.put(next.modelId(), model(next.modelId()).dequeue(next.taskId()));
         case REPORT_QUARANTINED -> {
@@ -399,10 +456,7 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
           if (!(event instanceof TaskLifecycle.Aborted)) {
             LOG.error("model {} task {} quarantined after {} training attempts; the model's later tasks proceed",
                 next.modelId(), next.taskId(), next.attempts());
-            Envelope origin = new Envelope(Envelope.Kind.BOUNDARY, "task " + next.modelId() + "/" + next.taskId(),
-                -1, -1, context.currentSystemTimeMs(), next.modelId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                null);
-            reject(origin, Reason.TASK_QUARANTINED, "task " + next.taskId() + " of model " + next.modelId()
+            reject(origin(next), Reason.TASK_QUARANTINED, "task " + next.taskId() + " of model " + next.modelId()
                 + " failed training " + next.attempts() + " times (training.max.attempts): quarantined",
                 context.currentSystemTimeMs());
           }
@@ -418,27 +472,81 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
     return next;
   }
 
-  /** Deletes and dead-letters buffered samples whose label is not in {@code classes}; returns the samples left. */
-  private long purgeForeignLabels(String modelId, String taskId, int[] classes, long now) {
+  /**
+   * Forgets and dead-letters accepted samples whose label is not in {@code classes}; returns the task without them
+   * (its count and bytes; its offset ranges stay, training reads only the accepted offsets within them).
+   */
+  private TaskState purgeForeignLabels(TaskState task, int[] classes, long now) {
     long kept = 0;
+    long droppedBytes = 0;
     List<String> drop = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(StoreNames.taskPrefix(modelId, taskId), KEYS)) {
+    try (KeyValueIterator<String, byte[]> it = accepted.prefixScan(
+        StoreNames.taskPrefix(task.modelId(), task.taskId()), KEYS)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        Envelope e = EnvelopeSerde.decode(kv.value);
-        LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
-        if (Arrays.stream(classes).anyMatch(c -> c == s.getLabel())) {
+        AcceptedSample a = AcceptedSample.decode(kv.value);
+        if (contains(classes, a.label())) {
           kept++;
         } else {
-          reject(e, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
-              + "'s classes " + Arrays.toString(classes) + " (checked when the boundary arrived)", now);
+          Envelope e = new Envelope(Envelope.Kind.SAMPLE, samplesTopic, a.partition(), a.offset(), now, null, null);
+          reject(e, Reason.UNKNOWN_LABEL, "label " + a.label() + " of sample "
+              + kv.key.substring(kv.key.lastIndexOf('/') + 1) + " is not one of task " + task.taskId()
+              + "'s classes " + Arrays.toString(classes) + " (checked when the boundary arrived; the record is at "
+              + samplesTopic + "-" + a.partition() + "@" + a.offset() + ")", now);
           drop.add(kv.key);
+          droppedBytes += a.bytes();
         }
       }
     }
-    drop.forEach(buffer::delete);
+    if (drop.isEmpty()) {
+      return task;
+    }
+    drop.forEach(accepted::delete);
     adjustBuffered(-drop.size());
-    return kept;
+    models.put(task.modelId(), model(task.modelId()).buffering(-droppedBytes));
+    return task.withoutBytes(droppedBytes).withReceived(kept, now);
+  }
+
+  /**
+   * Moves the entries of the task-buffer store of earlier releases (whole sample records) into the task-samples
+   * store (where each lies on the samples topic), widening each task's offset ranges and byte counts, so that an
+   * upgraded instance trains the tasks it had buffered from the samples topic. Runs once per partition, before its
+   * first record or sweep (in a processing context, so its writes join that commit), and deletes the old entries
+   * as they move.
+   */
+  private void migrateLegacyBuffer(long now) {
+    legacyPending = false;
+    long moved = 0;
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = legacyBuffer.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        keys.add(kv.key);
+        Envelope e = EnvelopeSerde.decode(kv.value);
+        LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
+        String modelId = s.getModelId().toString();
+        TaskState task = tasks.get(StoreNames.taskKey(modelId, s.getTaskId().toString()));
+        if (task == null || !e.topic().equals(samplesTopic) || e.partition() < 0) {
+          LOG.error("buffered sample {} from {}-{}@{} cannot move to the log buffer (no task state, or not from"
+              + " the samples topic {}); its task cannot train on it: abort the task (task-events ABORT) and"
+              + " publish it again", kv.key, e.topic(), e.partition(), e.offset(), samplesTopic);
+          continue;
+        }
+        if (accepted.get(kv.key) == null) {
+          accepted.put(kv.key, new AcceptedSample(e.partition(), e.offset(), e.value().length, s.getLabel())
+              .encode());
+          save(task.located(e.partition(), e.offset(), e.value().length));
+          models.put(modelId, model(modelId).buffering(e.value().length));
+          adjustBuffered(1);
+          moved++;
+        }
+      }
+    }
+    keys.forEach(legacyBuffer::delete);
+    if (!keys.isEmpty()) {
+      LOG.info("moved {} samples of the old task buffer to the log buffer (they are read back from {} at"
+          + " training; its retention must still hold them)", moved, samplesTopic);
+    }
   }
 
   /** Another task of the model that announced one of {@code classes}, or null. */
@@ -456,7 +564,8 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
 
   private List<String> keysOf(String modelId, String taskId) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(StoreNames.taskPrefix(modelId, taskId), KEYS)) {
+    try (KeyValueIterator<String, byte[]> it = accepted.prefixScan(StoreNames.taskPrefix(modelId, taskId),
+        KEYS)) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     return keys;
@@ -483,6 +592,12 @@ public final class TaskProcessor implements Processor<String, Envelope, String, 
   private void adjustBuffered(long delta) {
     counted += delta;
     buffered.addAndGet(delta);
+  }
+
+  /** Where a dead letter about a whole task says it came from. */
+  private Envelope origin(TaskState task) {
+    return new Envelope(Envelope.Kind.BOUNDARY, "task " + task.modelId() + "/" + task.taskId(), -1, -1,
+        context.currentSystemTimeMs(), task.modelId().getBytes(StandardCharsets.UTF_8), null);
   }
 
   private void reject(Envelope envelope, Reason reason, String message, long now) {

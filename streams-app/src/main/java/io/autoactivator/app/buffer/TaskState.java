@@ -10,13 +10,17 @@ import java.util.Arrays;
  * @param received  valid samples buffered so far
  * @param version   the snapshot version that trained it (0 until TRAINED)
  * @param attempts  times it was handed to training (the first submission and every re-submission)
+ * @param bytes     bytes of the sample records accepted so far (their values on the samples topic)
+ * @param ranges    where the accepted samples lie on the samples topic, per partition
  */
 public record TaskState(String modelId, String taskId, TaskStatus status, boolean startSeen, boolean endSeen,
-    int[] classes, long expected, long received, long firstSeen, long lastSeen, long version, int attempts) {
+    int[] classes, long expected, long received, long firstSeen, long lastSeen, long version, int attempts,
+    long bytes, OffsetRanges ranges) {
 
   /** A task seen for the first time now. */
   public static TaskState fresh(String modelId, String taskId, long now) {
-    return new TaskState(modelId, taskId, TaskStatus.OPEN, false, false, new int[0], -1, 0, now, now, 0, 0);
+    return new TaskState(modelId, taskId, TaskStatus.OPEN, false, false, new int[0], -1, 0, now, now, 0, 0, 0,
+        OffsetRanges.none());
   }
 
   public boolean classesKnown() {
@@ -39,39 +43,57 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
 
   public TaskState withStatus(TaskStatus newStatus) {
     return new TaskState(modelId, taskId, newStatus, startSeen, endSeen, classes, expected, received, firstSeen,
-        lastSeen, version, attempts);
+        lastSeen, version, attempts, bytes, ranges);
   }
 
   public TaskState withReceived(long newReceived, long now) {
     return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, newReceived, firstSeen, now,
-        version, attempts);
+        version, attempts, bytes, ranges);
+  }
+
+  /** One more accepted sample: {@code size} bytes at {@code offset} of {@code partition} of the samples topic. */
+  public TaskState withSample(int partition, long offset, int size, long now) {
+    return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received + 1, firstSeen, now,
+        version, attempts, bytes + size, ranges.with(partition, offset));
+  }
+
+  /** Its accepted samples also cover {@code offset} of {@code partition} ({@code size} bytes), count unchanged. */
+  public TaskState located(int partition, long offset, int size) {
+    return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received, firstSeen,
+        lastSeen, version, attempts, bytes + size, ranges.with(partition, offset));
+  }
+
+  /** {@code size} bytes fewer (samples purged when the boundary arrived). */
+  public TaskState withoutBytes(long size) {
+    return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received, firstSeen,
+        lastSeen, version, attempts, bytes - size, ranges);
   }
 
   public TaskState withStart(int[] newClasses, long now) {
     return new TaskState(modelId, taskId, status, true, endSeen, newClasses, expected, received, firstSeen, now,
-        version, attempts);
+        version, attempts, bytes, ranges);
   }
 
   public TaskState withEnd(int[] newClasses, long newExpected, long now) {
     return new TaskState(modelId, taskId, TaskStatus.ENDED, startSeen, true, newClasses, newExpected, received,
-        firstSeen, now, version, attempts);
+        firstSeen, now, version, attempts, bytes, ranges);
   }
 
   public TaskState trained(long newVersion, long now) {
     return new TaskState(modelId, taskId, TaskStatus.TRAINED, startSeen, endSeen, classes, expected, received,
-        firstSeen, now, newVersion, attempts);
+        firstSeen, now, newVersion, attempts, bytes, ranges);
   }
 
   /** Quarantined: out of the queue, classes released (a stray task must not keep every class). */
   public TaskState quarantined(long now) {
     return new TaskState(modelId, taskId, TaskStatus.QUARANTINED, startSeen, endSeen, new int[0], expected, 0,
-        firstSeen, now, version, attempts);
+        firstSeen, now, version, attempts, 0, OffsetRanges.none());
   }
 
   /** One more hand-off to training. */
   public TaskState attempted() {
     return new TaskState(modelId, taskId, status, startSeen, endSeen, classes, expected, received, firstSeen, lastSeen,
-        version, attempts + 1);
+        version, attempts + 1, bytes, ranges);
   }
 
   /** After a change of received count or boundary: ENDED or OPEN become READY once complete. */
@@ -88,6 +110,7 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
   @Override
   public String toString() {
     return modelId + "/" + taskId + " " + status + " classes=" + Arrays.toString(classes) + " received=" + received
-        + "/" + expected + (version > 0 ? " v" + version : "") + (attempts > 1 ? " attempts=" + attempts : "");
+        + "/" + expected + " bytes=" + bytes + " offsets=" + ranges + (version > 0 ? " v" + version : "")
+        + (attempts > 1 ? " attempts=" + attempts : "");
   }
 }

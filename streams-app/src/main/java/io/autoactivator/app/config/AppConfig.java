@@ -63,6 +63,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String TRAINING_MAX_ATTEMPTS = "training.max.attempts";
   public static final String DEAD_LETTERS_MAX_VALUE_BYTES = "dead.letters.max.value.bytes";
   public static final String TASK_MAX_SAMPLES = "task.max.samples";
+  public static final String MODEL_MAX_BUFFERED_BYTES = "model.max.buffered.bytes";
   public static final String SNAPSHOT_SIGNING_KEY = "snapshot.signing.key";
   public static final String SNAPSHOT_SIGNING_KEY_FILE = "snapshot.signing.key.file";
 
@@ -181,6 +182,10 @@ public final class AppConfig extends AbstractConfig {
         .define(TASK_MAX_SAMPLES, Type.LONG, 1_000_000L, Range.between(1, Long.MAX_VALUE), Importance.LOW,
             "Samples one task may buffer or announce in its END; beyond it samples and the END are dead-lettered "
                 + "as TOO_LARGE, so one task cannot fill an instance's disk and memory at training.")
+        .define(MODEL_MAX_BUFFERED_BYTES, Type.LONG, 32L << 30, Range.between(1024, Long.MAX_VALUE),
+            Importance.LOW, "Bytes of untrained samples one model may hold on the samples topic (the values of "
+                + "the samples its untrained tasks accepted); beyond it samples are dead-lettered as TOO_LARGE "
+                + "(metric autoactivator.quota.rejections{quota=model.max.buffered.bytes}) until a task trains.")
         .define(SNAPSHOT_SIGNING_KEY, Type.PASSWORD, null, Importance.HIGH,
             "Secret that signs every published snapshot (HMAC-SHA256 of its identity and checksum). Set: "
                 + "snapshots without a valid signature are rejected, so only holders of the key can publish models. "
@@ -282,7 +287,8 @@ public final class AppConfig extends AbstractConfig {
         getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
         getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
         getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
-        getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES)), signingKey());
+        getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES), getLong(MODEL_MAX_BUFFERED_BYTES)),
+        signingKey());
   }
 
   /** The snapshot signing key, from its file or the setting; null when neither is set. */

@@ -12,15 +12,18 @@ package io.autoactivator.app.config;
  * @param maxTrainingAttempts  training attempts of one task before it is quarantined
  * @param deadLetterValueBytes bytes of the original value kept in a dead letter (the rest is cut off)
  * @param maxTaskSamples       samples one task may buffer or announce
+ * @param maxModelBufferedBytes bytes of untrained samples one model may hold on the samples topic (the sum of the
+ *                             accepted records' values over its untrained tasks)
  */
 public record Limits(int maxRecordBytes, int maxFeatures, long maxSnapshotBytes, int maxTrainingAttempts,
-    int deadLetterValueBytes, long maxTaskSamples) {
+    int deadLetterValueBytes, long maxTaskSamples, long maxModelBufferedBytes) {
 
   public Limits {
     if (maxRecordBytes < 1024 || maxFeatures < 1 || maxSnapshotBytes < 1 || maxTrainingAttempts < 1
-        || deadLetterValueBytes < 0 || maxTaskSamples < 1) {
+        || deadLetterValueBytes < 0 || maxTaskSamples < 1 || maxModelBufferedBytes < 1) {
       throw new IllegalArgumentException("invalid limits " + maxRecordBytes + ", " + maxFeatures + ", "
-          + maxSnapshotBytes + ", " + maxTrainingAttempts + ", " + deadLetterValueBytes + ", " + maxTaskSamples);
+          + maxSnapshotBytes + ", " + maxTrainingAttempts + ", " + deadLetterValueBytes + ", " + maxTaskSamples
+          + ", " + maxModelBufferedBytes);
     }
   }
 
@@ -31,18 +34,25 @@ public record Limits(int maxRecordBytes, int maxFeatures, long maxSnapshotBytes,
 
   /** A copy that quarantines after {@code attempts} training attempts. */
   public Limits withMaxTrainingAttempts(int attempts) {
-    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, attempts, deadLetterValueBytes, maxTaskSamples);
+    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, attempts, deadLetterValueBytes, maxTaskSamples,
+        maxModelBufferedBytes);
   }
 
   /** A copy with another largest input record. */
   public Limits withMaxRecordBytes(int bytes) {
     return new Limits(bytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes,
-        maxTaskSamples);
+        maxTaskSamples, maxModelBufferedBytes);
   }
 
   /** A copy with another largest task. */
   public Limits withMaxTaskSamples(long samples) {
     return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes,
-        samples);
+        samples, maxModelBufferedBytes);
+  }
+
+  /** A copy with another bound on a model's buffered bytes. */
+  public Limits withMaxModelBufferedBytes(long bytes) {
+    return new Limits(maxRecordBytes, maxFeatures, maxSnapshotBytes, maxTrainingAttempts, deadLetterValueBytes,
+        maxTaskSamples, bytes);
   }
 }

@@ -1,10 +1,13 @@
 package io.autoactivator.app.ingest;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,7 +30,9 @@ import io.autoactivator.schemas.serde.RecordDecodingException;
 /**
  * First step of every input: decodes the raw bytes (the sources read bytes so that a bad record is ours to
  * dead-letter, not a crash of the stream thread), runs the checks that need nothing but the record, and re-keys
- * good records by model id so that everything about one model meets in one partition downstream.
+ * good records by model id so that everything about one model meets in one partition downstream. Samples and
+ * boundaries whose key already is their model id (the producers' contract) are marked as such and processed where
+ * they are; only the others (and snapshot markers) cross a repartition topic.
  *
  * <p>Snapshot chunks are reduced to their final chunk with the payload dropped: the topology only needs to know that
  * a snapshot is complete (the final chunk is written last, to the same partition, after every other chunk); the
@@ -39,14 +44,20 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   private final RecordCodecs codecs;
   private final DeadLetters deadLetters;
   private final Limits limits;
+  private final int modelPartitions;
   private ProcessorContext<String, Decoded> context;
 
   public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters) {
-    this(kind, codecs, deadLetters, Limits.defaults());
+    this(kind, codecs, deadLetters, Limits.defaults(), 0);
   }
 
-  /** @param limits record and vector sizes accepted, snapshot bounds */
-  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits) {
+  /**
+   * @param limits          record and vector sizes accepted, snapshot bounds
+   * @param modelPartitions partitions of the by-model repartition topic (0: unknown, every record is repartitioned)
+   */
+  public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits,
+      int modelPartitions) {
+    this.modelPartitions = modelPartitions;
     this.limits = limits;
     this.kind = kind;
     this.codecs = codecs;
@@ -100,6 +111,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     if (s.getFeatures().size() > limits.maxFeatures()) {
+      deadLetters.countQuota("input.max.features");
       reject(record, envelope, Reason.TOO_LARGE, "sample " + s.getSampleId() + " has " + s.getFeatures().size()
           + " features, more than input.max.features=" + limits.maxFeatures(), now);
       return;
@@ -109,7 +121,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.NON_FINITE, "sample " + s.getSampleId() + ": " + features, now);
       return;
     }
-    accept(record, s.getModelId().toString(), envelope, s);
+    accept(record, s.getModelId().toString(), envelope, s, true);
   }
 
   private void boundary(Record<byte[], byte[]> record, Envelope envelope, TaskBoundary b, long now) {
@@ -120,7 +132,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     if (b.getKind() == BoundaryKind.ABORT) {
-      accept(record, b.getModelId().toString(), envelope, b);
+      accept(record, b.getModelId().toString(), envelope, b, true);
       return;
     }
     List<Integer> classes = b.getClasses();
@@ -134,7 +146,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
           + " END must announce a positive expectedSampleCount, was " + b.getExpectedSampleCount(), now);
       return;
     }
-    accept(record, b.getModelId().toString(), envelope, b);
+    accept(record, b.getModelId().toString(), envelope, b, true);
   }
 
   private void snapshot(Record<byte[], byte[]> record, Envelope envelope, ModelSnapshot s) {
@@ -150,7 +162,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     ModelSnapshot marker = ModelSnapshot.newBuilder(s).setPayload(ByteBuffer.allocate(0)).build();
     byte[] stripped = codecs.snapshots().serializer().serialize(envelope.topic(), marker);
     accept(record, s.getModelId().toString(), new Envelope(envelope.kind(), envelope.topic(), envelope.partition(),
-        envelope.offset(), envelope.seenAt(), envelope.key(), stripped), marker);
+        envelope.offset(), envelope.seenAt(), envelope.key(), stripped), marker, false);
   }
 
   private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
@@ -163,11 +175,23 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
           + " features, more than input.max.features=" + limits.maxFeatures(), now);
       return;
     }
-    accept(record, q.getModelId().toString(), envelope, q);
+    accept(record, q.getModelId().toString(), envelope, q, false);
   }
 
-  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, SpecificRecord parsed) {
-    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope, parsed)));
+  /**
+   * Forwards a good record keyed by its model id. {@code partitioned}: a sample or boundary, which the producers'
+   * contract keys by model id; it is on its model's partition already when it sits where the repartition would put
+   * it: the partition its model id hashes to (the default partitioner's murmur2) among the repartition topic's.
+   */
+  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, SpecificRecord parsed,
+      boolean partitioned) {
+    boolean home = false;
+    if (partitioned && modelPartitions > 0 && envelope.partition() >= 0 && record.key() != null) {
+      byte[] id = modelId.getBytes(StandardCharsets.UTF_8);
+      home = Arrays.equals(record.key(), id)
+          && Utils.toPositive(Utils.murmur2(id)) % modelPartitions == envelope.partition();
+    }
+    context.forward(record.withKey(modelId).withValue(Decoded.accept(envelope, parsed, home)));
   }
 
   private void reject(Record<byte[], byte[]> record, Envelope envelope, Reason reason, String message, long now) {

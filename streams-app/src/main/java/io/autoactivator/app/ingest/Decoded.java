@@ -10,16 +10,26 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>{@code parsed} is the record the decoder already decoded from {@code accepted}'s bytes. It lives only inside
  * one sub-topology (it never crosses a repartition topic or a store), so a step right after the decoder, such as
- * serving, need not pay for a second Avro decode; anything downstream of a repartition decodes the envelope again.
+ * serving or the task processor for samples already on their model's partition, need not pay for a second Avro
+ * decode; anything downstream of a repartition decodes the envelope again.
+ *
+ * <p>{@code keyedByModel} is true for a sample or boundary whose key is its model id (the producers' contract) and
+ * that sits on the partition its model id hashes to: it already is on its model's partition, so it is processed
+ * where it is, without a copy through a repartition topic.
  */
-public record Decoded(Envelope accepted, SpecificRecord parsed, Outbound rejected) {
+public record Decoded(Envelope accepted, SpecificRecord parsed, Outbound rejected, boolean keyedByModel) {
 
-  static Decoded accept(Envelope envelope, SpecificRecord parsed) {
-    return new Decoded(envelope, parsed, null);
+  static Decoded accept(Envelope envelope, SpecificRecord parsed, boolean keyedByModel) {
+    return new Decoded(envelope, parsed, null, keyedByModel);
   }
 
   static Decoded reject(Outbound deadLetter) {
-    return new Decoded(null, null, deadLetter);
+    return new Decoded(null, null, deadLetter, false);
+  }
+
+  /** A good record read back from a repartition topic: not decoded yet, on its model's partition now. */
+  public static Decoded repartitioned(Envelope envelope) {
+    return new Decoded(envelope, null, null, true);
   }
 
   public boolean isRejected() {

@@ -88,6 +88,16 @@ public final class DeadLetters {
     return new Outbound(topic.name(), topic.serialize(letter));
   }
 
+  /**
+   * Counts a rejection by a quota ({@code autoactivator.quota.rejections}, tagged with the setting that bounds it:
+   * {@code input.max.features}, {@code task.max.samples}, {@code model.max.buffered.bytes}); the record itself is
+   * dead-lettered through {@link #reject}.
+   */
+  public void countQuota(String setting) {
+    Counter.builder("autoactivator.quota.rejections").description("records rejected by a quota")
+        .tag("quota", setting).register(meters).increment();
+  }
+
   private void log(Envelope origin, String reason, String message, long now) {
     AtomicLong last = lastLogged.computeIfAbsent(reason, r -> new AtomicLong(Long.MIN_VALUE / 2));
     AtomicLong skipped = suppressed.computeIfAbsent(reason, r -> new AtomicLong());

@@ -27,15 +27,23 @@ import org.slf4j.LoggerFactory;
  * The command topic keeps every record forever ({@code retention.ms=-1}): the serving decision is a fold over the
  * whole command log, so a command lost to retention would change what a restarted instance serves.
  *
- * <p>At every start the snapshot and command topics are checked ({@link #check}); what would lose models or
- * rollout decisions is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite
- * retention, replication factor 1 on a cluster of several brokers.
+ * <p>At every start the topics are checked ({@link #check}); what would lose models, rollout decisions or buffered
+ * tasks is logged as a WARN: a snapshot topic that is not compacted, a command topic with finite retention,
+ * replication factor 1 on a cluster of several brokers, a samples topic whose retention could delete a task's
+ * samples before it trains (the samples topic is the task buffer: below {@link #MIN_SAMPLES_RETENTION_MS}, or
+ * bounded by size), and samples, task-events and snapshot topics with different partition counts (samples keyed by
+ * model id then land elsewhere than where their model is processed, and cost a repartition copy).
  */
 public final class TopicProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
   /** Room for the Avro metadata, key and batch overhead around one chunk's payload. */
   public static final int HEADROOM_BYTES = 256 * 1024;
+  /**
+   * The shortest retention of the samples topic that is not reported (7 days, the broker's default): a task's
+   * samples must stay on the topic from its first sample until its snapshot is committed, restarts included.
+   */
+  public static final long MIN_SAMPLES_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
   private final Admin admin;
   private final int partitions;
@@ -56,8 +64,12 @@ public final class TopicProvisioner {
    * The one provisioning step of a start: when {@code settings.createTopics()}, creates the missing topics with
    * {@code topics.partitions} partitions and {@code topics.replication.factor} replicas (-1 meaning 1), through an
    * admin client configured like every other client ({@code admin.} keys honoured).
+   *
+   * @return the partitions a model's records are spread over: the largest partition count of the samples,
+   *         task-events and snapshot topics, which Kafka Streams gives the by-model repartition topic (0 when they
+   *         cannot be described: then every record is repartitioned)
    */
-  public static void provision(AppSettings settings, KafkaClientConfigs clients) {
+  public static int provision(AppSettings settings, KafkaClientConfigs clients) {
     Map<String, Object> config = clients.admin();
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
     short replication = settings.topicReplicationFactor();
@@ -71,6 +83,13 @@ public final class TopicProvisioner {
         provisioner.check(settings.topics()).forEach(w -> LOG.warn("TOPIC CONFIGURATION: {}", w));
       } catch (ExecutionException | RuntimeException e) {
         LOG.warn("could not check the configuration of the snapshot and command topics: {}", e.toString());
+      }
+      try {
+        return modelPartitions(admin, settings.topics());
+      } catch (ExecutionException | RuntimeException e) {
+        LOG.warn("could not count the partitions of the input topics ({}): every sample is repartitioned",
+            e.toString());
+        return 0;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -122,7 +141,7 @@ public final class TopicProvisioner {
   List<String> check(Topics topics) throws InterruptedException, ExecutionException {
     List<String> warnings = new ArrayList<>();
     int brokers = admin.describeCluster().nodes().get().size();
-    List<String> names = List.of(topics.snapshots(), topics.commands());
+    List<String> names = List.of(topics.snapshots(), topics.commands(), topics.samples(), topics.taskEvents());
     Set<String> existing = admin.listTopics().names().get();
     List<String> present = names.stream().filter(existing::contains).toList();
     if (present.isEmpty()) {
@@ -144,6 +163,17 @@ public final class TopicProvisioner {
         warnings.add("command topic " + name + " has retention.ms=" + retention + ": rollout commands (PIN, "
             + "ROLLBACK) older than that are forgotten at the next restart; set retention.ms=-1");
       }
+      if (name.equals(topics.samples())) {
+        long ms = Long.parseLong(retention);
+        String bytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+        if ((ms >= 0 && ms < MIN_SAMPLES_RETENTION_MS) || !"-1".equals(bytes)
+            || policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+          warnings.add("samples topic " + name + " has retention.ms=" + retention + ", retention.bytes=" + bytes
+              + ", cleanup.policy=" + policy + ": it is the task buffer, and a task whose samples are deleted before"
+              + " it trains is quarantined (SAMPLES_EXPIRED); set retention.ms to at least "
+              + MIN_SAMPLES_RETENTION_MS + " (or -1), retention.bytes=-1, cleanup.policy=delete");
+        }
+      }
       int replicas = descriptions.get(name).partitions().stream().mapToInt(p -> p.replicas().size()).min()
           .orElse(0);
       if (brokers > 1 && replicas < 2) {
@@ -152,7 +182,35 @@ public final class TopicProvisioner {
             + "reassign its partitions");
       }
     }
+    List<String> copartitioned = List.of(topics.samples(), topics.taskEvents(), topics.snapshots());
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (String name : copartitioned) {
+      if (descriptions.containsKey(name)) {
+        counts.put(name, descriptions.get(name).partitions().size());
+      }
+    }
+    if (counts.values().stream().distinct().count() > 1) {
+      warnings.add("topics " + counts + " have different partition counts: a model's records are processed on the"
+          + " partition its id hashes to among the largest count, so samples keyed by model id on another partition"
+          + " cross the repartition topic (one more write and read each); give them the same partition count");
+    }
     return warnings;
+  }
+
+  /**
+   * The largest partition count of the samples, task-events and snapshot topics that exist: the count Kafka Streams
+   * gives the by-model repartition topic, so the partition a model id hashes to among them is where the model's
+   * records are processed.
+   */
+  public static int modelPartitions(Admin admin, Topics topics) throws InterruptedException, ExecutionException {
+    Set<String> existing = admin.listTopics().names().get();
+    List<String> inputs = List.of(topics.samples(), topics.taskEvents(), topics.snapshots()).stream()
+        .filter(existing::contains).toList();
+    if (inputs.isEmpty()) {
+      return 0;
+    }
+    return admin.describeTopics(inputs).allTopicNames().get().values().stream()
+        .mapToInt(d -> d.partitions().size()).max().orElse(0);
   }
 
   private static String value(Config config, String key, String fallback) {

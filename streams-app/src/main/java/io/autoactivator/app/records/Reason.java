@@ -36,7 +36,11 @@ public enum Reason {
   UNKNOWN_VERSION,
   /** A prediction request that cannot be answered: wrong dimension or non-finite features. */
   INVALID_QUERY,
-  /** A record larger than {@code input.max.record.bytes}, or a vector longer than {@code input.max.features}. */
+  /**
+   * A record larger than {@code input.max.record.bytes}, a vector longer than {@code input.max.features}, a task
+   * beyond {@code task.max.samples}, a model beyond {@code model.max.buffered.bytes} (the quotas are also counted by
+   * {@code autoactivator.quota.rejections}, tagged with the setting).
+   */
   TOO_LARGE,
   /** A snapshot chunk whose metadata is impossible (size, chunk count or index out of bounds, no checksum). */
   INVALID_SNAPSHOT,
@@ -47,5 +51,10 @@ public enum Reason {
   /** A task that failed training {@code training.max.attempts} times; its model's later tasks proceed. */
   TASK_QUARANTINED,
   /** A task an operator aborted (a task-events ABORT); its buffer is deleted and later tasks proceed. */
-  TASK_ABORTED
+  TASK_ABORTED,
+  /**
+   * A task whose samples the samples topic deleted (retention) before it trained: quarantined instead of trained on
+   * part of its data; raise the samples topic's retention.ms (see the README) and publish the task again.
+   */
+  SAMPLES_EXPIRED
 }

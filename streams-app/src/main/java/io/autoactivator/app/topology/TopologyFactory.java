@@ -38,14 +38,24 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <pre>
  * samples, task-events, model-snapshots (bytes) -> decode -> (bad) ---------------------------> dead-letters
- *                                                         -> (good, key = model id) -> repartition "by-model"
- *                                                            -> TaskProcessor [task-buffer, task-state, model-state]
+ *                                                         -> (good, keyed by model id) ---------------------+
+ *                                                         -> (good, other key; snapshot markers)            |
+ *                                                            -> repartition "by-model" -------------------+ |
+ *                                                            TaskProcessor [task-samples, task-state, <---+-+
+ *                                                              model-state, task-buffer (legacy)]
  *                                                               -> dead-letters;  READY task -> TrainingHandoff
  * queries (bytes) -> decode -> ServingProcessor [serving-batch] -> predictions, shadow-predictions, dead-letters
  * model-commands (bytes) -> CommandValidator -> dead-letters
  * </pre>
  *
  * Everything leaves through one sink that routes {@link Outbound} records by their topic.
+ *
+ * <p>The samples topic is the buffer. A sample keyed by its model id on the partition its id hashes to (the
+ * producers' contract: the default partitioner puts it there when the input topics have the same partition count,
+ * as the provisioner creates them) is processed where it is: read once, decoded once, and only where it lies
+ * (partition, offset) and its id reach a changelog. Any other sample (another key, no key, another partition)
+ * crosses the repartition topic once, to its model's partition, and is then accepted the same way; its origin on
+ * the samples topic still locates it. Boundaries follow the same rule, snapshot markers always cross.
  */
 public final class TopologyFactory {
 
@@ -62,9 +72,18 @@ public final class TopologyFactory {
    * @param registry loaded models (serving, command checks, "is this snapshot already committed")
    * @param training where READY tasks are handed off the stream thread
    * @param meters   where the topology's metrics go
+   * @param modelPartitions partitions of the by-model repartition topic, the largest count of the samples,
+   *                 task-events and snapshot topics ({@code TopicProvisioner.provision} answers it): a sample keyed
+   *                 by model id on the partition its id hashes to among them is processed in place; 0 (unknown)
+   *                 sends every record through the repartition topic
    */
   public record Collaborators(RecordCodecs codecs, ModelRegistry registry, TrainingHandoff training,
-      MeterRegistry meters) {
+      MeterRegistry meters, int modelPartitions) {
+
+    /** Collaborators that do not know the partition counts: every record is repartitioned. */
+    public Collaborators(RecordCodecs codecs, ModelRegistry registry, TrainingHandoff training, MeterRegistry meters) {
+      this(codecs, registry, training, meters, 0);
+    }
   }
 
   /** Builds the topology; registers the buffered-samples gauge on the collaborators' meter registry. */
@@ -80,10 +99,13 @@ public final class TopologyFactory {
 
     // Task and model states are read and rewritten on every sample, and a serving request is written and deleted
     // within a few milliseconds: record caches fold those writes into one changelog record per key and commit
-    // (a request answered before the commit leaves only its tombstone). Buffered samples are written once each,
-    // so their store is not cached.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_BUFFER),
+    // (a request answered before the commit leaves only its tombstone). Accepted samples are written once each
+    // (20 bytes: where the sample lies on the samples topic), so their store is not cached. The legacy task buffer
+    // is only read (and emptied) once, by an upgraded instance.
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES),
         Serdes.String(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.LEGACY_TASK_BUFFER), Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_STATE),
         Serdes.String(), StateSerdes.taskState()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MODEL_STATE),
@@ -98,12 +120,16 @@ public final class TopologyFactory {
         .merge(decode(builder, settings.topics().snapshots(), Envelope.Kind.SNAPSHOT, c, deadLetters,
             settings.limits()));
     deadLetter(ingest, "ingest");
-    ingest.filterNot((k, v) -> v.isRejected()).mapValues(Decoded::accepted)
+    KStream<String, Decoded> good = ingest.filterNot((k, v) -> v.isRejected(), Named.as("ingest-accepted"));
+    KStream<String, Decoded> moved = good.filterNot((k, v) -> v.keyedByModel(), Named.as("ingest-elsewhere"))
+        .mapValues(Decoded::accepted, Named.as("ingest-envelopes"))
         .repartition(Repartitioned.with(Serdes.String(), new EnvelopeSerde()).withName(BY_MODEL))
+        .mapValues(Decoded::repartitioned, Named.as("by-model-decoded"));
+    good.filter((k, v) -> v.keyedByModel(), Named.as("ingest-in-place")).merge(moved, Named.as("tasks-in"))
         .process(() -> new TaskProcessor(c.codecs(), deadLetters, c.training(), c.registry(),
-            settings.incompleteTaskTimeout(), settings.limits().maxTrainingAttempts(),
-            settings.limits().maxTaskSamples(), buffered, c.meters()), Named.as("tasks"),
-            StoreNames.TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
+            settings.incompleteTaskTimeout(), settings.topics().samples(), settings.limits(), buffered,
+            c.meters()), Named.as("tasks"),
+            StoreNames.TASK_SAMPLES, StoreNames.LEGACY_TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
 
     KStream<String, Decoded> queries = decode(builder, settings.topics().queries(), Envelope.Kind.QUERY, c,
@@ -126,7 +152,8 @@ public final class TopologyFactory {
       Collaborators c, DeadLetters deadLetters, Limits limits) {
     String name = kind.name().toLowerCase();
     return builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters, limits), Named.as("decode-" + name));
+        .process(() -> new DecodeProcessor(kind, c.codecs(), deadLetters, limits, c.modelPartitions()),
+            Named.as("decode-" + name));
   }
 
   private static void deadLetter(KStream<String, Decoded> decoded, String name) {

@@ -1,42 +1,91 @@
 package io.autoactivator.app.train;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.autoactivator.app.kafka.AcceptedSample;
+import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
-import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.EnvelopeSerde;
 
 /**
- * Reads one task's buffered samples from the task-buffer store, in key order (so training sees them in the same
- * order on every instance and after every restart). The store comes from interactive queries in the app and from
- * {@code TopologyTestDriver#getKeyValueStore} in tests.
+ * Finds one task's samples for training: the task-samples store says which records of the samples topic the task
+ * accepted (one per sample id, de-duplicated at ingest), and the {@link LogTaskSource} it returns reads exactly
+ * those records back from the topic. Rows are the samples in sample-id order (the store's key order), as the buffer
+ * of earlier releases handed them over, so a task trains into the same bytes on every instance, after every restart
+ * and across the upgrade. The store comes from interactive queries in the app.
  */
 public final class SampleSource {
 
   private final Supplier<ReadOnlyKeyValueStore<String, byte[]>> store;
+  private final Supplier<Consumer<byte[], byte[]>> consumers;
+  private final String samplesTopic;
+  private final RecordCodecs codecs;
+  private final Duration readTimeout;
 
-  public SampleSource(Supplier<ReadOnlyKeyValueStore<String, byte[]>> store) {
+  /**
+   * @param store        the task-samples store
+   * @param consumers    a new group-less read_committed consumer of the samples topic per pass (closed after it)
+   * @param samplesTopic the samples topic
+   * @param readTimeout  longest a pass waits for the broker without getting a record
+   */
+  public SampleSource(Supplier<ReadOnlyKeyValueStore<String, byte[]>> store,
+      Supplier<Consumer<byte[], byte[]>> consumers, String samplesTopic, RecordCodecs codecs, Duration readTimeout) {
     this.store = store;
+    this.consumers = consumers;
+    this.samplesTopic = samplesTopic;
+    this.codecs = codecs;
+    this.readTimeout = readTimeout;
   }
 
-  /** The envelopes of every buffered sample of the task. */
-  public List<Envelope> samples(String modelId, String taskId) {
+  /** The task as the log holds it: every sample the task accepted, each at its row. */
+  public LogTaskSource task(String modelId, String taskId, int[] classes) {
     String prefix = StoreNames.taskPrefix(modelId, taskId);
-    // '0' is the character after '/', and no buffer key equals "<model>/<task>0" (they have three parts)
+    // '0' is the character after '/', and no key equals "<model>/<task>0" (they have three parts)
     String end = prefix.substring(0, prefix.length() - 1) + "0";
-    List<Envelope> samples = new ArrayList<>();
+    TreeMap<Integer, Located> byPartition = new TreeMap<>();
+    int row = 0;
     try (KeyValueIterator<String, byte[]> it = store.get().range(prefix, end)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        samples.add(EnvelopeSerde.decode(kv.value));
+        AcceptedSample a = AcceptedSample.decode(kv.value);
+        byPartition.computeIfAbsent(a.partition(), p -> new Located()).add(a.offset(), row++);
       }
     }
-    return samples;
+    List<LogTaskSource.Partition> partitions = new ArrayList<>();
+    byPartition.forEach((p, located) -> partitions.add(located.sorted(p)));
+    return new LogTaskSource(modelId, taskId, classes, row, partitions, consumers, samplesTopic, codecs,
+        readTimeout);
+  }
+
+  /** Offsets and rows of one partition, growing. */
+  private static final class Located {
+    private long[] offsets = new long[16];
+    private int[] rows = new int[16];
+    private int n;
+
+    void add(long offset, int row) {
+      if (n == offsets.length) {
+        offsets = java.util.Arrays.copyOf(offsets, n * 2);
+        rows = java.util.Arrays.copyOf(rows, n * 2);
+      }
+      offsets[n] = offset;
+      rows[n] = row;
+      n++;
+    }
+
+    LogTaskSource.Partition sorted(int partition) {
+      long[] o = java.util.Arrays.copyOf(offsets, n);
+      int[] r = java.util.Arrays.copyOf(rows, n);
+      ParallelSort.byFirst(o, r);
+      return new LogTaskSource.Partition(partition, o, r);
+    }
   }
 }

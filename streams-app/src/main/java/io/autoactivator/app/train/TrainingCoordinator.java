@@ -2,7 +2,6 @@ package io.autoactivator.app.train;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,32 +14,30 @@ import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.kafka.RecordCodecs;
-import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotHeaders;
 import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
-import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.snapshot.Provenance;
-import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Trains tasks off the stream threads, one at a time on a single thread per instance: reads the task's samples
- * from the buffer store, learns on top of the parent snapshot's model, writes the snapshot and publishes it, and
+ * Trains tasks off the stream threads, one at a time on a single thread per instance: hands the learner the task as
+ * a source that reads its accepted samples back from the samples topic ({@link SampleSource}), learns on top of the
+ * parent snapshot's model, writes the snapshot and publishes it, and
  * returns once the broker acknowledged it. It changes no state store: the topology sees the snapshot come back on
  * the snapshot topic and only then marks the task trained and deletes its buffer.
  *
  * <p>Failures are logged and forgotten: the task stays TRAINING in the task state, and the task processor's sweep
  * re-submits it. Because training is deterministic and the version is parent + 1, a retry publishes the same
- * snapshot again, which every reader ignores as already known.
+ * snapshot again, which every reader ignores as already known. A task whose samples retention deleted is the
+ * exception: it is never retried, {@link #unrecoverable} says why, and the task processor quarantines it.
  */
 public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable {
 
@@ -56,6 +53,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final RecordCodecs codecs;
   private final Timer trainingTime;
   private final Counter failures;
+  private final Counter expired;
   private final ExecutorService executor;
   /** "model/task" of the tasks queued or training here. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -64,6 +62,8 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
    * not to be trained again. An entry goes once its version is loaded (the task's state then says TRAINED).
    */
   private final Map<String, Long> published = new ConcurrentHashMap<>();
+  /** "model/task" -> why it can never train (its samples are gone from the log). */
+  private final Map<String, String> unrecoverable = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
@@ -80,6 +80,8 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         .register(meters);
     this.failures = Counter.builder("autoactivator.training.failures")
         .description("training attempts that failed (retried by the sweep)").register(meters);
+    this.expired = Counter.builder("autoactivator.training.samples.expired")
+        .description("training attempts that found samples of their task deleted by retention").register(meters);
     this.executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "training-" + settings.instanceId());
       t.setDaemon(true);
@@ -99,6 +101,17 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         LOG.info("training of {} abandoned (closing); it is redone after restart", key);
+      } catch (SamplesExpiredException e) {
+        expired.increment();
+        unrecoverable.put(key, e.getMessage());
+        LOG.error("training of {} is impossible: {}. Set retention.ms (and retention.bytes) of {} above the"
+            + " longest time a task waits to train", key, e.getMessage(), settings.topics().samples());
+      } catch (OutOfMemoryError e) {
+        // the task's arrays are garbage once the stack unwinds: the instance goes on, the sweep retries or quarantines
+        failures.increment();
+        LOG.error("training of {} ({} samples) ran out of heap (-Xmx {} MB): the learner {} holds the task in memory;"
+            + " give the instance more heap or bound tasks with task.max.samples", key, request.expected(),
+            Runtime.getRuntime().maxMemory() >> 20, learner.name());
       } catch (Exception e) {
         failures.increment();
         LOG.error("training of {} failed; the sweep will retry it", key, e);
@@ -112,6 +125,11 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   public boolean inFlight(String modelId, String taskId) {
     String key = modelId + "/" + taskId;
     return inFlight.contains(key) || onItsWayBack(key);
+  }
+
+  @Override
+  public String unrecoverable(String modelId, String taskId) {
+    return unrecoverable.get(modelId + "/" + taskId);
   }
 
   /** True while the snapshot this instance published for {@code key} is not loaded; forgets it once it is. */
@@ -132,30 +150,18 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   }
 
   private void train(TrainingRequest request) throws Exception {
-    List<Envelope> buffered = samples.samples(request.modelId(), request.taskId());
-    if (buffered.size() != request.expected()) {
-      throw new IllegalStateException("task " + request.taskId() + " has " + buffered.size()
-          + " buffered samples, its END announced " + request.expected());
+    LogTaskSource task = samples.task(request.modelId(), request.taskId(), request.classes());
+    if (task.size() != request.expected()) {
+      throw new IllegalStateException("task " + request.taskId() + " has " + task.size()
+          + " accepted samples, its END announced " + request.expected());
     }
-    float[][] features = new float[buffered.size()][];
-    int[] labels = new int[buffered.size()];
-    Map<String, Long> offsets = new HashMap<>();
-    for (int i = 0; i < features.length; i++) {
-      Envelope e = buffered.get(i);
-      LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
-      features[i] = Validation.toArray(s.getFeatures());
-      labels[i] = s.getLabel();
-      if (e.partition() >= 0) {
-        offsets.merge(e.topic() + "-" + e.partition(), e.offset() + 1, Math::max);
-      }
-    }
+    Map<String, Long> offsets = task.endOffsets();
     ClassIncrementalModel parent = parent(request);
     if (closing) {
       throw new InterruptedException("closing");
     }
     long start = System.nanoTime();
-    ClassIncrementalModel model = learner.learn(parent,
-        new TaskData(request.taskId(), request.classes(), features, labels), TrainingListener.NONE);
+    ClassIncrementalModel model = learner.learn(parent, task, TrainingListener.NONE);
     long nanos = System.nanoTime() - start;
     trainingTime.record(nanos, TimeUnit.NANOSECONDS);
     if (closing) {
@@ -165,12 +171,12 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         request.parentVersion() == 0 ? null : request.parentVersion(), settings.seed(), settings.learnerOptions(),
         learner.configHash(), offsets, SnapshotHeaders.codeVersion());
     byte[] payload = codec.write(model, provenance);
-    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, buffered.size()), payload,
+    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload,
         codec.checksum(payload), Instant.now());
     int chunks = publisher.publish(header, payload);
     published.put(request.modelId() + "/" + request.taskId(), request.version());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
-        request.modelId(), request.taskId(), nanos / 1_000_000, buffered.size(), request.version(), payload.length,
+        request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length,
         chunks);
   }
 

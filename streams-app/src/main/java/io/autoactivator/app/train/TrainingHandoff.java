@@ -14,4 +14,13 @@ public interface TrainingHandoff {
    * the broker acknowledged it, so it is on its way back through the snapshot topic and nothing needs re-submitting.
    */
   boolean inFlight(String modelId, String taskId);
+
+  /**
+   * Why the task can never be trained, when this instance's last attempt found that out (its samples are gone from
+   * the samples topic: retention deleted them); null otherwise. The task processor then quarantines it instead of
+   * trying again.
+   */
+  default String unrecoverable(String modelId, String taskId) {
+    return null;
+  }
 }

@@ -92,6 +92,17 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aTrainingTaskWhoseSamplesRetentionDeletedIsQuarantinedNotRetried() {
+    TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
+    Transition t = TaskLifecycle.apply(training, new TaskLifecycle.SamplesLost(12));
+    assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(t.state().classes()).as("its classes are free again").isEmpty();
+    assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_SAMPLES_LOST);
+    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.SamplesLost(12)).effects())
+        .as("only a task in training finds out").isEmpty();
+  }
+
+  @Test
   void aCommittedSnapshotTrainsTheTaskAndDeletesItsBuffer() {
     TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
     Transition t = TaskLifecycle.apply(training, new TaskLifecycle.Committed(7, 99));

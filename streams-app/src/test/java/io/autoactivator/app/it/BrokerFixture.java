@@ -86,14 +86,23 @@ final class BrokerFixture implements AutoCloseable {
     producer.flush();
   }
 
-  /** Sends rows {@code from..to-1} of {@code data} as samples of one task. */
+  /** Sends rows {@code from..to-1} of {@code data} as samples of one task, each with a key of its own. */
   void samples(Topics topics, String model, String task, Dataset data, int from, int to) {
+    samples(topics, model, task, data, from, to, false);
+  }
+
+  /**
+   * Sends rows {@code from..to-1} of {@code data} as samples of one task (ids {@code <task>-<row>}), keyed by the
+   * model id (the producers' contract) when {@code keyedByModel}, else each by a key of its own.
+   */
+  void samples(Topics topics, String model, String task, Dataset data, int from, int to, boolean keyedByModel) {
     for (int i = from; i < to; i++) {
       List<Float> features = new ArrayList<>(data.dimension());
       for (float v : data.features()[i]) {
         features.add(v);
       }
-      producer.send(new ProducerRecord<>(topics.samples(), ("producer-" + i).getBytes(), codecs.samples()
+      producer.send(new ProducerRecord<>(topics.samples(), (keyedByModel ? model : "producer-" + i).getBytes(),
+          codecs.samples()
           .serializer().serialize(topics.samples(), new LabelledSample(model, task, task + "-" + i,
               data.labels()[i], features, null))));
     }
@@ -122,6 +131,18 @@ final class BrokerFixture implements AutoCloseable {
   void raw(String topic, byte[] key, byte[] value) {
     producer.send(new ProducerRecord<>(topic, key, value));
     producer.flush();
+  }
+
+  /** Deletes every record of {@code topic}'s partition 0 before its end, as retention would. */
+  void deleteRecords(String topic) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", cluster.bootstrapServers()))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get()
+          .get(tp).offset();
+      admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end))).all()
+          .get();
+    }
   }
 
   /** Every record of a topic so far (from the beginning, read_committed). */

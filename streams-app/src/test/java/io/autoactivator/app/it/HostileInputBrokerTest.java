@@ -139,6 +139,23 @@ class HostileInputBrokerTest extends BrokerTestBase {
   }
 
   @Test
+  void aSamplesTopicThatCouldDeleteABufferedTaskAndMismatchedPartitionsAreReported() throws Exception {
+    Topics bad = Topics.withPrefix("badbuf.");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(
+          new NewTopic(bad.samples(), 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")),
+          new NewTopic(bad.taskEvents(), 2, (short) 1))).all().get();
+      await().atMost(WAIT).until(() -> TopicProvisioner.check(admin, bad).size() == 2);
+      assertThat(TopicProvisioner.check(admin, bad))
+          .anySatisfy(w -> assertThat(w).contains("samples topic " + bad.samples(), "retention.ms=3600000",
+              "SAMPLES_EXPIRED"))
+          .anySatisfy(w -> assertThat(w).contains("different partition counts", bad.samples() + "=1",
+              bad.taskEvents() + "=2"));
+    }
+  }
+
+  @Test
   void withASigningKeyAForgedButWellFormedSnapshotIsNotLoadedAndTheSignedOneIs() throws Exception {
     AppSettings settings = AppSettings.defaults("it-signed").withTopics(Topics.withPrefix("signed."))
         .withLearner("ncm", Map.of()).withSnapshotSigningKey("s3cret");

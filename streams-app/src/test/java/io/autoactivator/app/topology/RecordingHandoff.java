@@ -13,6 +13,8 @@ final class RecordingHandoff implements TrainingHandoff {
 
   final List<TrainingRequest> requests = new ArrayList<>();
   final Set<String> inFlight = new HashSet<>();
+  /** "model/task" -> why training found it can never train (its samples are gone from the log). */
+  final java.util.Map<String, String> unrecoverable = new java.util.HashMap<>();
 
   /** When set, the next submission throws (a bug in a processor's collaborator). */
   RuntimeException failNext;
@@ -25,6 +27,11 @@ final class RecordingHandoff implements TrainingHandoff {
       throw failure;
     }
     requests.add(request);
+  }
+
+  @Override
+  public String unrecoverable(String modelId, String taskId) {
+    return unrecoverable.get(modelId + "/" + taskId);
   }
 
   @Override

@@ -66,6 +66,11 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   TopologyFixture(AppSettings settings) throws Exception {
+    this(settings, 1);
+  }
+
+  /** @param modelPartitions partitions of the by-model repartition topic the topology is told about */
+  TopologyFixture(AppSettings settings, int modelPartitions) throws Exception {
     this.settings = settings;
     this.catalog = new ModelCatalog(meters);
     stateDir = Files.createTempDirectory("ttd");
@@ -75,7 +80,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     io.autoactivator.app.kafka.DeadLetterHandlers.install(props, TOPICS.deadLetters(), "test", 64 * 1024);
     driver = new TopologyTestDriver(TopologyFactory.build(settings,
-        new TopologyFactory.Collaborators(codecs, catalog, training, meters)), props, Instant.ofEpochMilli(0));
+        new TopologyFactory.Collaborators(codecs, catalog, training, meters, modelPartitions)), props, Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
     samples = driver.createInputTopic(TOPICS.samples(), bytes, bytes);
     boundaries = driver.createInputTopic(TOPICS.taskEvents(), bytes, bytes);
@@ -90,13 +95,29 @@ final class TopologyFixture implements AutoCloseable {
         new ByteArrayDeserializer());
   }
 
+  /** A sample with a key other than its model id: it crosses the repartition topic to its model's partition. */
   void sample(String model, String task, String id, int label, float... features) {
+    samples.pipeInput("producer-key".getBytes(), sampleValue(model, task, id, label, features));
+  }
+
+  /** A sample keyed by its model id (the producers' contract): processed where it is. */
+  void keyedSample(String model, String task, String id, int label, float... features) {
+    samples.pipeInput(model.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        sampleValue(model, task, id, label, features));
+  }
+
+  byte[] sampleValue(String model, String task, String id, int label, float... features) {
     List<Float> f = new java.util.ArrayList<>();
     for (float x : features) {
       f.add(x);
     }
-    samples.pipeInput("producer-key".getBytes(), codecs.samples().serializer().serialize(TOPICS.samples(),
-        new LabelledSample(model, task, id, label, f, null)));
+    return codecs.samples().serializer().serialize(TOPICS.samples(), new LabelledSample(model, task, id, label, f,
+        null));
+  }
+
+  /** True once any record was written to the by-model repartition topic. */
+  boolean repartitioned() {
+    return driver.producedTopicNames().stream().anyMatch(t -> t.contains(TopologyFactory.BY_MODEL));
   }
 
   void rawSample(byte[] value) {
@@ -200,8 +221,9 @@ final class TopologyFixture implements AutoCloseable {
     return store.get(model);
   }
 
+  /** The task-samples store: where each accepted sample lies on the samples topic. */
   KeyValueStore<String, byte[]> buffer() {
-    return driver.getKeyValueStore(StoreNames.TASK_BUFFER);
+    return driver.getKeyValueStore(StoreNames.TASK_SAMPLES);
   }
 
   long buffered(String model, String task) {
