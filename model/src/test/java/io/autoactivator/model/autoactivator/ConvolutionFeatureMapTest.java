@@ -80,18 +80,19 @@ class ConvolutionFeatureMapTest {
     INDArray first = images(40, 1);
     ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, 12, 1.0, 5, first).map();
     assertThat(map.filters()).isEqualTo(3);
-    assertThat(map.features()).isEqualTo(12);
+    assertThat(map.features()).isEqualTo(13);
     assertThat(map.parameterCount()).isEqualTo(2 * 3 * 3 * 3 + 3 + 12 + 12);
 
     INDArray x = images(7, 2);
     INDArray features = map.apply(x);
-    assertThat(features.shape()).containsExactly(7, 12);
+    assertThat(features.shape()).containsExactly(7, 13);
     for (int i = 0; i < 7; i++) {
       double[] expected = byHand(map, x.getRow(i).toFloatVector(), map.filterWeights(), map.filterBiases(),
           map.shift(), map.scale());
       for (int j = 0; j < expected.length; j++) {
         assertThat(features.getDouble(i, j)).as("row %d feature %d", i, j).isCloseTo(expected[j], within(1e-4));
       }
+      assertThat(features.getDouble(i, 12)).as("the constant feature").isEqualTo(1.0);
     }
   }
 
@@ -102,6 +103,7 @@ class ConvolutionFeatureMapTest {
     ConvolutionFeatureMap map = drawn.map();
     INDArray features = map.apply(first);
     assertThat(drawn.firstTaskFeatures().toFloatMatrix()).isDeepEqualTo(features.toFloatMatrix());
+    assertThat(features.getColumn(12).minNumber().doubleValue()).isEqualTo(1.0);
     for (int j = 0; j < 12; j++) {
       assertThat(features.getColumn(j).meanNumber().doubleValue()).isCloseTo(0, within(1e-3));
       assertThat(features.getColumn(j).stdNumber().doubleValue()).isCloseTo(1, within(0.02));

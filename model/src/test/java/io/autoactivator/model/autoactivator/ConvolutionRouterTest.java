@@ -76,7 +76,7 @@ class ConvolutionRouterTest {
     TransformedModel dense = train(OPTIONS);
     assertThat(inner(convolution).router().map()).isInstanceOf(ConvolutionFeatureMap.class);
     assertThat(inner(dense).router().map()).isInstanceOf(DenseFeatureMap.class);
-    assertThat(inner(convolution).router().features()).isEqualTo(500);
+    assertThat(inner(convolution).router().features()).isEqualTo(501); // 20 filters x 25 regions + a constant
     assertThat(convolution.parameterCount()).isLessThan(dense.parameterCount() / 10);
     double convolutionAccuracy = accuracy(convolution);
     assertThat(convolutionAccuracy).isGreaterThan(accuracy(dense)).isGreaterThan(0.9);
