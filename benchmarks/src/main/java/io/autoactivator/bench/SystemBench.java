@@ -123,8 +123,17 @@ public final class SystemBench implements Callable<Integer> {
   @Option(names = "--serving-batch", defaultValue = "256", description = "Serving micro-batch size.")
   int servingBatch;
 
-  @Option(names = "--serving-linger-ms", defaultValue = "5", description = "Serving micro-batch linger.")
+  @Option(names = "--serving-linger-ms", defaultValue = "5",
+      description = "Ignored since the serving loop (it never lingers); kept so old commands still run.")
   int servingLingerMs;
+
+  @Option(names = "--serving-threads", defaultValue = "1",
+      description = "serving.threads: ND4J/OpenBLAS threads per native call (0: ND4J's defaults)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int servingThreads;
+
+  @Option(names = "--serving-queue", defaultValue = "1024", description = "serving.queue.size. Default: ${DEFAULT-VALUE}.")
+  int servingQueue;
 
   @Option(names = "--kafka", paramLabel = "KEY=VALUE",
       description = "Extra Kafka Streams/client setting for the app, e.g. producer.linger.ms=5 (repeatable).")
@@ -241,7 +250,8 @@ public final class SystemBench implements Callable<Integer> {
     String prefix = "bench" + System.currentTimeMillis() + ".";
     Topics topics = Topics.withPrefix(prefix);
     AppSettings settings = AppSettings.defaults("bench-1").withTopics(topics).withLearner(learner, options)
-        .withServing(servingBatch, Duration.ofMillis(servingLingerMs));
+        .withServing(servingBatch, Duration.ofMillis(servingLingerMs))
+        .withServingLoop(new AppSettings.Serving(servingQueue, servingThreads, Duration.ofMillis(100)));
     Properties kafka = new Properties();
     kafka.put("bootstrap.servers", bootstrap);
     kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
@@ -359,12 +369,32 @@ public final class SystemBench implements Callable<Integer> {
         }
       }
       if (figures.contains("2") || figures.contains("3")) {
-        streamThreadMetrics(app);
+        servingMetrics(meters);
       }
       if (figures.contains("4")) {
         snapshotSwap(app, bootstrap, codecs, topics, settings);
       }
     }
+  }
+
+  /** Where the serving loop's time went over every serving run: its own meters (queue, batch, inference). */
+  private void servingMetrics(SimpleMeterRegistry meters) {
+    Map<String, Object> found = new java.util.TreeMap<>();
+    for (String name : List.of("autoactivator.serving.queue.time", "autoactivator.serving.inference.time",
+        "autoactivator.prediction.latency")) {
+      Timer t = meters.find(name).timer();
+      if (t != null) {
+        found.put(name, String.format("count %d, mean %.2f ms, max %.2f ms", t.count(),
+            t.mean(TimeUnit.MICROSECONDS) / 1000, t.max(TimeUnit.MICROSECONDS) / 1000));
+      }
+    }
+    var batches = meters.find("autoactivator.serving.batch.size").summary();
+    if (batches != null) {
+      found.put("autoactivator.serving.batch.size", String.format("count %d, mean %.1f, max %.0f",
+          batches.count(), batches.mean(), batches.max()));
+    }
+    results.put("servingMetrics", found);
+    found.forEach((k, v) -> System.err.printf("serving metric %s: %s%n", k, v));
   }
 
   /** Where the stream thread's time went during serving: Kafka Streams' own thread and producer metrics. */
@@ -473,6 +503,17 @@ public final class SystemBench implements Callable<Integer> {
             inProcess.get(r), roofline.get(r));
       }
     }
+    double wideGemm = Double.NaN;
+    double widePredict = Double.NaN;
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (servingThreads > 0 && servingThreads != cores) { // the same limits with one native thread per core
+      io.autoactivator.app.serve.NativeThreads.apply(cores);
+      wideGemm = rate(gemm::forward, servingBatch);
+      widePredict = rate(() -> model.predict(batch), servingBatch);
+      io.autoactivator.app.serve.NativeThreads.apply(servingThreads);
+      results.put("serving.gemmPerSecondAllCoreThreads", wideGemm);
+      results.put("serving.predictPerSecondAllCoreThreads", widePredict);
+    }
     gemm.close();
     double medE2e = median(e2e);
     double medPredict = median(inProcess);
@@ -486,7 +527,12 @@ public final class SystemBench implements Callable<Integer> {
     results.put("serving.e2eOverPredict", ratioPredict);
     row("2 serving throughput, broker end to end (batch " + servingBatch + ")",
         String.format("%,.0f/s = %.0f%% of GEMM roofline %,.0f/s (%.0f%% of model.predict %,.0f/s)", medE2e,
-            100 * ratio, medGemm, 100 * ratioPredict, medPredict), ">= 50% of roofline", ratio >= 0.5);
+            100 * ratio, medGemm, 100 * ratioPredict, medPredict), ">= 60% of roofline", ratio >= 0.6);
+    if (!Double.isNaN(wideGemm)) {
+      row(String.format("2 same limits with %d native threads (serving.threads=%d above)", cores, servingThreads),
+          String.format("GEMM roofline %,.0f/s, model.predict %,.0f/s (e2e = %.0f%% of that roofline)", wideGemm,
+              widePredict, 100 * medE2e / wideGemm), "report", null);
+    }
     return medE2e;
   }
 
@@ -556,13 +602,15 @@ public final class SystemBench implements Callable<Integer> {
         inference.getValueAtPercentile(50) / 1000.0, inference.getValueAtPercentile(99) / 1000.0);
     results.put("latency." + Math.round(rate) + "PerSecond", r);
     double p99 = committed.getValueAtPercentile(99) / 1000.0;
+    double up50 = uncommitted.getValueAtPercentile(50) / 1000.0;
+    double up99 = uncommitted.getValueAtPercentile(99) / 1000.0;
     row(String.format("3 latency at %,.0f/s (%s), read_committed client", rate, which),
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
-            committed.getTotalCount()), "p99 <= 50 ms", p99 <= 50);
+            committed.getTotalCount()), "p99 <= 30 ms", p99 <= 30);
+    boolean fixed = !which.equals("half peak");
     row("3 same run, read_uncommitted client",
-        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", uncommitted.getValueAtPercentile(50) / 1000.0,
-            uncommitted.getValueAtPercentile(99) / 1000.0, uncommitted.getTotalCount()), "p99 <= 50 ms",
-        uncommitted.getValueAtPercentile(99) / 1000.0 <= 50);
+        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", up50, up99, uncommitted.getTotalCount()),
+        fixed ? "p50 <= 5 ms, p99 <= 20 ms" : "p99 <= 20 ms", up99 <= 20 && (!fixed || up50 <= 5));
   }
 
   private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,

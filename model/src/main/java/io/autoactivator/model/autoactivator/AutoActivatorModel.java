@@ -261,6 +261,14 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return predict(checked(features), null);
   }
 
+  /** Rows already checked by the caller: no second pass over the values, no copy (unless not float row-major). */
+  @Override
+  public Predictions predictChecked(INDArray features) {
+    boolean ready = features.rank() == 2 && features.columns() == inputDimension
+        && features.dataType() == DataType.FLOAT && features.ordering() == 'c' && features.isMatrix();
+    return predict(ready ? features : checked(features), null);
+  }
+
   @Override
   public Predictions predictWithTask(float[][] features, int[] taskIndex) {
     if (taskIndex.length != features.length) {

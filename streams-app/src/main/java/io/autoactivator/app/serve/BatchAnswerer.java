@@ -155,7 +155,7 @@ final class BatchAnswerer {
   private void write(Group g, ClassIncrementalModel model, long version, INDArray x,
       Topic<String, Prediction> topic, Map<PendingQuery, Reply> replies, long now) {
     long start = System.nanoTime();
-    Predictions out = model.predict(x);
+    Predictions out = model.predictChecked(x); // the rows were checked once, above
     long nanos = System.nanoTime() - start;
     metrics.inference(nanos);
     long answeredAt = Math.max(now, System.currentTimeMillis());
