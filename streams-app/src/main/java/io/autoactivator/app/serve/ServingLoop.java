@@ -416,7 +416,16 @@ public final class ServingLoop implements AutoCloseable {
             continue;
           }
           metrics.batch(batch.size());
-          for (BatchAnswerer.Reply reply : answerer.answer(batch)) {
+          List<BatchAnswerer.Reply> replies;
+          try {
+            replies = answerer.answer(batch);
+          } catch (RuntimeException e) { // a bug, not a request's fault: read the batch again rather than die
+            LOG.error("a batch of {} requests could not be answered; their partitions are read again", batch.size(),
+                e);
+            batch.forEach(q -> ledger.failed(q.source(), q.epoch()));
+            continue;
+          }
+          for (BatchAnswerer.Reply reply : replies) {
             send(reply.query(), reply.records());
           }
         }
