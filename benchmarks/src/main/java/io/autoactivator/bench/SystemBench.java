@@ -76,6 +76,7 @@ public final class SystemBench implements Callable<Integer> {
 
   private static final String MODEL_ID = "bench";
   private static final String BIG_MODEL_ID = "bench-big";
+  private static final String SMALL_MODEL_ID = "bench-small";
 
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of the embedded broker.")
   String bootstrapServers;
@@ -119,6 +120,12 @@ public final class SystemBench implements Callable<Integer> {
       description = "Request rates of the latency runs: numbers per second, or 'half' (of the measured peak)."
           + " Default: ${DEFAULT-VALUE}.")
   List<String> latencyRates;
+
+  @Option(names = "--small-model", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Also run the latency runs on a 16-feature, 10-class model (5 tasks of 2 Gaussian classes,"
+          + " the learner's options), published as a snapshot: where the arithmetic is negligible, what remains is"
+          + " Kafka and the service's plumbing. Default: ${DEFAULT-VALUE}.")
+  boolean smallModel;
 
   @Option(names = "--serving-batch", defaultValue = "256", description = "Serving micro-batch size.")
   int servingBatch;
@@ -365,8 +372,16 @@ public final class SystemBench implements Callable<Integer> {
         latencyFloor(served, queryRows, options);
         for (String rate : latencyRates) {
           boolean half = rate.equals("half");
-          latency(bootstrap, codecs, topics, queryRows, half ? peak / 2 : Double.parseDouble(rate),
-              half ? "half peak" : "fixed rate");
+          latency(bootstrap, codecs, topics, MODEL_ID, "mnist", queryRows,
+              half ? peak / 2 : Double.parseDouble(rate), half ? "half peak" : "fixed rate");
+        }
+        if (smallModel) {
+          float[][] smallRows = publishSmallModel(app, bootstrap, codecs, topics, settings, options);
+          for (String rate : latencyRates) {
+            boolean half = rate.equals("half");
+            latency(bootstrap, codecs, topics, SMALL_MODEL_ID, "16 features", smallRows,
+                half ? peak / 2 : Double.parseDouble(rate), half ? "half of the mnist peak" : "fixed rate");
+          }
         }
       }
       if (figures.contains("2") || figures.contains("3")) {
@@ -572,8 +587,8 @@ public final class SystemBench implements Callable<Integer> {
 
   // ---------------------------------------------------------------- figure 3
 
-  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, float[][] rows, double rate,
-      String which)
+  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, String modelId, String modelName,
+      float[][] rows, double rate, String which)
       throws Exception {
     Map<String, Long> sent = new ConcurrentHashMap<>();
     Histogram committed = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -581,7 +596,7 @@ public final class SystemBench implements Callable<Integer> {
     Histogram inApp = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Histogram inference = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
-    String prefix = "lat" + Math.round(rate) + "-";
+    String prefix = "lat" + Math.round(rate) + "-" + modelId + "-";
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
          KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
          KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
@@ -590,7 +605,7 @@ public final class SystemBench implements Callable<Integer> {
       byte[][] encoded = new byte[planned][]; // encoded before the clock starts, as in figure 2
       for (int i = 0; i < planned; i++) {
         encoded[i] = codecs.queries().serializer().serialize(topics.queries(), new PredictionRequest(prefix + i,
-            MODEL_ID, boxed(rows[i % rows.length]), null, Instant.now()));
+            modelId, boxed(rows[i % rows.length]), null, Instant.now()));
       }
       Thread sender = new Thread(() -> {
         long start = System.nanoTime();
@@ -601,7 +616,7 @@ public final class SystemBench implements Callable<Integer> {
           while (i < due) {
             String id = prefix + i;
             sent.put(id, System.nanoTime());
-            producer.send(new ProducerRecord<>(topics.queries(), MODEL_ID, encoded[i]));
+            producer.send(new ProducerRecord<>(topics.queries(), modelId, encoded[i]));
             i++;
           }
           java.util.concurrent.locks.LockSupport.parkNanos(200_000);
@@ -627,11 +642,11 @@ public final class SystemBench implements Callable<Integer> {
     System.err.printf("latency at %.0f/s: in the app (read -> answered) p50 %.1f ms p99 %.1f ms; predict call p50 %.1f"
         + " ms p99 %.1f ms%n", rate, inApp.getValueAtPercentile(50) / 1000.0, inApp.getValueAtPercentile(99) / 1000.0,
         inference.getValueAtPercentile(50) / 1000.0, inference.getValueAtPercentile(99) / 1000.0);
-    results.put("latency." + Math.round(rate) + "PerSecond", r);
+    results.put("latency." + modelId + "." + Math.round(rate) + "PerSecond", r);
     double p99 = committed.getValueAtPercentile(99) / 1000.0;
     double up50 = uncommitted.getValueAtPercentile(50) / 1000.0;
     double up99 = uncommitted.getValueAtPercentile(99) / 1000.0;
-    row(String.format("3 latency at %,.0f/s (%s), read_committed client", rate, which),
+    row(String.format("3 latency, %s model, at %,.0f/s (%s), read_committed client", modelName, rate, which),
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
             committed.getTotalCount()), "p99 <= 30 ms", p99 <= 30);
     boolean fixed = !which.equals("half peak");
@@ -684,6 +699,63 @@ public final class SystemBench implements Callable<Integer> {
   }
 
   // ---------------------------------------------------------------- figure 4
+
+  /**
+   * A 16-feature, 10-class model (5 tasks of 2 Gaussian classes, 200 rows each) trained with the bench's learner and
+   * published as version 1 of {@link #SMALL_MODEL_ID}; returns rows to query it with.
+   */
+  private float[][] publishSmallModel(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
+      AppSettings settings, Map<String, String> options) throws Exception {
+    java.util.Random random = new java.util.Random(16);
+    float[][] centres = new float[10][16];
+    for (float[] c : centres) {
+      for (int j = 0; j < c.length; j++) {
+        c[j] = (float) (random.nextGaussian() * 3);
+      }
+    }
+    List<TaskData> tasks = new ArrayList<>();
+    for (int t = 0; t < 5; t++) {
+      float[][] x = new float[400][];
+      int[] y = new int[400];
+      for (int i = 0; i < 400; i++) {
+        y[i] = 2 * t + i % 2;
+        x[i] = new float[16];
+        for (int j = 0; j < 16; j++) {
+          x[i][j] = centres[y[i]][j] + (float) random.nextGaussian();
+        }
+      }
+      tasks.add(new TaskData("s" + t, new int[] {2 * t, 2 * t + 1}, x, y));
+    }
+    ClassIncrementalModel small = Models.train(learner, options, 42L, tasks).model();
+    SnapshotCodec codec = new SnapshotFormatCodec();
+    Provenance provenance = Provenance.of(small, SMALL_MODEL_ID, 1, null, 42L, options, "bench", Map.of(),
+        SnapshotHeaders.codeVersion());
+    byte[] payload = codec.write(small, provenance);
+    Map<String, Long> counts = new HashMap<>();
+    small.tasks().forEach(t -> counts.put(t.taskId(), 400L));
+    Map<String, Object> producerConfig = new HashMap<>();
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.snapshotChunkBytes() + 256 * 1024);
+    producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+      new SnapshotPublisher(producer, AppTopics.of(topics, codecs).snapshots(), settings.snapshotChunkBytes(),
+          new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload),
+          Instant.now()), payload);
+    }
+    if (!await(() -> app.models().servingVersion(SMALL_MODEL_ID).orElse(0) >= 1, Duration.ofMinutes(2))) {
+      throw new IllegalStateException("the 16-feature model was not served");
+    }
+    System.err.printf("small model: %d units, %d parameters, %d bytes%n", small.units(), small.parameterCount(),
+        payload.length);
+    float[][] rows = new float[1000][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = tasks.get(i % 5).features()[i % 400];
+    }
+    return rows;
+  }
 
   private void snapshotSwap(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
       AppSettings settings) throws Exception {
