@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Turns the JSON of a {@link PredictBenchmark} run ({@code -rf json -rff FILE}) into the figure-7 table: per learner,
- * tasks and batch, microseconds per prediction of {@code predict} and of the GEMM roofline of the same shapes
+ * tasks, native threads and batch, microseconds per prediction of {@code predict}, {@code predictChecked} and of the GEMM roofline of the same shapes
  * (same fork), predictions per second, and predict's share of the roofline.
  * Run: {@code java -cp benchmarks.jar io.autoactivator.bench.JmhTable FILE}.
  */
@@ -27,16 +27,18 @@ public final class JmhTable {
         continue;
       }
       JsonNode p = run.get("params");
-      String key = p.get("learner").asText() + " | " + p.get("tasks").asText() + " | " + p.get("batch").asText();
+      String threads = p.has("threads") ? p.get("threads").asText() : "0";
+      String key = p.get("learner").asText() + " | " + p.get("tasks").asText() + " | " + threads + " | "
+          + p.get("batch").asText();
       double batch = p.get("batch").asDouble();
       double usPerCall = run.get("primaryMetric").get("score").asDouble();
-      double[] row = rows.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN});
-      row[bench.endsWith(".predict") ? 0 : 1] = usPerCall / batch;
+      double[] row = rows.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN, Double.NaN});
+      row[bench.endsWith(".predict") ? 0 : bench.endsWith(".predictChecked") ? 1 : 2] = usPerCall / batch;
     }
-    System.out.println("| learner | tasks x 2 classes | batch | predict us/pred | roofline us/pred "
-        + "| predict /s | roofline /s | predict / roofline |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
-    rows.forEach((key, r) -> System.out.printf("| %s | %.1f | %.1f | %,.0f | %,.0f | %.0f%% |%n", key, r[0], r[1],
-        1e6 / r[0], 1e6 / r[1], 100 * r[1] / r[0]));
+    System.out.println("| learner | tasks x 2 classes | native threads (0: ND4J default) | batch | predict us/pred "
+        + "| predictChecked us/pred | roofline us/pred | predictChecked /s | roofline /s | predictChecked / roofline |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    rows.forEach((key, r) -> System.out.printf("| %s | %.1f | %.1f | %.1f | %,.0f | %,.0f | %.0f%% |%n", key, r[0],
+        r[1], r[2], 1e6 / r[1], 1e6 / r[2], 100 * r[2] / r[1]));
   }
 }

@@ -58,12 +58,17 @@ public class PredictBenchmark {
   @Param({""})
   public String options;
 
+  /** {@code serving.threads}: ND4J/OpenBLAS threads per native call (0: ND4J's defaults, one per core). */
+  @Param({"0"})
+  public int threads;
+
   private ClassIncrementalModel model;
   private INDArray input;
   private Roofline roofline;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
+    io.autoactivator.app.serve.NativeThreads.apply(threads);
     Path root = BenchData.root(System.getProperty("autoactivator.data"));
     Map<String, String> opts = Models.options(options);
     Path cache = Path.of(System.getProperty("bench.cache", "/tmp/autoactivator-bench-models"));
@@ -96,6 +101,12 @@ public class PredictBenchmark {
   @Benchmark
   public Predictions predict() {
     return model.predict(input);
+  }
+
+  /** What the serving loop calls: the rows were validated once by the caller. */
+  @Benchmark
+  public Predictions predictChecked() {
+    return model.predictChecked(input);
   }
 
   @Benchmark

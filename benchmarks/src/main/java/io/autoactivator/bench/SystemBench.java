@@ -76,6 +76,7 @@ public final class SystemBench implements Callable<Integer> {
 
   private static final String MODEL_ID = "bench";
   private static final String BIG_MODEL_ID = "bench-big";
+  private static final String SMALL_MODEL_ID = "bench-small";
 
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of the embedded broker.")
   String bootstrapServers;
@@ -120,11 +121,26 @@ public final class SystemBench implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   List<String> latencyRates;
 
+  @Option(names = "--small-model", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Also run the latency runs on a 16-feature, 10-class model (5 tasks of 2 Gaussian classes,"
+          + " the learner's options), published as a snapshot: where the arithmetic is negligible, what remains is"
+          + " Kafka and the service's plumbing. Default: ${DEFAULT-VALUE}.")
+  boolean smallModel;
+
   @Option(names = "--serving-batch", defaultValue = "256", description = "Serving micro-batch size.")
   int servingBatch;
 
-  @Option(names = "--serving-linger-ms", defaultValue = "5", description = "Serving micro-batch linger.")
+  @Option(names = "--serving-linger-ms", defaultValue = "5",
+      description = "Ignored since the serving loop (it never lingers); kept so old commands still run.")
   int servingLingerMs;
+
+  @Option(names = "--serving-threads", defaultValue = "1",
+      description = "serving.threads: ND4J/OpenBLAS threads per native call (0: ND4J's defaults)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int servingThreads;
+
+  @Option(names = "--serving-queue", defaultValue = "1024", description = "serving.queue.size. Default: ${DEFAULT-VALUE}.")
+  int servingQueue;
 
   @Option(names = "--kafka", paramLabel = "KEY=VALUE",
       description = "Extra Kafka Streams/client setting for the app, e.g. producer.linger.ms=5 (repeatable).")
@@ -241,7 +257,8 @@ public final class SystemBench implements Callable<Integer> {
     String prefix = "bench" + System.currentTimeMillis() + ".";
     Topics topics = Topics.withPrefix(prefix);
     AppSettings settings = AppSettings.defaults("bench-1").withTopics(topics).withLearner(learner, options)
-        .withServing(servingBatch, Duration.ofMillis(servingLingerMs));
+        .withServing(servingBatch, Duration.ofMillis(servingLingerMs))
+        .withServingLoop(new AppSettings.Serving(servingQueue, servingThreads, Duration.ofMillis(100)));
     Properties kafka = new Properties();
     kafka.put("bootstrap.servers", bootstrap);
     kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
@@ -385,19 +402,48 @@ public final class SystemBench implements Callable<Integer> {
         peak = serving(bootstrap, codecs, topics, served, queryRows, options);
       }
       if (figures.contains("3")) {
+        latencyFloor(served, queryRows, options);
         for (String rate : latencyRates) {
           boolean half = rate.equals("half");
-          latency(bootstrap, codecs, topics, queryRows, half ? peak / 2 : Double.parseDouble(rate),
-              half ? "half peak" : "fixed rate");
+          latency(bootstrap, codecs, topics, MODEL_ID, "mnist", queryRows,
+              half ? peak / 2 : Double.parseDouble(rate), half ? "half peak" : "fixed rate");
+        }
+        if (smallModel) {
+          float[][] smallRows = publishSmallModel(app, bootstrap, codecs, topics, settings, options);
+          for (String rate : latencyRates) {
+            boolean half = rate.equals("half");
+            latency(bootstrap, codecs, topics, SMALL_MODEL_ID, "16 features", smallRows,
+                half ? peak / 2 : Double.parseDouble(rate), half ? "half of the mnist peak" : "fixed rate");
+          }
         }
       }
       if (figures.contains("2") || figures.contains("3")) {
-        streamThreadMetrics(app);
+        servingMetrics(meters);
       }
       if (figures.contains("4")) {
         snapshotSwap(app, bootstrap, codecs, topics, settings);
       }
     }
+  }
+
+  /** Where the serving loop's time went over every serving run: its own meters (queue, batch, inference). */
+  private void servingMetrics(SimpleMeterRegistry meters) {
+    Map<String, Object> found = new java.util.TreeMap<>();
+    for (String name : List.of("autoactivator.serving.queue.time", "autoactivator.serving.inference.time",
+        "autoactivator.prediction.latency")) {
+      Timer t = meters.find(name).timer();
+      if (t != null) {
+        found.put(name, String.format("count %d, mean %.2f ms, max %.2f ms", t.count(),
+            t.mean(TimeUnit.MICROSECONDS) / 1000, t.max(TimeUnit.MICROSECONDS) / 1000));
+      }
+    }
+    var batches = meters.find("autoactivator.serving.batch.size").summary();
+    if (batches != null) {
+      found.put("autoactivator.serving.batch.size", String.format("count %d, mean %.1f, max %.0f",
+          batches.count(), batches.mean(), batches.max()));
+    }
+    results.put("servingMetrics", found);
+    found.forEach((k, v) -> System.err.printf("serving metric %s: %s%n", k, v));
   }
 
   /** Where the stream thread's time went during serving: Kafka Streams' own thread and producer metrics. */
@@ -466,10 +512,17 @@ public final class SystemBench implements Callable<Integer> {
          KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, topics.predictions(), "read_committed")) {
       for (int r = 0; r < repeats; r++) {
         String prefix = "tp" + r + "-";
+        // encoded before the clock starts: a client's Avro encoding is not the service's cost, and on 2 cores the
+        // encoding thread competed with the app for a core
+        byte[][] encoded = new byte[queries][];
+        for (int i = 0; i < queries; i++) {
+          encoded[i] = codecs.queries().serializer().serialize(topics.queries(), new PredictionRequest(prefix + i,
+              MODEL_ID, boxed(rows[i % rows.length]), null, Instant.now()));
+        }
         long start = System.nanoTime();
         Thread sender = new Thread(() -> {
           for (int i = 0; i < queries; i++) {
-            sendQuery(producer, codecs, topics, prefix + i, rows[i % rows.length]);
+            producer.send(new ProducerRecord<>(topics.queries(), MODEL_ID, encoded[i]));
           }
           producer.flush();
         });
@@ -509,6 +562,17 @@ public final class SystemBench implements Callable<Integer> {
             inProcess.get(r), roofline.get(r));
       }
     }
+    double wideGemm = Double.NaN;
+    double widePredict = Double.NaN;
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (servingThreads > 0 && servingThreads != cores) { // the same limits with one native thread per core
+      io.autoactivator.app.serve.NativeThreads.apply(cores);
+      wideGemm = rate(gemm::forward, servingBatch);
+      widePredict = rate(() -> model.predict(batch), servingBatch);
+      io.autoactivator.app.serve.NativeThreads.apply(servingThreads);
+      results.put("serving.gemmPerSecondAllCoreThreads", wideGemm);
+      results.put("serving.predictPerSecondAllCoreThreads", widePredict);
+    }
     gemm.close();
     double medE2e = median(e2e);
     double medPredict = median(inProcess);
@@ -522,8 +586,26 @@ public final class SystemBench implements Callable<Integer> {
     results.put("serving.e2eOverPredict", ratioPredict);
     row("2 serving throughput, broker end to end (batch " + servingBatch + ")",
         String.format("%,.0f/s = %.0f%% of GEMM roofline %,.0f/s (%.0f%% of model.predict %,.0f/s)", medE2e,
-            100 * ratio, medGemm, 100 * ratioPredict, medPredict), ">= 50% of roofline", ratio >= 0.5);
+            100 * ratio, medGemm, 100 * ratioPredict, medPredict), ">= 60% of roofline", ratio >= 0.6);
+    if (!Double.isNaN(wideGemm)) {
+      row(String.format("2 same limits with %d native threads (serving.threads=%d above)", cores, servingThreads),
+          String.format("GEMM roofline %,.0f/s, model.predict %,.0f/s (e2e = %.0f%% of that roofline)", wideGemm,
+              widePredict, 100 * medE2e / wideGemm), "report", null);
+    }
     return medE2e;
+  }
+
+  /** One request alone: the GEMM roofline and model.predictChecked of one row, in the same JVM (figure 3's floor). */
+  private void latencyFloor(ClassIncrementalModel model, float[][] rows, Map<String, String> options) {
+    Roofline one = Roofline.of(model, Roofline.routerFeatures(learner, options), 1);
+    INDArray row = Nd4j.create(rows[0], new long[] {1, model.inputDimension()}, 'c');
+    double gemmMs = 1000 / rate(one::forward, 1);
+    double predictMs = 1000 / rate(() -> model.predictChecked(row), 1);
+    one.close();
+    results.put("latency.floor.gemmOneRowMs", gemmMs);
+    results.put("latency.floor.predictOneRowMs", predictMs);
+    row("3 latency floor: one row alone, in process", String.format("GEMM roofline %.2f ms, model.predictChecked "
+        + "%.2f ms", gemmMs, predictMs), "report", null);
   }
 
   private static double rate(Runnable call, int rowsPerCall) {
@@ -541,8 +623,8 @@ public final class SystemBench implements Callable<Integer> {
 
   // ---------------------------------------------------------------- figure 3
 
-  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, float[][] rows, double rate,
-      String which)
+  private void latency(String bootstrap, RecordCodecs codecs, Topics topics, String modelId, String modelName,
+      float[][] rows, double rate, String which)
       throws Exception {
     Map<String, Long> sent = new ConcurrentHashMap<>();
     Histogram committed = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -550,21 +632,27 @@ public final class SystemBench implements Callable<Integer> {
     Histogram inApp = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Histogram inference = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
-    String prefix = "lat" + Math.round(rate) + "-";
+    String prefix = "lat" + Math.round(rate) + "-" + modelId + "-";
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
          KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
          KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
              "read_uncommitted")) {
+      int planned = (int) Math.ceil(rate * latencySeconds) + 1;
+      byte[][] encoded = new byte[planned][]; // encoded before the clock starts, as in figure 2
+      for (int i = 0; i < planned; i++) {
+        encoded[i] = codecs.queries().serializer().serialize(topics.queries(), new PredictionRequest(prefix + i,
+            modelId, boxed(rows[i % rows.length]), null, Instant.now()));
+      }
       Thread sender = new Thread(() -> {
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
         int i = 0;
-        while (System.nanoTime() < end) {
-          long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+        while (System.nanoTime() < end && i < planned) {
+          long due = Math.min(planned, (long) ((System.nanoTime() - start) / 1e9 * rate));
           while (i < due) {
             String id = prefix + i;
             sent.put(id, System.nanoTime());
-            sendQuery(producer, codecs, topics, id, rows[i % rows.length]);
+            producer.send(new ProducerRecord<>(topics.queries(), modelId, encoded[i]));
             i++;
           }
           java.util.concurrent.locks.LockSupport.parkNanos(200_000);
@@ -590,15 +678,17 @@ public final class SystemBench implements Callable<Integer> {
     System.err.printf("latency at %.0f/s: in the app (read -> answered) p50 %.1f ms p99 %.1f ms; predict call p50 %.1f"
         + " ms p99 %.1f ms%n", rate, inApp.getValueAtPercentile(50) / 1000.0, inApp.getValueAtPercentile(99) / 1000.0,
         inference.getValueAtPercentile(50) / 1000.0, inference.getValueAtPercentile(99) / 1000.0);
-    results.put("latency." + Math.round(rate) + "PerSecond", r);
+    results.put("latency." + modelId + "." + Math.round(rate) + "PerSecond", r);
     double p99 = committed.getValueAtPercentile(99) / 1000.0;
-    row(String.format("3 latency at %,.0f/s (%s), read_committed client", rate, which),
+    double up50 = uncommitted.getValueAtPercentile(50) / 1000.0;
+    double up99 = uncommitted.getValueAtPercentile(99) / 1000.0;
+    row(String.format("3 latency, %s model, at %,.0f/s (%s), read_committed client", modelName, rate, which),
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
-            committed.getTotalCount()), "p99 <= 50 ms", p99 <= 50);
+            committed.getTotalCount()), "p99 <= 30 ms", p99 <= 30);
+    boolean fixed = !which.equals("half peak");
     row("3 same run, read_uncommitted client",
-        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", uncommitted.getValueAtPercentile(50) / 1000.0,
-            uncommitted.getValueAtPercentile(99) / 1000.0, uncommitted.getTotalCount()), "p99 <= 50 ms",
-        uncommitted.getValueAtPercentile(99) / 1000.0 <= 50);
+        String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", up50, up99, uncommitted.getTotalCount()),
+        fixed ? "p50 <= 5 ms, p99 <= 20 ms" : "p99 <= 20 ms", up99 <= 20 && (!fixed || up50 <= 5));
   }
 
   private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,
@@ -645,6 +735,63 @@ public final class SystemBench implements Callable<Integer> {
   }
 
   // ---------------------------------------------------------------- figure 4
+
+  /**
+   * A 16-feature, 10-class model (5 tasks of 2 Gaussian classes, 200 rows each) trained with the bench's learner and
+   * published as version 1 of {@link #SMALL_MODEL_ID}; returns rows to query it with.
+   */
+  private float[][] publishSmallModel(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
+      AppSettings settings, Map<String, String> options) throws Exception {
+    java.util.Random random = new java.util.Random(16);
+    float[][] centres = new float[10][16];
+    for (float[] c : centres) {
+      for (int j = 0; j < c.length; j++) {
+        c[j] = (float) (random.nextGaussian() * 3);
+      }
+    }
+    List<TaskData> tasks = new ArrayList<>();
+    for (int t = 0; t < 5; t++) {
+      float[][] x = new float[400][];
+      int[] y = new int[400];
+      for (int i = 0; i < 400; i++) {
+        y[i] = 2 * t + i % 2;
+        x[i] = new float[16];
+        for (int j = 0; j < 16; j++) {
+          x[i][j] = centres[y[i]][j] + (float) random.nextGaussian();
+        }
+      }
+      tasks.add(new TaskData("s" + t, new int[] {2 * t, 2 * t + 1}, x, y));
+    }
+    ClassIncrementalModel small = Models.train(learner, options, 42L, tasks).model();
+    SnapshotCodec codec = new SnapshotFormatCodec();
+    Provenance provenance = Provenance.of(small, SMALL_MODEL_ID, 1, null, 42L, options, "bench", Map.of(),
+        SnapshotHeaders.codeVersion());
+    byte[] payload = codec.write(small, provenance);
+    Map<String, Long> counts = new HashMap<>();
+    small.tasks().forEach(t -> counts.put(t.taskId(), 400L));
+    Map<String, Object> producerConfig = new HashMap<>();
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.snapshotChunkBytes() + 256 * 1024);
+    producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+      new SnapshotPublisher(producer, AppTopics.of(topics, codecs).snapshots(), settings.snapshotChunkBytes(),
+          new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload),
+          Instant.now()), payload);
+    }
+    if (!await(() -> app.models().servingVersion(SMALL_MODEL_ID).orElse(0) >= 1, Duration.ofMinutes(2))) {
+      throw new IllegalStateException("the 16-feature model was not served");
+    }
+    System.err.printf("small model: %d units, %d parameters, %d bytes%n", small.units(), small.parameterCount(),
+        payload.length);
+    float[][] rows = new float[1000][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = tasks.get(i % 5).features()[i % 400];
+    }
+    return rows;
+  }
 
   private void snapshotSwap(StreamingLearnerApp app, String bootstrap, RecordCodecs codecs, Topics topics,
       AppSettings settings) throws Exception {
@@ -725,13 +872,6 @@ public final class SystemBench implements Callable<Integer> {
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
     return consumer;
-  }
-
-  private static void sendQuery(KafkaProducer<String, byte[]> producer, RecordCodecs codecs, Topics topics, String id,
-      float[] row) {
-    PredictionRequest request = new PredictionRequest(id, MODEL_ID, boxed(row), null, Instant.now());
-    producer.send(new ProducerRecord<>(topics.queries(), MODEL_ID,
-        codecs.queries().serializer().serialize(topics.queries(), request)));
   }
 
   private static List<Float> boxed(float[] row) {

@@ -32,6 +32,9 @@ import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.kafka.TopicProvisioner;
 import io.autoactivator.app.ops.ManagedApp;
+import io.autoactivator.app.serve.NativeThreads;
+import io.autoactivator.app.serve.ServingClients;
+import io.autoactivator.app.serve.ServingLoop;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.snapshot.SnapshotCodec;
@@ -48,8 +51,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * One instance of the streaming learner: the Kafka Streams topology ({@link TopologyFactory}), the training
- * coordinator that trains READY tasks off the stream threads, the snapshot publisher, and the snapshot follower
- * that loads every committed snapshot into {@link #models()} and applies rollout commands.
+ * coordinator that trains READY tasks off the stream threads, the snapshot publisher, the snapshot follower
+ * that loads every committed snapshot into {@link #models()} and applies rollout commands, and the serving loop
+ * ({@link ServingLoop}) that answers queries with those models once the follower has caught up.
  *
  * <p>Run it: build {@link AppSettings}, put {@code bootstrap.servers} and {@code application.id} (and any TLS/SASL
  * settings, passed unchanged to every client) in the properties, {@link #start()}, wait for {@link #isReady()}.
@@ -73,6 +77,7 @@ public final class StreamingLearnerApp implements ManagedApp {
   private KafkaProducer<String, byte[]> producer;
   private TrainingCoordinator coordinator;
   private SnapshotFollower follower;
+  private ServingLoop serving;
 
   /**
    * @param settings        what to learn and serve, and the topic names
@@ -101,6 +106,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
+    NativeThreads.apply(settings.serving().nativeThreads());
     int modelPartitions = TopicProvisioner.provision(settings, clients);
     SnapshotSigner signer = SnapshotSigner.of(settings.snapshotSigningKey());
     if (!signer.enabled()) {
@@ -110,6 +116,9 @@ public final class StreamingLearnerApp implements ManagedApp {
     follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
         snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes(), signer);
     follower.start();
+    SnapshotFollower caughtUp = follower;
+    serving = ServingClients.loop(settings, clients, codecs, catalog, meters, caughtUp::caughtUp);
+    serving.start();
     producer = new KafkaProducer<>(producerConfig());
     SnapshotPublisher publisher = new SnapshotPublisher(producer, topics.snapshots(), settings.snapshotChunkBytes(),
         meters, signer);
@@ -136,11 +145,14 @@ public final class StreamingLearnerApp implements ManagedApp {
         settings.topics());
   }
 
-  /** True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started) and the follower runs. */
+  /**
+   * True while Kafka Streams is neither in ERROR nor NOT_RUNNING (or not started), the follower and the serving
+   * loop run.
+   */
   @Override
   public boolean isLive() {
     KafkaStreams s = streams;
-    if (s == null || !follower.live()) {
+    if (s == null || !follower.live() || !serving.live()) {
       return false;
     }
     KafkaStreams.State state = s.state();
@@ -149,13 +161,19 @@ public final class StreamingLearnerApp implements ManagedApp {
   }
 
   /**
-   * True when Streams is RUNNING and the follower is healthy: alive, its last poll succeeded, and every snapshot and
-   * command present at start is loaded.
+   * True when Streams is RUNNING, the follower is healthy (alive, its last poll succeeded, every snapshot and
+   * command present at start loaded) and the serving loop has subscribed to the queries topic (which it does only
+   * once the follower caught up).
    */
   @Override
   public boolean isReady() {
     KafkaStreams s = streams;
-    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.healthy();
+    return s != null && s.state() == KafkaStreams.State.RUNNING && follower.healthy() && serving.ready();
+  }
+
+  /** The serving loop (null before {@link #start()}). */
+  public ServingLoop serving() {
+    return serving;
   }
 
   /** The Kafka Streams instance (null before {@link #start()}). */
@@ -189,6 +207,9 @@ public final class StreamingLearnerApp implements ManagedApp {
   /** Stops consuming, abandons training (redone after restart), closes every client; bounded in time. */
   @Override
   public synchronized void close() {
+    if (serving != null) {
+      serving.close(); // answers what it read, flushes, commits
+    }
     if (streams != null) {
       // Leave the group so that the partitions move at once (not after the session timeout), unless the operator
       // chose static membership, where staying is the point.

@@ -48,6 +48,16 @@ public interface ClassIncrementalModel {
   Predictions predict(INDArray features);
 
   /**
+   * As {@link #predict(INDArray)}, for rows the caller has already checked: N x {@link #inputDimension()}, float,
+   * row-major, every value finite. A serving path checks each row once, where it can answer a bad row on its own,
+   * so an implementation may skip its own pass over the values here (one pass instead of two, no defensive copy).
+   * The default checks anyway.
+   */
+  default Predictions predictChecked(INDArray features) {
+    return predict(features);
+  }
+
+  /**
    * Predicts with the task given (task-incremental reference, for metrics and tests): row i is answered by the unit
    * of {@code taskIndex[i]}, among that task's classes only.
    */

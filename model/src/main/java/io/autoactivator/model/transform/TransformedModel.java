@@ -99,6 +99,14 @@ public final class TransformedModel implements ClassIncrementalModel {
   }
 
   @Override
+  public Predictions predictChecked(INDArray features) {
+    if (features.rank() != 2 || features.columns() != transform.dimension()) {
+      return inner.predict(features); // the inner model rejects the shape with its own message
+    }
+    return inner.predictChecked(transform.apply(features));
+  }
+
+  @Override
   public Predictions predictTaskBatch(float[][] rows) {
     return inner.predictTaskBatch(transform.apply(rows));
   }

@@ -54,6 +54,9 @@ public final class AppConfig extends AbstractConfig {
   public static final String SEED = "seed";
   public static final String SERVING_BATCH_SIZE = "serving.batch.size";
   public static final String SERVING_LINGER_MS = "serving.linger.ms";
+  public static final String SERVING_QUEUE_SIZE = "serving.queue.size";
+  public static final String SERVING_THREADS = "serving.threads";
+  public static final String SERVING_COMMIT_INTERVAL_MS = "serving.commit.interval.ms";
   public static final String TASK_INCOMPLETE_TIMEOUT_MS = "task.incomplete.timeout.ms";
   public static final String SNAPSHOT_CHUNK_BYTES = "snapshot.chunk.bytes";
   public static final String PREDICTION_TOP_K = "prediction.top.k";
@@ -154,9 +157,21 @@ public final class AppConfig extends AbstractConfig {
         .define(SEED, Type.LONG, 42L, Importance.MEDIUM,
             "Seed of every learner; snapshots are deterministic given it.")
         .define(SERVING_BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
-            "Prediction requests answered together in one matrix product.")
+            "Most prediction requests answered together in one matrix product: the serving loop answers whatever "
+                + "is waiting when its inference thread is free, up to this many.")
         .define(SERVING_LINGER_MS, Type.LONG, 5L, Range.between(0, 60_000), Importance.LOW,
-            "Longest a prediction request waits for its batch to fill.")
+            "Unused: the serving loop batches whatever is waiting and never lingers. Accepted for compatibility.")
+        .define(SERVING_QUEUE_SIZE, Type.INT, 1024, Range.between(1, 1_000_000), Importance.LOW,
+            "Prediction requests read from Kafka and not yet answered; at this many the serving consumer pauses "
+                + "(back-pressure) and resumes at half. Memory holds at most this plus one poll (max.poll.records).")
+        .define(SERVING_THREADS, Type.INT, 1, Range.between(0, 1024), Importance.MEDIUM,
+            "Threads per ND4J/OpenBLAS call in this process, set at start (training uses them too). 1 suits a "
+                + "latency path on few cores: there a small-batch product on 2 OpenMP threads was 10-100x slower "
+                + "than on one (BENCHMARKS.md). 0 leaves ND4J's defaults (OMP_NUM_THREADS, else one per core).")
+        .define(SERVING_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.LOW,
+            "How often the serving loop commits the query offsets whose answers the broker has acknowledged. "
+                + "Answers are visible at once either way; a longer interval only means more requests checked "
+                + "against the predictions read back after a crash.")
         .define(TASK_INCOMPLETE_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
             "After this long without all its samples, an ended task is reported as incomplete.")
         .define(SNAPSHOT_CHUNK_BYTES, Type.INT, 512 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.LOW,
@@ -288,7 +303,9 @@ public final class AppConfig extends AbstractConfig {
         getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
         getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
         getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES), getLong(MODEL_MAX_BUFFERED_BYTES)),
-        signingKey());
+        signingKey(),
+        new AppSettings.Serving(getInt(SERVING_QUEUE_SIZE), getInt(SERVING_THREADS),
+            Duration.ofMillis(getLong(SERVING_COMMIT_INTERVAL_MS))));
   }
 
   /** The snapshot signing key, from its file or the setting; null when neither is set. */

@@ -62,9 +62,12 @@ public final class ConfigReference {
         Kafka client defaults the app sets, each only when the key is not set in any form (plain or prefixed): \
         `producer.batch.size=1048576`, `producer.compression.type=lz4`, `producer.linger.ms=5` (Kafka Streams \
         would use 100), `consumer.max.partition.fetch.bytes=16777216`. Feature vectors are kilobytes each: with \
-        Kafka's own defaults ingest was 4x slower (BENCHMARKS.md). Exactly-once commits every \
-        `commit.interval.ms` (100 ms by default), and read_committed consumers of the predictions see an answer \
-        only after the commit that wrote it: set `commit.interval.ms` lower (e.g. 20) for lower latency there.
+        Kafka's own defaults ingest was 4x slower (BENCHMARKS.md). The learner's topology is exactly-once \
+        (`commit.interval.ms`, 100 ms by default); predictions are not written by it but by the serving loop's \
+        idempotent producer, so read_committed readers see an answer as soon as the broker has it. The serving \
+        loop's clients take the plain and `producer.`/`consumer.` keys like every client, and keys prefixed \
+        `serving.producer.` / `serving.consumer.` win for them alone (its producer uses `linger.ms=0` unless \
+        `serving.producer.linger.ms` is set); its consumer group is `<application.id>-serving`.
         """;
   }
 

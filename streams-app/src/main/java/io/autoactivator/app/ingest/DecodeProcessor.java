@@ -166,16 +166,9 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
   }
 
   private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
-    if (q.getRequestId() == null || q.getRequestId().length() == 0) {
-      reject(record, envelope, Reason.INVALID_ID, "requestId is empty", now);
-      return;
-    }
-    if (q.getFeatures().size() > limits.maxFeatures()) {
-      reject(record, envelope, Reason.TOO_LARGE, "query " + q.getRequestId() + " has " + q.getFeatures().size()
-          + " features, more than input.max.features=" + limits.maxFeatures(), now);
-      return;
-    }
-    accept(record, q.getModelId().toString(), envelope, q, false);
+    Decoded checked = new QueryDecoder(codecs, deadLetters, limits).check(envelope, q, now);
+    context.forward(record.withKey(checked.isRejected() ? envelope.topic() : q.getModelId().toString())
+        .withValue(checked));
   }
 
   /**

@@ -19,6 +19,9 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class KafkaClientConfigs {
 
+  /** Prefix of the keys that configure only the serving loop's clients. */
+  public static final String SERVING_PREFIX = "serving.";
+
   private final Properties properties;
 
   private KafkaClientConfigs(Properties properties) {
@@ -68,6 +71,25 @@ public final class KafkaClientConfigs {
     return select(ConsumerConfig.configNames(), StreamsConfig.CONSUMER_PREFIX);
   }
 
+  /** The serving loop's producer: {@link #producer()}, then {@code serving.producer.} keys winning. */
+  public Map<String, Object> servingProducer() {
+    Map<String, Object> config = producer();
+    config.putAll(select(ProducerConfig.configNames(), SERVING_PREFIX + StreamsConfig.PRODUCER_PREFIX, false));
+    return config;
+  }
+
+  /** The serving loop's consumer: {@link #consumer()}, then {@code serving.consumer.} keys winning. */
+  public Map<String, Object> servingConsumer() {
+    Map<String, Object> config = consumer();
+    config.putAll(select(ConsumerConfig.configNames(), SERVING_PREFIX + StreamsConfig.CONSUMER_PREFIX, false));
+    return config;
+  }
+
+  /** True when {@code key} is set for the serving producer ({@code serving.producer.<key>}). */
+  public boolean servingProducerSets(String key) {
+    return properties.containsKey(SERVING_PREFIX + StreamsConfig.PRODUCER_PREFIX + key);
+  }
+
   /** An admin client's settings: known admin keys, {@code admin.} keys winning. */
   public Map<String, Object> admin() {
     return select(AdminClientConfig.configNames(), StreamsConfig.ADMIN_CLIENT_PREFIX);
@@ -85,10 +107,14 @@ public final class KafkaClientConfigs {
   }
 
   private Map<String, Object> select(Set<String> known, String prefix) {
+    return select(known, prefix, true);
+  }
+
+  private Map<String, Object> select(Set<String> known, String prefix, boolean plainKeys) {
     Map<String, Object> config = new HashMap<>();
     properties.forEach((k, v) -> {
       String key = k.toString();
-      if (known.contains(key)) {
+      if (plainKeys && known.contains(key)) {
         config.put(key, v);
       }
     });

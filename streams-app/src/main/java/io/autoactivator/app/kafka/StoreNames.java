@@ -19,8 +19,6 @@ public final class StoreNames {
   public static final String TASK_STATE = "task-state";
   /** Model states: {@code modelId} -> ModelState. */
   public static final String MODEL_STATE = "model-state";
-  /** Queries waiting for their micro-batch: {@code partition/offset} -> encoded envelope (in memory, changelogged). */
-  public static final String SERVING_BATCH = "serving-batch";
 
   private StoreNames() {
   }

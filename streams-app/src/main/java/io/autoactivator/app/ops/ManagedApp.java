@@ -20,7 +20,7 @@ public interface ManagedApp extends AutoCloseable {
   /** The process is worth keeping (Streams not failed). */
   boolean isLive();
 
-  /** Streams RUNNING and the snapshot topic caught up: ready to answer queries. */
+  /** Streams RUNNING, the snapshot topic caught up and the serving loop subscribed: ready to answer queries. */
   boolean isReady();
 
   /** The model versions this instance serves. */

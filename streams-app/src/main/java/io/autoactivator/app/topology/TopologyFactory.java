@@ -14,7 +14,6 @@ import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
-import io.autoactivator.app.serve.ServingProcessor;
 import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.train.TrainingHandoff;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,9 +43,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  *                                                            TaskProcessor [task-samples, task-state, <---+-+
  *                                                              model-state, task-buffer (legacy)]
  *                                                               -> dead-letters;  READY task -> TrainingHandoff
- * queries (bytes) -> decode -> ServingProcessor [serving-batch] -> predictions, shadow-predictions, dead-letters
  * model-commands (bytes) -> CommandValidator -> dead-letters
  * </pre>
+ *
+ * Queries are not read here: the serving loop ({@code serve.ServingLoop}) answers them beside the topology, so that
+ * an answer waits neither for this topology's transactions nor for its stream thread. Everything here stays
+ * exactly-once: samples, boundaries, snapshots and commands.
  *
  * Everything leaves through one sink that routes {@link Outbound} records by their topic.
  *
@@ -97,11 +99,10 @@ public final class TopologyFactory {
         .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
         .register(c.meters());
 
-    // Task and model states are read and rewritten on every sample, and a serving request is written and deleted
-    // within a few milliseconds: record caches fold those writes into one changelog record per key and commit
-    // (a request answered before the commit leaves only its tombstone). Accepted samples are written once each
-    // (20 bytes: where the sample lies on the samples topic), so their store is not cached. The legacy task buffer
-    // is only read (and emptied) once, by an upgraded instance.
+    // Task and model states are read and rewritten on every sample: record caches fold those writes into one
+    // changelog record per key and commit. Accepted samples are written once each (20 bytes: where the sample lies
+    // on the samples topic), so their store is not cached. The legacy task buffer is only read (and emptied) once,
+    // by an upgraded instance.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES),
         Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -110,8 +111,6 @@ public final class TopologyFactory {
         Serdes.String(), StateSerdes.taskState()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MODEL_STATE),
         Serdes.String(), StateSerdes.modelState()).withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SERVING_BATCH),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
     KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
         deadLetters, settings.limits())
@@ -131,15 +130,6 @@ public final class TopologyFactory {
             c.meters()), Named.as("tasks"),
             StoreNames.TASK_SAMPLES, StoreNames.LEGACY_TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
-
-    KStream<String, Decoded> queries = decode(builder, settings.topics().queries(), Envelope.Kind.QUERY, c,
-        deadLetters, settings.limits());
-    deadLetter(queries, "queries");
-    queries.filterNot((k, v) -> v.isRejected())
-        .process(() -> new ServingProcessor(c.codecs(), deadLetters, c.registry(), settings.servingBatchSize(),
-            settings.servingLinger(), settings.topK(), topics.predictions(), topics.shadowPredictions(),
-            c.meters()), Named.as("serving"), StoreNames.SERVING_BATCH)
-        .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("serving-out"));
 
     builder.stream(settings.topics().commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
             .withName("commands-source"))

@@ -58,6 +58,7 @@ class AppConfigTest {
     assertThat(settings.learner()).isEqualTo("autoactivator");
     assertThat(settings.instanceId()).endsWith("-" + ProcessHandle.current().pid());
     assertThat(settings.servingLinger()).isEqualTo(Duration.ofMillis(5));
+    assertThat(settings.serving()).isEqualTo(new AppSettings.Serving(1024, 1, Duration.ofMillis(100)));
     assertThat(settings.topics().snapshots()).isEqualTo("autoactivator.model-snapshots");
   }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.autoactivator.app.serve.CountingModel;
 import io.autoactivator.app.buffer.TaskStatus;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Limits;

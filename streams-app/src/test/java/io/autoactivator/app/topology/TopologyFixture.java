@@ -19,6 +19,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.autoactivator.app.serve.CountingModel;
 import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.config.AppSettings;
@@ -32,8 +33,6 @@ import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
-import io.autoactivator.schemas.Prediction;
-import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.Provenance;
 import io.autoactivator.schemas.TaskBoundary;
 import io.autoactivator.schemas.TaskSummary;
@@ -54,11 +53,8 @@ final class TopologyFixture implements AutoCloseable {
   private final TestInputTopic<byte[], byte[]> samples;
   private final TestInputTopic<byte[], byte[]> boundaries;
   private final TestInputTopic<byte[], byte[]> snapshots;
-  private final TestInputTopic<byte[], byte[]> queries;
   private final TestInputTopic<byte[], byte[]> commands;
   private final TestOutputTopic<String, byte[]> deadLetters;
-  private final TestOutputTopic<String, byte[]> predictions;
-  private final TestOutputTopic<String, byte[]> shadow;
 
   TopologyFixture() throws Exception {
     this(AppSettings.defaults("test").withTopics(TOPICS).withServing(4, Duration.ofMillis(50))
@@ -85,13 +81,8 @@ final class TopologyFixture implements AutoCloseable {
     samples = driver.createInputTopic(TOPICS.samples(), bytes, bytes);
     boundaries = driver.createInputTopic(TOPICS.taskEvents(), bytes, bytes);
     snapshots = driver.createInputTopic(TOPICS.snapshots(), bytes, bytes);
-    queries = driver.createInputTopic(TOPICS.queries(), bytes, bytes);
     commands = driver.createInputTopic(TOPICS.commands(), bytes, bytes);
     deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new StringDeserializer(),
-        new ByteArrayDeserializer());
-    predictions = driver.createOutputTopic(TOPICS.predictions(), new StringDeserializer(),
-        new ByteArrayDeserializer());
-    shadow = driver.createOutputTopic(TOPICS.shadowPredictions(), new StringDeserializer(),
         new ByteArrayDeserializer());
   }
 
@@ -174,15 +165,6 @@ final class TopologyFixture implements AutoCloseable {
     return s;
   }
 
-  void query(String model, String requestId, Long pinned, float... features) {
-    List<Float> f = new java.util.ArrayList<>();
-    for (float x : features) {
-      f.add(x);
-    }
-    queries.pipeInput(null, codecs.queries().serializer().serialize(TOPICS.queries(),
-        new PredictionRequest(requestId, model, f, pinned, null)));
-  }
-
   void command(String model, ModelAction action, Long version) {
     commands.pipeInput(null, codecs.commands().serializer().serialize(TOPICS.commands(),
         new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)));
@@ -199,16 +181,6 @@ final class TopologyFixture implements AutoCloseable {
   List<DeadLetter> deadLetters() {
     return deadLetters.readValuesToList().stream()
         .map(v -> codecs.deadLetters().deserializer().deserialize(TOPICS.deadLetters(), v)).toList();
-  }
-
-  List<Prediction> predictions() {
-    return predictions.readValuesToList().stream()
-        .map(v -> codecs.predictions().deserializer().deserialize(TOPICS.predictions(), v)).toList();
-  }
-
-  List<Prediction> shadowPredictions() {
-    return shadow.readValuesToList().stream()
-        .map(v -> codecs.predictions().deserializer().deserialize(TOPICS.shadowPredictions(), v)).toList();
   }
 
   TaskState task(String model, String task) {

@@ -1,4 +1,4 @@
-package io.autoactivator.app.topology;
+package io.autoactivator.app.serve;
 
 import java.io.DataOutput;
 import java.io.IOException;
@@ -16,18 +16,18 @@ import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
 
 /** A real trained model that counts its predict calls, to prove that queries are answered in batches. */
-final class CountingModel implements ClassIncrementalModel {
+public final class CountingModel implements ClassIncrementalModel {
 
   final ClassIncrementalModel real;
-  final AtomicInteger calls = new AtomicInteger();
-  final AtomicInteger rows = new AtomicInteger();
+  public final AtomicInteger calls = new AtomicInteger();
+  public final AtomicInteger rows = new AtomicInteger();
 
   CountingModel(ClassIncrementalModel real) {
     this.real = real;
   }
 
   /** An ncm model of two 2-D classes: 0 around (0,0), 1 around (5,5); {@code shift} moves the second class. */
-  static CountingModel twoClasses(float shift) {
+  public static CountingModel twoClasses(float shift) {
     float[][] x = {{0f, 0f}, {0.2f, -0.1f}, {5f + shift, 5f}, {5.1f + shift, 4.9f}};
     int[] y = {0, 0, 1, 1};
     return new CountingModel(Learners.create("ncm", Map.of(), 42L)
@@ -69,6 +69,7 @@ final class CountingModel implements ClassIncrementalModel {
   @Override
   public Predictions predict(INDArray features) {
     calls.incrementAndGet();
+    rows.addAndGet((int) features.rows());
     return real.predict(features);
   }
 
