@@ -57,8 +57,10 @@ final class ConvolutionFeatureMap implements FeatureMap {
   private final INDArray b;
   private final INDArray shiftRow;
   private final INDArray scaleRow;
-  /** grid^2 x positions: row r*grid+c averages the responses of region (r, c). */
-  private final INDArray pooling;
+  /** grid x outWidth: row c averages the responses of region column c. */
+  private final INDArray columnPool;
+  /** grid x outHeight: row r averages the responses of region row r. */
+  private final INDArray rowPool;
 
   private ConvolutionFeatureMap(ImageShape shape, int kernel, int stride, int grid, float[] filterWeights,
       float[] filterBiases, float[] shift, float[] scale) {
@@ -93,7 +95,8 @@ final class ConvolutionFeatureMap implements FeatureMap {
     this.b = Nd4j.create(filterBiases, new long[] {1, filters}, 'c');
     this.shiftRow = Nd4j.create(shift, new long[] {1, features}, 'c');
     this.scaleRow = Nd4j.create(scale, new long[] {1, features}, 'c');
-    this.pooling = pooling(rowEdges, columnEdges, outHeight, outWidth);
+    this.columnPool = averaging(columnEdges, outWidth);
+    this.rowPool = averaging(rowEdges, outHeight);
   }
 
   /** Whether the geometry fits: the kernel inside the image and at least one response per grid region. */
@@ -187,40 +190,70 @@ final class ConvolutionFeatureMap implements FeatureMap {
   @Override
   public INDArray apply(INDArray x) {
     int n = (int) x.rows();
-    int filters = filters();
     int positions = outHeight * outWidth;
     int patch = shape.channels() * kernel * kernel;
-    int chunk = Math.max(1, CHUNK_VALUES / (positions * Math.max(filters, patch)));
+    int chunk = Math.max(1, Math.min(n, CHUNK_VALUES / (positions * Math.max(filters(), patch))));
     INDArray out = Nd4j.create(DataType.FLOAT, n, features());
-    float[] patches = new float[0];
+    Buffers full = null;
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
+      // native buffers are reused by every full chunk: fresh pages for each would cost as much as the arithmetic
+      Buffers buffers = m == chunk ? (full == null ? full = new Buffers(m) : full) : new Buffers(m);
       float[] rows = x.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).castTo(DataType.FLOAT)
           .dup('c').data().asFloat();
-      if (patches.length != positions * m * patch) {
-        patches = new float[positions * m * patch]; // the first chunk, and a shorter last one
-      }
-      fillPatches(rows, m, patches);
-      INDArray p = Nd4j.create(patches, new long[] {(long) positions * m, patch}, 'c');
-      // row-major products into row-major buffers, so the reshapes below are views, not copies
-      INDArray responses = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, filters}, 'c');
-      Nd4j.gemm(p, w, responses, false, false, 1.0, 0.0);
-      Transforms.sigmoid(responses.addiRowVector(b), false);
-      // average pooling as one product: (grid^2 x positions) x (positions x m*filters), rows (region, sample, filter)
-      INDArray regions = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) grid * grid, (long) m * filters},
-          'c');
-      Nd4j.gemm(pooling, responses.reshape('c', positions, (long) m * filters), regions, false, false, 1.0, 0.0);
-      INDArray pooled = regions.reshape('c', grid * grid, m, filters).permute(1, 0, 2).dup('c');
+      fillPatches(rows, m, buffers.patchesView);
+      Nd4j.gemm(buffers.patches, w, buffers.responses, false, false, 1.0, 0.0);
+      Transforms.sigmoid(buffers.responses.addiRowVector(b), false);
       out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.interval(0, shift.length))
-          .assign(pooled.reshape('c', m, shift.length));
+          .assign(pool(buffers, m).reshape('c', m, shift.length));
     }
     out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, shift.length)).subiRowVector(shiftRow).diviRowVector(scaleRow);
     out.getColumn(shift.length).assign(1.0);
     return out;
   }
 
-  /** im2col: row {@code (row * outWidth + column) * m + sample} holds that sample's patch there, channel by channel. */
-  private void fillPatches(float[] rows, int m, float[] patches) {
+  /**
+   * Separable average pooling of one chunk's responses (rows ordered column, row, sample): one product over the
+   * columns, then one per region column over the rows; m x grid x grid x filters.
+   */
+  private INDArray pool(Buffers buffers, int m) {
+    int filters = filters();
+    Nd4j.gemm(columnPool, buffers.responses.reshape('c', outWidth, (long) outHeight * m * filters), buffers.byColumn,
+        false, false, 1.0, 0.0);
+    INDArray pooled = Nd4j.create(DataType.FLOAT, m, grid, grid, filters);
+    for (int c = 0; c < grid; c++) {
+      Nd4j.gemm(rowPool, buffers.byColumn.getRow(c).reshape('c', outHeight, (long) m * filters), buffers.regions,
+          false, false, 1.0, 0.0);
+      pooled.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(c), NDArrayIndex.all())
+          .assign(buffers.regions.reshape('c', grid, m, filters).permute(1, 0, 2));
+    }
+    return pooled;
+  }
+
+  /** One chunk's native work arrays (row-major, so every reshape is a view). */
+  private final class Buffers {
+    final INDArray patches;
+    final java.nio.FloatBuffer patchesView;
+    final INDArray responses;
+    final INDArray byColumn;
+    final INDArray regions;
+
+    Buffers(int m) {
+      int positions = outHeight * outWidth;
+      int patch = shape.channels() * kernel * kernel;
+      patches = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, patch}, 'c');
+      patchesView = patches.data().asNioFloat();
+      responses = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, filters()}, 'c');
+      byColumn = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grid, (long) outHeight * m * filters()}, 'c');
+      regions = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grid, (long) m * filters()}, 'c');
+    }
+  }
+
+  /**
+   * im2col, straight into native memory: row {@code (column * outHeight + row) * m + sample} holds that sample's
+   * patch at that filter position, channel by channel.
+   */
+  private void fillPatches(float[] rows, int m, java.nio.FloatBuffer patches) {
     int d = inputDimension();
     int plane = shape.height() * shape.width();
     int patch = shape.channels() * kernel * kernel;
@@ -229,11 +262,11 @@ final class ConvolutionFeatureMap implements FeatureMap {
       int base = i * d;
       for (int oy = 0; oy < outHeight; oy++) {
         for (int ox = 0; ox < outWidth; ox++) {
-          int dst = ((oy * outWidth + ox) * m + i) * patch;
+          int dst = ((ox * outHeight + oy) * m + i) * patch;
           for (int ch = 0; ch < shape.channels(); ch++) {
             int src = base + ch * plane + oy * stride * imageWidth + ox * stride;
             for (int u = 0; u < kernel; u++) {
-              System.arraycopy(rows, src + u * imageWidth, patches, dst, kernel);
+              patches.put(dst, rows, src + u * imageWidth, kernel);
               dst += kernel;
             }
           }
@@ -284,21 +317,16 @@ final class ConvolutionFeatureMap implements FeatureMap {
     }
   }
 
-  /** The grid^2 x positions averaging matrix over positions ordered row by row (row * outWidth + column). */
-  private static INDArray pooling(int[] rowEdges, int[] columnEdges, int outHeight, int outWidth) {
-    int grid = rowEdges.length - 1;
-    float[] values = new float[grid * grid * outHeight * outWidth];
-    for (int r = 0; r < grid; r++) {
-      for (int c = 0; c < grid; c++) {
-        float weight = 1f / ((rowEdges[r + 1] - rowEdges[r]) * (columnEdges[c + 1] - columnEdges[c]));
-        for (int oy = rowEdges[r]; oy < rowEdges[r + 1]; oy++) {
-          for (int ox = columnEdges[c]; ox < columnEdges[c + 1]; ox++) {
-            values[(r * grid + c) * outHeight * outWidth + oy * outWidth + ox] = weight;
-          }
-        }
+  /** The grid x length matrix whose row g averages positions edges[g] (inclusive) to edges[g+1] (exclusive). */
+  private static INDArray averaging(int[] edges, int length) {
+    int grid = edges.length - 1;
+    float[] values = new float[grid * length];
+    for (int g = 0; g < grid; g++) {
+      for (int i = edges[g]; i < edges[g + 1]; i++) {
+        values[g * length + i] = 1f / (edges[g + 1] - edges[g]);
       }
     }
-    return Nd4j.create(values, new long[] {grid * grid, (long) outHeight * outWidth}, 'c');
+    return Nd4j.create(values, new long[] {grid, length}, 'c');
   }
 
   /** g+1 region boundaries over {@code length} responses, as even as integers allow. */
