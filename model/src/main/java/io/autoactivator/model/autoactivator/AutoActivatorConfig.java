@@ -136,7 +136,8 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     option(docs, defaults, "router.lambda", "1", "ridge router: weight scale (see scaling; with fanin the biases are"
         + " U[-1,1]): 1 gives pre-activations of unit variance on the transformed input, the variance-preserving rule"
         + " of Glorot and He; auto = the one of router.lambdas with the best accuracy on the first task's held-out"
-        + " slice (measured worse: a first task of two classes cannot tell scales apart, split MNIST 0.956 vs 0.961)");
+        + " slice (measured worse: a first task of two classes cannot tell scales apart, split MNIST 0.956 vs 0.961);"
+        + " the convolutional map (router.map) takes a number as its filters' scale and 1 for auto or mixed");
     option(docs, defaults, "router.lambdas", "0.5,0.7,1,1.4,2,2.8,4,5.6,8", "ridge router: candidates of router.lambda=auto");
     option(docs, defaults, "router.ridge", "auto", "ridge router: ridge term (absolute); auto = chosen again at"
         + " every task, among router.ridges, by accuracy on that task's held-out slice (RanPAC's rule)");

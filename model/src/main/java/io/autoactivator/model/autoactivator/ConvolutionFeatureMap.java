@@ -190,6 +190,9 @@ final class ConvolutionFeatureMap implements FeatureMap {
   @Override
   public INDArray apply(INDArray x) {
     int n = (int) x.rows();
+    if (n == 0) {
+      return Nd4j.create(DataType.FLOAT, 0, features());
+    }
     int positions = outHeight * outWidth;
     int patch = shape.channels() * kernel * kernel;
     int chunk = Math.max(1, Math.min(n, CHUNK_VALUES / (positions * Math.max(filters(), patch))));

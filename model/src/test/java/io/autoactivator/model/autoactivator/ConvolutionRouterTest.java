@@ -95,6 +95,7 @@ class ConvolutionRouterTest {
         .readWeights(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     float[][] rows = test.features(); // the inner model's own input (the transform is not under test here)
     assertThat(back.predict(rows).labels()).containsExactly(model.predict(rows).labels());
+    assertThat(back.predict(new float[0][]).labels()).isEmpty();
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     ((AutoActivatorModel) back).writeWeights(new DataOutputStream(again));
     assertThat(again.toByteArray()).isEqualTo(bytes.toByteArray());

@@ -23,7 +23,6 @@ import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
-import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.TaskBoundary;
 import io.autoactivator.schemas.serde.RecordDecodingException;
 
@@ -57,6 +56,9 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
    */
   public DecodeProcessor(Envelope.Kind kind, RecordCodecs codecs, DeadLetters deadLetters, Limits limits,
       int modelPartitions) {
+    if (kind == Envelope.Kind.QUERY) {
+      throw new IllegalArgumentException("queries are decoded by the serving loop (QueryDecoder), not the topology");
+    }
     this.modelPartitions = modelPartitions;
     this.limits = limits;
     this.kind = kind;
@@ -93,8 +95,6 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
             .deserialize(envelope.topic(), record.value()), now);
         case SNAPSHOT -> snapshot(record, envelope, codecs.snapshots().deserializer()
             .deserialize(envelope.topic(), record.value()));
-        case QUERY -> query(record, envelope, codecs.queries().deserializer()
-            .deserialize(envelope.topic(), record.value()), now);
         default -> throw new IllegalStateException("unexpected kind " + kind);
       }
     } catch (RecordDecodingException e) {
@@ -163,12 +163,6 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     byte[] stripped = codecs.snapshots().serializer().serialize(envelope.topic(), marker);
     accept(record, s.getModelId().toString(), new Envelope(envelope.kind(), envelope.topic(), envelope.partition(),
         envelope.offset(), envelope.seenAt(), envelope.key(), stripped), marker, false);
-  }
-
-  private void query(Record<byte[], byte[]> record, Envelope envelope, PredictionRequest q, long now) {
-    Decoded checked = new QueryDecoder(codecs, deadLetters, limits).check(envelope, q, now);
-    context.forward(record.withKey(checked.isRejected() ? envelope.topic() : q.getModelId().toString())
-        .withValue(checked));
   }
 
   /**
