@@ -42,8 +42,8 @@ import java.util.stream.Collectors;
  * @param routerLambdas      candidate router weight scales when routerLambda is NaN (auto: chosen on the first
  *                           task's held-out slice)
  * @param routerRidges       candidate router ridge terms, relative to the mean diagonal of the Gram, when routerRidge
- *                           is NaN (auto: chosen per task on the task's held-out slice)
- * @param validationFraction fraction of a task's training rows held out to choose the auto settings
+ *                           is NaN (auto: chosen per task by leave-one-out error on the task's rows)
+ * @param validationFraction fraction of the first task's training rows held out to choose router.lambda=auto
  * @param classScore         how the class is chosen within the fired task: the unit's head, or its sum with the
  *                           ridge router's scores of the task's classes
  * @param inputShape         the declared image layout of each sample's features, or null (a plain vector)
@@ -115,9 +115,10 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " sequential: SCN's search, lambdas in order, stopping at the first that yields an admissible block");
     option(docs, defaults, "r", "0.9,0.99,0.999,0.9999,0.99999", "balance coefficients r of the supervisory"
         + " inequality, tried in order (mu_L = (1-r)/(L+1))");
-    option(docs, defaults, "ridge", "auto", "gamma: ridge term of a unit's closed-form output weights; auto = chosen"
-        + " per task among router.ridges (relative to the mean diagonal of what the unit reads) by within-task"
-        + " accuracy on the task's held-out slice (a unit sees only its own task, so this uses nothing else)");
+    option(docs, defaults, "ridge", "auto", "gamma: ridge term of a unit's closed-form output weights; auto = the"
+        + " relative ridge the router chose on this task (router.ridge=auto, transfer=router: the head reads the"
+        + " same features; its own search measured no better), times the mean diagonal of what the unit reads;"
+        + " 1e-3 of it otherwise");
     option(docs, defaults, "target.accuracy", "0.99", "R(t): stop growing a unit when its training accuracy reaches"
         + " this value in (0,1]; off = grow to max.nodes or until no block is admissible. With transfer=router most"
         + " tasks reach it on the shared features alone, so units grow only for tasks those cannot hold");
@@ -140,15 +141,17 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " the convolutional map (router.map) takes a number as its filters' scale and 1 for auto or mixed");
     option(docs, defaults, "router.lambdas", "0.5,0.7,1,1.4,2,2.8,4,5.6,8", "ridge router: candidates of router.lambda=auto");
     option(docs, defaults, "router.ridge", "auto", "ridge router: ridge term (absolute); auto = chosen again at"
-        + " every task, among router.ridges, by accuracy on that task's held-out slice (RanPAC's rule)");
+        + " every task, among router.ridges, by the exact leave-one-out squared error on that task's rows (up to"
+        + " 1,000 of them; RanPAC chooses its ridge on the task's data too)");
     option(docs, defaults, "router.ridges", "1e-5,1e-4,1e-3,1e-2,1e-1", "ridge router: candidates of"
         + " router.ridge=auto, relative to the mean diagonal of the accumulated Gram (so they follow the number of"
         + " samples and the feature scale; below 1e-5 the float Gram's rounding is larger than the ridge)");
     option(docs, defaults, "class.score", "sum", "the class within the fired task: sum (the unit's head outputs plus"
         + " the ridge router's scores of the task's classes; on a small table the unit's head alone lost 11 points"
         + " on Glass) or unit (the unit's head alone, the first builds' rule; also what a given task id uses)");
-    option(docs, defaults, "validation.fraction", "0.2", "fraction of a task's training rows held out to choose the"
-        + " auto settings (the final fit then uses every row); never old data, never test data");
+    option(docs, defaults, "validation.fraction", "0.2", "fraction of the first task's training rows held out to"
+        + " choose router.lambda=auto (the final fit then uses every row; the ridges are chosen by leave-one-out);"
+        + " never old data, never test data");
     option(docs, defaults, "router.task.score", "max", "ridge router: a task's score is the max or the sum of its"
         + " classes' scores");
     option(docs, defaults, "mahalanobis.shrinkage", "0.1", "mahalanobis router: covariance shrinkage s in"

@@ -39,7 +39,9 @@ public final class SuiteReport {
   /** The one table, with the notes (capped sizes) and errors under it. */
   public static String table(List<BenchmarkSuite.Entry> entries) {
     StringBuilder out = new StringBuilder();
-    out.append("bench --suite: one class order, default options; ACC and BWT in %, per-sample class-IL (no task id)\n");
+    int orders = entries.stream().filter(e -> e.result() != null).mapToInt(e -> e.result().orders()).max().orElse(1);
+    out.append(orders == 1 ? "bench --suite: one class order" : "bench --suite: mean of " + orders + " class orders")
+        .append(", default options; ACC and BWT in %, per-sample class-IL (no task id)\n");
     out.append(String.format(Locale.ROOT, FORMAT, "dataset", "tasks", "method", "ACC", "BWT", "params", "train s"));
     out.append("-".repeat(106)).append('\n');
     List<String> notes = new ArrayList<>();

@@ -50,7 +50,7 @@ class BenchmarkSuiteTest {
 
     String table = SuiteReport.table(entries);
     assertThat(table).contains("ACC", "BWT", "params", "train s", "mlbench-Glass.csv.gz", "sklearn-iris.csv",
-        "(dataset FAILED)", "4 datasets in");
+        "(dataset FAILED)", "4 datasets in", "bench --suite: one class order");
     Path json = root.resolve("out/suite.json");
     Path png = root.resolve("out/suite.png");
     SuiteReport.writeJson(entries, json);

@@ -77,6 +77,27 @@ class CholeskyTest {
     assertThat(java.util.Arrays.equals(a, aCopy)).as("input unchanged").isTrue();
   }
 
+  @ParameterizedTest(name = "n={0}, block={1}, m={2}")
+  @CsvSource({"1,256,1", "257,256,4", "300,64,7", "9,4,3"})
+  void forwardSolveGivesTheLeveragesOfTheColumns(int n, int block, int m) {
+    double[] a = randomSpd(n, n + 7);
+    double[] b = random(n, m, n + 8);
+    double[] aInverseB = ejmlSolve(a, b, n, m);
+    try (Cholesky factor = Cholesky.factor(a, n, 0.0, block)) {
+      double[] half = factor.forwardSolve(b, m);
+      for (int col = 0; col < m; col++) {
+        double norm = 0;
+        double quadratic = 0;
+        for (int i = 0; i < n; i++) {
+          norm += half[i * m + col] * half[i * m + col];
+          quadratic += b[i * m + col] * aInverseB[i * m + col];
+        }
+        assertThat(norm).as("||L^-1 b||^2 = b^T A^-1 b, column " + col).isCloseTo(quadratic,
+            org.assertj.core.data.Offset.offset(1e-10 * Math.abs(quadratic)));
+      }
+    }
+  }
+
   @Test
   void onlyTheLowerTriangleIsReadAndTheRidgeIsAddedToACopy() {
     int n = 300;
