@@ -387,7 +387,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       if (task == null) {
         continue;
       }
-      boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
+      boolean committed = registry.loaded(model.modelId(), model.committedVersion() + 1);
       if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
         boolean lost = training.unrecoverable(model.modelId(), head) != null;
         apply(task, lost ? new TaskLifecycle.SamplesLost(now) : new TaskLifecycle.TrainingLost(maxAttempts, now),
