@@ -59,7 +59,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>a task whose training is lost {@code training.max.attempts} times, or that an operator aborts (task-events
  *       ABORT), is QUARANTINED: dead-lettered, counted, out of the queue, so the model's later tasks proceed;</li>
  *   <li>a wall-clock punctuator re-submits tasks whose training was lost (crash, rebalance) and reports tasks that
- *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data).</li>
+ *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data); a task still not
+ *       complete after {@code task.abandoned.timeout.ms} without a record (its END never came, or fewer samples than
+ *       it announced) is QUARANTINED with a TASK_ABANDONED dead letter, so it no longer blocks its model's queue
+ *       nor holds buffered bytes and classes.</li>
  * </ul>
  */
 public final class TaskProcessor implements Processor<String, Decoded, String, Outbound> {
@@ -80,6 +83,8 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private final long maxModelBytes;
   private final String samplesTopic;
   private final Counter expired;
+  private final Counter abandoned;
+  private final long abandonedTimeoutMs;
   private ProcessorContext<String, Outbound> context;
   private KeyValueStore<String, byte[]> accepted;
   private KeyValueStore<String, byte[]> legacyBuffer;
@@ -111,6 +116,10 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         .description("tasks reported incomplete after the timeout").register(meters);
     this.quarantined = Counter.builder("autoactivator.tasks.quarantined")
         .description("tasks taken out of their model's queue (training failed too often, or aborted)")
+        .register(meters);
+    this.abandonedTimeoutMs = limits.abandonedTaskTimeoutMs();
+    this.abandoned = Counter.builder("autoactivator.tasks.abandoned")
+        .description("tasks quarantined because they stayed incomplete past task.abandoned.timeout.ms")
         .register(meters);
     this.expired = Counter.builder("autoactivator.tasks.samples.expired")
         .description("tasks whose samples the samples topic deleted (retention) before they trained")
@@ -404,9 +413,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     try (KeyValueIterator<String, TaskState> it = tasks.all()) {
       it.forEachRemaining(kv -> states.add(kv.value));
     }
-    TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis());
+    TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis(), abandonedTimeoutMs);
     for (TaskState t : states) {
-      apply(t, swept, true);
+      if (apply(t, swept, true).status() == TaskStatus.QUARANTINED && t.status() != TaskStatus.QUARANTINED) {
+        releaseDimension(t.modelId());
+        schedule(t.modelId());
+      }
     }
   }
 
@@ -460,6 +472,16 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
                 + " failed training " + next.attempts() + " times (training.max.attempts): quarantined",
                 context.currentSystemTimeMs());
           }
+        }
+        case REPORT_ABANDONED -> {
+          quarantined.increment();
+          abandoned.increment();
+          String why = "task " + next.taskId() + " of model " + next.modelId() + " got no record for "
+              + Duration.ofMillis(abandonedTimeoutMs) + " (task.abandoned.timeout.ms) while " + describe(task)
+              + ": quarantined, its " + task.received() + " buffered samples forgotten and its classes released;"
+              + " the model's later tasks proceed. Publish it again under a new task id";
+          LOG.error("model {}: {}", next.modelId(), why);
+          reject(origin(next), Reason.TASK_ABANDONED, why, context.currentSystemTimeMs());
         }
         case REPORT_INCOMPLETE -> {
           LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive",
@@ -592,6 +614,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private void adjustBuffered(long delta) {
     counted += delta;
     buffered.addAndGet(delta);
+  }
+
+  /** What a task that is not complete is waiting for. */
+  private static String describe(TaskState task) {
+    return task.endSeen() ? "its END announced " + task.expected() + " samples and " + task.received()
+        + " arrived" : "its END never came (" + task.received() + " samples buffered)";
   }
 
   /** Where a dead letter about a whole task says it came from. */
