@@ -55,7 +55,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       snapshot - never on this thread;</li>
  *   <li>a buffer is deleted only when the snapshot of its task was verified and loaded by this instance's follower:
  *       a final chunk on the snapshot topic is only a hint to look (anyone who can write the topic can forge one);
- *       the sweep commits every loaded version too, in case the hint came before the follower finished;</li>
+ *       the sweep commits every loaded version too, in case the hint came before the follower finished. A loaded
+ *       version commits only a task that is in training here: one naming a task still buffering (or done) becomes
+ *       the model's parent, but deletes nothing;</li>
  *   <li>a task whose training is lost {@code training.max.attempts} times, or that an operator aborts (task-events
  *       ABORT), is QUARANTINED: dead-lettered, counted, out of the queue, so the model's later tasks proceed;</li>
  *   <li>a wall-clock punctuator re-submits tasks whose training was lost (crash, rebalance) and reports tasks that
@@ -352,6 +354,18 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     }
     String taskId = snapshot.getTasks().get(snapshot.getTasks().size() - 1).getTaskId();
     TaskState task = tasks.get(StoreNames.taskKey(modelId, taskId));
+    if (task != null && task.status() != TaskStatus.TRAINING) {
+      // no instance of this deployment trained it: without snapshot.signing.key, anyone who can write the snapshot
+      // topic can publish a well-formed parent + 1. Every instance serves it and trains on top of it (they cannot
+      // tell it apart from an operator's publish), but it never deletes the data of a task it merely names.
+      LOG.error("model {} version {} names task {} as the task it trained, but that task is {} here: its data is"
+          + " kept and it trains in its turn on top of version {}. A snapshot nobody here trained was published;"
+          + " set snapshot.signing.key and ACLs on the snapshot topic", modelId, snapshot.getVersion(), taskId,
+          task.status(), snapshot.getVersion());
+      models.put(modelId, model.advancedTo(snapshot.getVersion()));
+      schedule(modelId);
+      return;
+    }
     // a task without state (never seen here) still has its buffer deleted, and gets no state
     apply(task != null ? task : TaskState.fresh(modelId, taskId, now),
         new TaskLifecycle.Committed(snapshot.getVersion(), now), task != null);

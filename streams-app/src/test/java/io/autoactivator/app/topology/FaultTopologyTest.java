@@ -58,6 +58,23 @@ class FaultTopologyTest {
   }
 
   @Test
+  void aLoadedVersionNamingATaskThatNeverTrainedDeletesNoneOfItsData() {
+    f.end("m", "t1", 2, 0);
+    f.sample("m", "t1", "a", 0, 1f, 2f); // t1 waits for its second sample
+    f.committed("m", 1, "t1"); // a well-formed, unsigned parent + 1 claiming t1, loaded by the follower
+    f.advance(Duration.ofSeconds(5));
+
+    assertThat(f.task("m", "t1").status()).as("not trained on a snapshot's word").isEqualTo(TaskStatus.ENDED);
+    assertThat(f.buffered("m", "t1")).as("its data is kept").isEqualTo(1);
+    assertThat(f.model("m").committedVersion()).as("the loaded version is the parent").isEqualTo(1);
+    f.sample("m", "t1", "b", 0, 1f, 2f);
+    assertThat(f.training.requests).singleElement().satisfies(r -> {
+      assertThat(r.taskId()).isEqualTo("t1");
+      assertThat(r.parentVersion()).isEqualTo(1);
+    });
+  }
+
+  @Test
   void aSnapshotLoadedByTheFollowerCommitsItsTaskEvenWithoutTheMarker() {
     readyTask("t1", 0);
     f.catalog.install("m", 1, CountingModel.twoClasses(0f), ModelSnapshot.newBuilder().setModelId("m")
