@@ -111,7 +111,18 @@ class SnapshotLifecycleBrokerTest extends BrokerTestBase {
         broker.command(topics, "m", ModelAction.UNPIN, null);
         await().atMost(WAIT).until(() -> app.models().servingVersion("m").equals(OptionalLong.of(6)));
         assertThat(app.models().knownVersions("m")).containsExactly(5L, 6L);
+        broker.command(topics, "m", ModelAction.ROLLBACK, null);
+        await().atMost(WAIT).until(() -> app.models().servingVersion("m").equals(OptionalLong.of(5)));
         assertThat(app.isLive()).isTrue();
+      }
+
+      // and again: the ROLLBACK read after the PIN and UNPIN, folded in their order
+      try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+          broker.appProperties("retain-app", stateDir), new SimpleMeterRegistry())) {
+        app.start();
+        await().atMost(WAIT).until(app::isReady);
+        assertThat(app.models().servingVersion("m")).hasValue(5);
+        assertThat(app.models().knownVersions("m")).containsExactly(5L, 6L);
       }
     }
   }

@@ -142,4 +142,31 @@ class PendingCommandsTest {
     assertThat(pinningLive.serving("m")).isEqualTo(2);
     assertThat(pinning.serving("m")).isEqualTo(2);
   }
+
+  @Test
+  void aLongHistoryIsFoldedIntoABoundedTimelineAndDecidesTheSame() {
+    Instance i = new Instance();
+    long t = 0;
+    i.version("m", 1, t += 10);
+    i.command("pin-future", "m", ModelAction.PIN, 2L, t += 10);
+    for (int round = 0; round < 1000; round++) {
+      i.command("shadow-" + round, "m", ModelAction.SHADOW, 1L, t += 10);
+      i.command("unshadow-" + round, "m", ModelAction.UNSHADOW, null, t += 10);
+    }
+    assertThat(i.commands.events("m")).as("older events folded into a base decision")
+        .isLessThanOrEqualTo(PendingCommands.MAX_EVENTS);
+    assertThat(i.commands.rememberedCommandIds())
+        .isLessThanOrEqualTo(PendingCommands.MAX_EVENTS + PendingCommands.MAX_FOLDED_IDS);
+    assertThat(i.commands.waiting("m")).as("the folded PIN still waits for its version")
+        .extracting(ModelCommand::getCommandId).containsExactly("pin-future");
+
+    i.version("m", 2, t += 10);
+    i.version("m", 3, t += 10);
+    assertThat(i.serving("m")).as("pinned to 2 by a command folded long ago").isEqualTo(2);
+
+    i.command("unshadow-0", "m", ModelAction.UNPIN, null, t += 10);
+    assertThat(i.serving("m")).as("a replay of a folded command id is ignored").isEqualTo(2);
+    i.command("unpin", "m", ModelAction.UNPIN, null, t += 10);
+    assertThat(i.serving("m")).isEqualTo(3);
+  }
 }
