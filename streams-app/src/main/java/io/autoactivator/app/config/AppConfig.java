@@ -209,7 +209,7 @@ public final class AppConfig extends AbstractConfig {
             "Versions of each model kept in memory: the newest this many, plus the serving and shadow versions "
                 + "(a pinned or rolled-back version stays while it serves). Older versions are evicted with their "
                 + "metadata (metric autoactivator.model.versions.evicted); PROMOTE, ROLLBACK, PIN or SHADOW of an "
-                + "evicted version is dead-lettered as UNKNOWN_VERSION. Same value on every instance.")
+                + "evicted version is dead-lettered as UNKNOWN_VERSION and changes nothing. Same value on every instance.")
         .define(SNAPSHOT_PENDING_MAX_BYTES, Type.LONG, 2L << 30, Range.between(1024, Long.MAX_VALUE),
             Importance.LOW, "Bytes of incomplete snapshot copies the follower holds while their chunks arrive "
                 + "(at most 64 copies); beyond it the oldest incomplete copies are forgotten (logged).")

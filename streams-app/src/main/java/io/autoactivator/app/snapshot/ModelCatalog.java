@@ -132,8 +132,9 @@ public final class ModelCatalog implements ModelRegistry {
   }
 
   /**
-   * Sets the rollout state decided from the command and snapshot logs ({@code PendingCommands}): one swap. Versions
-   * not loaded are ignored (serving keeps its version), so a prediction never meets a missing model.
+   * Sets the rollout state decided from the command and snapshot logs ({@code PendingCommands}): one swap. A serving
+   * version not loaded (evicted) changes neither the serving version nor the pin, so a prediction never meets a
+   * missing model and a PIN of an evicted version does not pin whatever happens to serve.
    */
   void decide(String modelId, long serving, boolean pinned, long shadow) {
     ModelView before = view(modelId).orElse(null);
@@ -142,9 +143,10 @@ public final class ModelCatalog implements ModelRegistry {
           + " keeps serving", modelId, serving, retainedVersions, before.serving());
     }
     ModelView next = update(modelId, v -> {
-      long s = serving > 0 && v.model(serving) != null ? serving : v.serving();
+      boolean servable = serving > 0 && v.model(serving) != null;
       long sh = shadow == 0 || v.model(shadow) != null ? shadow : v.shadow();
-      return new ModelView(modelId, v.versions(), s, pinned, sh);
+      return new ModelView(modelId, v.versions(), servable ? serving : v.serving(),
+          servable ? pinned : v.pinned(), sh);
     });
     if (before == null || before.serving() != next.serving() || before.pinned() != next.pinned()
         || before.shadow() != next.shadow()) {

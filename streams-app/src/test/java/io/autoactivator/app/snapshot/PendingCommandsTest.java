@@ -169,4 +169,23 @@ class PendingCommandsTest {
     i.command("unpin", "m", ModelAction.UNPIN, null, t += 10);
     assertThat(i.serving("m")).isEqualTo(3);
   }
+
+  @Test
+  void aCommandNamingAnEvictedVersionChangesNothing() {
+    ModelCatalog catalog = new ModelCatalog(new SimpleMeterRegistry(), 2);
+    PendingCommands commands = new PendingCommands(catalog);
+    for (long v = 1; v <= 4; v++) {
+      catalog.install("m", v, model);
+      commands.versionLoaded("m", v, v * 10);
+    }
+    assertThat(catalog.knownVersions("m")).containsExactly(3L, 4L);
+    commands.offer(ModelCommand.newBuilder().setCommandId("pin-1").setModelId("m").setAction(ModelAction.PIN)
+        .setTargetVersion(1L).setIssuedAt(Instant.EPOCH).build(), 50);
+    assertThat(catalog.servingVersion("m")).hasValue(4);
+    assertThat(catalog.view("m").orElseThrow().pinned()).as("the version serving now is not pinned instead")
+        .isFalse();
+    catalog.install("m", 5, model);
+    commands.versionLoaded("m", 5, 60);
+    assertThat(catalog.servingVersion("m")).hasValue(5);
+  }
 }
