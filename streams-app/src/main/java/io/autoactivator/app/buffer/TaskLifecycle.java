@@ -11,7 +11,8 @@ import java.util.List;
  *     \____________\__ (END with every sample already in) __/      \_ training lost: re-submitted (attempts + 1)
  *   OPEN, ENDED --no record for the incompleteness timeout--> INCOMPLETE (accepts samples again)
  *   OPEN, ENDED, INCOMPLETE --no record for the abandonment timeout--> QUARANTINED (dead letter TASK_ABANDONED,
- *                                                                     buffer deleted, out of the queue)
+ *                                                                     buffer deleted, out of the queue; a task
+ *                                                                     without any boundary leaves no state)
  *   TRAINING --training lost after the last allowed attempt--> QUARANTINED (dead letter, out of the queue)
  *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
  *   TRAINING --its samples are gone from the samples topic (retention)--> QUARANTINED (dead letter SAMPLES_EXPIRED)
@@ -92,6 +93,11 @@ public final class TaskLifecycle {
     REPORT_QUARANTINED,
     /** Report that the task was given up after the abandonment timeout (dead letter, log, counter). */
     REPORT_ABANDONED,
+    /**
+     * Delete the task's state: an abandoned task that never had a boundary (a random task id) has nothing to
+     * remember, so such ids do not grow the task-state store.
+     */
+    FORGET_STATE,
     /** Report that retention deleted samples of the task before it trained (dead letter, log, counter). */
     REPORT_SAMPLES_LOST
   }
@@ -155,8 +161,10 @@ public final class TaskLifecycle {
     boolean waiting = state.status() == TaskStatus.OPEN || state.status() == TaskStatus.ENDED;
     if ((waiting || state.status() == TaskStatus.INCOMPLETE)
         && sweep.now() - state.lastSeen() >= sweep.abandonedTimeoutMs()) {
-      return new Transition(state.quarantined(sweep.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
-          Effect.REPORT_ABANDONED));
+      List<Effect> effects = state.startSeen() || state.endSeen()
+          ? List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED)
+          : List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED, Effect.FORGET_STATE);
+      return new Transition(state.quarantined(sweep.now()), effects);
     }
     return waiting && sweep.now() - state.lastSeen() >= sweep.incompleteTimeoutMs()
         ? new Transition(state.withStatus(TaskStatus.INCOMPLETE), List.of(Effect.REPORT_INCOMPLETE))

@@ -502,6 +502,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
               task.taskId(), incompleteTimeout, task);
           incomplete.increment();
         }
+        case FORGET_STATE -> tasks.delete(StoreNames.taskKey(next.modelId(), next.taskId()));
         default -> throw new IllegalStateException("unhandled effect " + effect);
       }
     }

@@ -141,7 +141,8 @@ class TaskLifecycleTest {
 
     TaskState open = TaskLifecycle.apply(fresh(), new TaskLifecycle.Buffered(1, 100)).state();
     assertThat(TaskLifecycle.apply(open, new TaskLifecycle.Swept(1_100, 5_000, 1_000)).effects())
-        .as("an END that never came").containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED);
+        .as("a task with no boundary at all").containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+            Effect.REPORT_ABANDONED, Effect.FORGET_STATE);
     TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
     assertThat(TaskLifecycle.apply(training, new TaskLifecycle.Swept(Long.MAX_VALUE / 2, 1, 1)).effects())
         .as("complete tasks are never abandoned").isEmpty();
