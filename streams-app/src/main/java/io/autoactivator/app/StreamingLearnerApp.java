@@ -92,7 +92,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     this.meters = meters;
     this.codecs = RecordCodecs.from(clients.all());
     this.topics = AppTopics.of(settings.topics(), codecs);
-    this.catalog = new ModelCatalog(meters);
+    this.catalog = new ModelCatalog(meters, settings.limits().retainedVersions());
     this.snapshotCodec = new SnapshotFormatCodec();
     this.learner = Learners.create(settings.learner(), settings.learnerOptions(), settings.seed());
   }
@@ -114,7 +114,7 @@ public final class StreamingLearnerApp implements ManagedApp {
           + " serves; set a key (and ACLs) on a shared cluster", settings.topics().snapshots());
     }
     follower = new SnapshotFollower(new KafkaConsumer<>(followerConfig()), topics.snapshots(), topics.commands(),
-        snapshotCodec, catalog, settings.instanceId(), settings.limits().maxSnapshotBytes(), signer);
+        snapshotCodec, catalog, settings.instanceId(), settings.limits(), signer);
     follower.start();
     SnapshotFollower caughtUp = follower;
     serving = ServingClients.loop(settings, clients, codecs, catalog, meters, caughtUp::caughtUp);

@@ -20,7 +20,9 @@ final class ArrayIO {
   }
 
   static float[] readFloats(DataInput in, String what) throws IOException {
-    float[] values = new float[readLength(in, what)];
+    int length = readLength(in, what);
+    RawArrays.require(in, length, Float.BYTES, what);
+    float[] values = new float[length];
     RawArrays.readFloats(in, values);
     return values;
   }
@@ -31,7 +33,9 @@ final class ArrayIO {
   }
 
   static double[] readDoubles(DataInput in, String what) throws IOException {
-    double[] values = new double[readLength(in, what)];
+    int length = readLength(in, what);
+    RawArrays.require(in, length, Double.BYTES, what);
+    double[] values = new double[length];
     RawArrays.readDoubles(in, values);
     return values;
   }
@@ -48,6 +52,7 @@ final class ArrayIO {
     if (length > 1 << 24) {
       throw new IOException(what + ": implausible length " + length);
     }
+    RawArrays.require(in, length, Integer.BYTES, what);
     int[] values = new int[length];
     for (int i = 0; i < length; i++) {
       values[i] = in.readInt();

@@ -59,6 +59,7 @@ final class Codecs {
     if (length != expected || length > MAX_ELEMENTS) {
       throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
     }
+    RawArrays.require(in, length, Float.BYTES, what);
     float[] values = new float[(int) length];
     RawArrays.readFloats(in, values);
     return values;
@@ -74,6 +75,7 @@ final class Codecs {
     if (length != expected || length > MAX_ELEMENTS) {
       throw new IOException("corrupt snapshot: " + what + " has " + length + " values, expected " + expected);
     }
+    RawArrays.require(in, length, Double.BYTES, what);
     double[] values = new double[(int) length];
     RawArrays.readDoubles(in, values);
     return values;
@@ -91,6 +93,7 @@ final class Codecs {
     if (length < 0 || length > (1 << 24)) {
       throw new IOException("corrupt snapshot: " + what + " has " + length + " values");
     }
+    RawArrays.require(in, length, Integer.BYTES, what);
     int[] values = new int[length];
     for (int i = 0; i < length; i++) {
       values[i] = in.readInt();

@@ -31,6 +31,7 @@ import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
+import io.autoactivator.model.snapshot.RawArrays;
 
 /**
  * {@code finetune}: the lower bound - a DL4J MLP (one ReLU hidden layer, softmax output) trained with Adam for a few
@@ -245,6 +246,9 @@ public final class FinetuneLearner implements IncrementalLearner {
       int dimension = Codecs.positive(in.readInt(), "input dimension");
       int[] classes = Codecs.readInts(in, "classes");
       List<LearnedTask> tasks = Codecs.readTasks(in);
+      // the network is allocated from the header's sizes: its first layer alone must fit in the bytes left
+      RawArrays.require(in, (long) dimension * hyper.hidden() + (long) hyper.hidden() * hyper.maxClasses(),
+          Float.BYTES, "network parameters");
       MultiLayerNetwork net = hyper.network(dimension);
       float[] params = Codecs.readFloats(in, net.numParams(), "network parameters");
       net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));

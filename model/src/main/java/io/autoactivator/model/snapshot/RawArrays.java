@@ -10,13 +10,24 @@ import java.nio.ByteOrder;
  * Writes and reads the values of primitive arrays in bulk, big-endian (the byte order of {@link DataOutput}), for the
  * learners' weight codecs. Going through {@code DataInput.readFloat} value by value made a 52 MB snapshot take three
  * times longer to read than to write; chunks of 64 Ki values through a {@link ByteBuffer} view do not. Lengths are
- * the caller's business: each codec frames and checks them its own way.
+ * the caller's business: each codec frames and checks them its own way, and calls {@link #require} with a length
+ * it read before it allocates an array of that length.
  */
 public final class RawArrays {
 
   private static final int CHUNK_VALUES = 1 << 16;
 
   private RawArrays() {
+  }
+
+  /**
+   * Throws unless {@code count} values of {@code width} bytes can still be read from {@code in}: a no-op for an input
+   * that does not know its end, a bound for the {@link BoundedInput} a snapshot's weights are read from.
+   */
+  public static void require(DataInput in, long count, int width, String what) throws IOException {
+    if (in instanceof BoundedInput bounded) {
+      bounded.require(count, width, what);
+    }
   }
 
   /** Writes every value of {@code values}. */

@@ -6,9 +6,7 @@ import io.autoactivator.model.api.Learners;
 import io.autoactivator.model.api.ModelCodec;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -91,8 +89,7 @@ public final class SnapshotFormat {
           + "', which this build does not know; known learners: " + Learners.names(), e);
     }
     ClassIncrementalModel model;
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, layout.weightsStart,
-        (int) layout.weightsLength))) {
+    try (BoundedInput in = BoundedInput.of(bytes, layout.weightsStart, (int) layout.weightsLength)) {
       model = codec.readWeights(in);
       if (in.available() > 0) {
         throw new IOException(in.available() + " unread bytes after the weights");
@@ -207,8 +204,7 @@ public final class SnapshotFormat {
   }
 
   private static Provenance parseHeader(byte[] bytes, Layout layout) throws SnapshotFormatException {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, layout.headerStart,
-        layout.headerLength))) {
+    try (BoundedInput in = BoundedInput.of(bytes, layout.headerStart, layout.headerLength)) {
       String modelId = in.readUTF();
       long version = in.readLong();
       Long parent = in.readBoolean() ? in.readLong() : null;
@@ -268,8 +264,10 @@ public final class SnapshotFormat {
     }
   }
 
-  private static int[] readInts(DataInputStream in) throws IOException {
-    int[] values = new int[count(in.readInt(), "integers")];
+  private static int[] readInts(BoundedInput in) throws IOException {
+    int count = count(in.readInt(), "integers");
+    in.require(count, Integer.BYTES, "integers");
+    int[] values = new int[count];
     for (int i = 0; i < values.length; i++) {
       values[i] = in.readInt();
     }

@@ -43,6 +43,11 @@ public record ModelState(String modelId, List<String> queue, long committedVersi
     return new ModelState(modelId, next, version, dimension, bufferedBytes);
   }
 
+  /** At {@code version} (a loaded version that trained none of the queued tasks), the queue unchanged. */
+  public ModelState advancedTo(long version) {
+    return new ModelState(modelId, queue, version, dimension, bufferedBytes);
+  }
+
   /** Without {@code taskId} in the queue (quarantined), the committed version unchanged. */
   public ModelState dequeue(String taskId) {
     List<String> next = new ArrayList<>(queue);

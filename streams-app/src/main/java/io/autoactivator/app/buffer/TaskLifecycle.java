@@ -10,6 +10,9 @@ import java.util.List;
  *   OPEN --END--> ENDED --all samples--> READY --its turn--> TRAINING --snapshot committed--> TRAINED
  *     \____________\__ (END with every sample already in) __/      \_ training lost: re-submitted (attempts + 1)
  *   OPEN, ENDED --no record for the incompleteness timeout--> INCOMPLETE (accepts samples again)
+ *   OPEN, ENDED, INCOMPLETE --no record for the abandonment timeout--> QUARANTINED (dead letter TASK_ABANDONED,
+ *                                                                     buffer deleted, out of the queue; a task
+ *                                                                     without any boundary leaves no state)
  *   TRAINING --training lost after the last allowed attempt--> QUARANTINED (dead letter, out of the queue)
  *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
  *   TRAINING --its samples are gone from the samples topic (retention)--> QUARANTINED (dead letter SAMPLES_EXPIRED)
@@ -60,8 +63,16 @@ public final class TaskLifecycle {
   public record Committed(long version, long now) implements Event {
   }
 
-  /** The wall-clock sweep ran at {@code now}. */
-  public record Swept(long now, long incompleteTimeoutMs) implements Event {
+  /**
+   * The wall-clock sweep ran at {@code now}: a task not complete for {@code incompleteTimeoutMs} is reported, one
+   * not complete for {@code abandonedTimeoutMs} ({@code task.abandoned.timeout.ms}) is given up.
+   */
+  public record Swept(long now, long incompleteTimeoutMs, long abandonedTimeoutMs) implements Event {
+
+    /** A sweep that never gives a task up (tests of the incompleteness report alone). */
+    public Swept(long now, long incompleteTimeoutMs) {
+      this(now, incompleteTimeoutMs, Long.MAX_VALUE);
+    }
   }
 
   /** What the processor must do after a transition, besides saving the state. */
@@ -80,6 +91,13 @@ public final class TaskLifecycle {
     DEQUEUE,
     /** Report the task as quarantined (dead letter, log, counter). */
     REPORT_QUARANTINED,
+    /** Report that the task was given up after the abandonment timeout (dead letter, log, counter). */
+    REPORT_ABANDONED,
+    /**
+     * Delete the task's state: an abandoned task that never had a boundary (a random task id) has nothing to
+     * remember, so such ids do not grow the task-state store.
+     */
+    FORGET_STATE,
     /** Report that retention deleted samples of the task before it trained (dead letter, log, counter). */
     REPORT_SAMPLES_LOST
   }
@@ -141,6 +159,13 @@ public final class TaskLifecycle {
     }
     Swept sweep = (Swept) event;
     boolean waiting = state.status() == TaskStatus.OPEN || state.status() == TaskStatus.ENDED;
+    if ((waiting || state.status() == TaskStatus.INCOMPLETE)
+        && sweep.now() - state.lastSeen() >= sweep.abandonedTimeoutMs()) {
+      List<Effect> effects = state.startSeen() || state.endSeen()
+          ? List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED)
+          : List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED, Effect.FORGET_STATE);
+      return new Transition(state.quarantined(sweep.now()), effects);
+    }
     return waiting && sweep.now() - state.lastSeen() >= sweep.incompleteTimeoutMs()
         ? new Transition(state.withStatus(TaskStatus.INCOMPLETE), List.of(Effect.REPORT_INCOMPLETE))
         : Transition.stay(state);

@@ -55,11 +55,16 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       snapshot - never on this thread;</li>
  *   <li>a buffer is deleted only when the snapshot of its task was verified and loaded by this instance's follower:
  *       a final chunk on the snapshot topic is only a hint to look (anyone who can write the topic can forge one);
- *       the sweep commits every loaded version too, in case the hint came before the follower finished;</li>
+ *       the sweep commits every loaded version too, in case the hint came before the follower finished. A loaded
+ *       version commits only a task that is in training here: one naming a task still buffering (or done) becomes
+ *       the model's parent, but deletes nothing;</li>
  *   <li>a task whose training is lost {@code training.max.attempts} times, or that an operator aborts (task-events
  *       ABORT), is QUARANTINED: dead-lettered, counted, out of the queue, so the model's later tasks proceed;</li>
  *   <li>a wall-clock punctuator re-submits tasks whose training was lost (crash, rebalance) and reports tasks that
- *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data).</li>
+ *       stay incomplete past the timeout (status INCOMPLETE; never trained on part of their data); a task still not
+ *       complete after {@code task.abandoned.timeout.ms} without a record (its END never came, or fewer samples than
+ *       it announced) is QUARANTINED with a TASK_ABANDONED dead letter, so it no longer blocks its model's queue
+ *       nor holds buffered bytes and classes.</li>
  * </ul>
  */
 public final class TaskProcessor implements Processor<String, Decoded, String, Outbound> {
@@ -80,6 +85,8 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private final long maxModelBytes;
   private final String samplesTopic;
   private final Counter expired;
+  private final Counter abandoned;
+  private final long abandonedTimeoutMs;
   private ProcessorContext<String, Outbound> context;
   private KeyValueStore<String, byte[]> accepted;
   private KeyValueStore<String, byte[]> legacyBuffer;
@@ -111,6 +118,10 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         .description("tasks reported incomplete after the timeout").register(meters);
     this.quarantined = Counter.builder("autoactivator.tasks.quarantined")
         .description("tasks taken out of their model's queue (training failed too often, or aborted)")
+        .register(meters);
+    this.abandonedTimeoutMs = limits.abandonedTaskTimeoutMs();
+    this.abandoned = Counter.builder("autoactivator.tasks.abandoned")
+        .description("tasks quarantined because they stayed incomplete past task.abandoned.timeout.ms")
         .register(meters);
     this.expired = Counter.builder("autoactivator.tasks.samples.expired")
         .description("tasks whose samples the samples topic deleted (retention) before they trained")
@@ -343,6 +354,18 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     }
     String taskId = snapshot.getTasks().get(snapshot.getTasks().size() - 1).getTaskId();
     TaskState task = tasks.get(StoreNames.taskKey(modelId, taskId));
+    if (task != null && task.status() != TaskStatus.TRAINING) {
+      // no instance of this deployment trained it: without snapshot.signing.key, anyone who can write the snapshot
+      // topic can publish a well-formed parent + 1. Every instance serves it and trains on top of it (they cannot
+      // tell it apart from an operator's publish), but it never deletes the data of a task it merely names.
+      LOG.error("model {} version {} names task {} as the task it trained, but that task is {} here: its data is"
+          + " kept and it trains in its turn on top of version {}. A snapshot nobody here trained was published;"
+          + " set snapshot.signing.key and ACLs on the snapshot topic", modelId, snapshot.getVersion(), taskId,
+          task.status(), snapshot.getVersion());
+      models.put(modelId, model.advancedTo(snapshot.getVersion()));
+      schedule(modelId);
+      return;
+    }
     // a task without state (never seen here) still has its buffer deleted, and gets no state
     apply(task != null ? task : TaskState.fresh(modelId, taskId, now),
         new TaskLifecycle.Committed(snapshot.getVersion(), now), task != null);
@@ -387,7 +410,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       if (task == null) {
         continue;
       }
-      boolean committed = registry.knownVersions(model.modelId()).contains(model.committedVersion() + 1);
+      boolean committed = registry.loaded(model.modelId(), model.committedVersion() + 1);
       if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
         boolean lost = training.unrecoverable(model.modelId(), head) != null;
         apply(task, lost ? new TaskLifecycle.SamplesLost(now) : new TaskLifecycle.TrainingLost(maxAttempts, now),
@@ -404,9 +427,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     try (KeyValueIterator<String, TaskState> it = tasks.all()) {
       it.forEachRemaining(kv -> states.add(kv.value));
     }
-    TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis());
+    TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis(), abandonedTimeoutMs);
     for (TaskState t : states) {
-      apply(t, swept, true);
+      if (apply(t, swept, true).status() == TaskStatus.QUARANTINED && t.status() != TaskStatus.QUARANTINED) {
+        releaseDimension(t.modelId());
+        schedule(t.modelId());
+      }
     }
   }
 
@@ -461,11 +487,22 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
                 context.currentSystemTimeMs());
           }
         }
+        case REPORT_ABANDONED -> {
+          quarantined.increment();
+          abandoned.increment();
+          String why = "task " + next.taskId() + " of model " + next.modelId() + " got no record for "
+              + Duration.ofMillis(abandonedTimeoutMs) + " (task.abandoned.timeout.ms) while " + describe(task)
+              + ": quarantined, its " + task.received() + " buffered samples forgotten and its classes released;"
+              + " the model's later tasks proceed. Publish it again under a new task id";
+          LOG.error("model {}: {}", next.modelId(), why);
+          reject(origin(next), Reason.TASK_ABANDONED, why, context.currentSystemTimeMs());
+        }
         case REPORT_INCOMPLETE -> {
           LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive",
               task.taskId(), incompleteTimeout, task);
           incomplete.increment();
         }
+        case FORGET_STATE -> tasks.delete(StoreNames.taskKey(next.modelId(), next.taskId()));
         default -> throw new IllegalStateException("unhandled effect " + effect);
       }
     }
@@ -592,6 +629,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private void adjustBuffered(long delta) {
     counted += delta;
     buffered.addAndGet(delta);
+  }
+
+  /** What a task that is not complete is waiting for. */
+  private static String describe(TaskState task) {
+    return task.endSeen() ? "its END announced " + task.expected() + " samples and " + task.received()
+        + " arrived" : "its END never came (" + task.received() + " samples buffered)";
   }
 
   /** Where a dead letter about a whole task says it came from. */

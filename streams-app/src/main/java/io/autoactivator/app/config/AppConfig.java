@@ -67,6 +67,10 @@ public final class AppConfig extends AbstractConfig {
   public static final String DEAD_LETTERS_MAX_VALUE_BYTES = "dead.letters.max.value.bytes";
   public static final String TASK_MAX_SAMPLES = "task.max.samples";
   public static final String MODEL_MAX_BUFFERED_BYTES = "model.max.buffered.bytes";
+  public static final String SERVING_RETAINED_VERSIONS = "serving.retained.versions";
+  public static final String SNAPSHOT_PENDING_MAX_BYTES = "snapshot.pending.max.bytes";
+  public static final String SNAPSHOT_PENDING_MAX_AGE_MS = "snapshot.pending.max.age.ms";
+  public static final String TASK_ABANDONED_TIMEOUT_MS = "task.abandoned.timeout.ms";
   public static final String SNAPSHOT_SIGNING_KEY = "snapshot.signing.key";
   public static final String SNAPSHOT_SIGNING_KEY_FILE = "snapshot.signing.key.file";
 
@@ -201,6 +205,23 @@ public final class AppConfig extends AbstractConfig {
             Importance.LOW, "Bytes of untrained samples one model may hold on the samples topic (the values of "
                 + "the samples its untrained tasks accepted); beyond it samples are dead-lettered as TOO_LARGE "
                 + "(metric autoactivator.quota.rejections{quota=model.max.buffered.bytes}) until a task trains.")
+        .define(SERVING_RETAINED_VERSIONS, Type.INT, 3, Range.between(1, 100_000), Importance.MEDIUM,
+            "Versions of each model kept in memory: the newest this many, plus the serving and shadow versions "
+                + "(a pinned or rolled-back version stays while it serves). Older versions are evicted with their "
+                + "metadata (metric autoactivator.model.versions.evicted); PROMOTE, ROLLBACK, PIN or SHADOW of an "
+                + "evicted version is dead-lettered as UNKNOWN_VERSION and changes nothing. Same value on every instance.")
+        .define(SNAPSHOT_PENDING_MAX_BYTES, Type.LONG, 2L << 30, Range.between(1024, Long.MAX_VALUE),
+            Importance.LOW, "Bytes of incomplete snapshot copies the follower holds while their chunks arrive "
+                + "(at most 64 copies); beyond it the oldest incomplete copies are forgotten (logged).")
+        .define(SNAPSHOT_PENDING_MAX_AGE_MS, Type.LONG, 3_600_000L, Range.between(1, Long.MAX_VALUE),
+            Importance.LOW, "An incomplete snapshot copy whose last chunk is this much older (record time) than "
+                + "the newest snapshot record read is forgotten (logged): a publisher that died mid-snapshot "
+                + "leaves nothing behind in memory.")
+        .define(TASK_ABANDONED_TIMEOUT_MS, Type.LONG, 86_400_000L, Range.between(1000, Long.MAX_VALUE),
+            Importance.MEDIUM, "A task that is not complete (its END never came, or fewer samples than its END "
+                + "announced) and gets no record for this long is quarantined: dead letter TASK_QUARANTINED, "
+                + "metric autoactivator.tasks.quarantined, its buffer and claim on classes released, so the "
+                + "model's later tasks train. Keep it below the samples topic's retention.ms.")
         .define(SNAPSHOT_SIGNING_KEY, Type.PASSWORD, null, Importance.HIGH,
             "Secret that signs every published snapshot (HMAC-SHA256 of its identity and checksum). Set: "
                 + "snapshots without a valid signature are rejected, so only holders of the key can publish models. "
@@ -302,7 +323,9 @@ public final class AppConfig extends AbstractConfig {
         getInt(PREDICTION_TOP_K), getBoolean(TOPICS_CREATE), getInt(TOPICS_PARTITIONS),
         getShort(TOPICS_REPLICATION_FACTOR), new Limits(getInt(INPUT_MAX_RECORD_BYTES),
         getInt(INPUT_MAX_FEATURES), getLong(SNAPSHOT_MAX_BYTES), getInt(TRAINING_MAX_ATTEMPTS),
-        getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES), getLong(MODEL_MAX_BUFFERED_BYTES)),
+        getInt(DEAD_LETTERS_MAX_VALUE_BYTES), getLong(TASK_MAX_SAMPLES), getLong(MODEL_MAX_BUFFERED_BYTES),
+        getInt(SERVING_RETAINED_VERSIONS), getLong(SNAPSHOT_PENDING_MAX_BYTES), getLong(SNAPSHOT_PENDING_MAX_AGE_MS),
+        getLong(TASK_ABANDONED_TIMEOUT_MS)),
         signingKey(),
         new AppSettings.Serving(getInt(SERVING_QUEUE_SIZE), getInt(SERVING_THREADS),
             Duration.ofMillis(getLong(SERVING_COMMIT_INTERVAL_MS))));

@@ -72,7 +72,9 @@ public final class CommandValidator implements Processor<byte[], byte[], String,
           + registry.knownVersions(modelId) + (target > registry.knownVersions(modelId).stream()
               .mapToLong(Long::longValue).max().orElse(0)
               ? "; the followers apply it if that version arrives before the model's next serving command"
-              : "; the followers drop it"), now), now);
+              : registry.loaded(modelId, target)
+                  ? "; it was evicted from memory (serving.retained.versions): the followers ignore it"
+                  : "; the followers drop it"), now), now);
     }
   }
 

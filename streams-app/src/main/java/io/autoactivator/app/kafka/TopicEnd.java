@@ -48,6 +48,11 @@ public final class TopicEnd {
     return new TopicEnd(new HashMap<>(consumer.endOffsets(partitions, timeout)));
   }
 
+  /** The current end of {@code partitions}, already assigned to {@code consumer}, as a target. */
+  public static TopicEnd current(Consumer<?, ?> consumer, List<TopicPartition> partitions, Duration timeout) {
+    return new TopicEnd(new HashMap<>(consumer.endOffsets(partitions, timeout)));
+  }
+
   /** True once the consumer's position in every partition reached the target. */
   public boolean reached(Consumer<?, ?> consumer) {
     for (Map.Entry<TopicPartition, Long> end : target.entrySet()) {

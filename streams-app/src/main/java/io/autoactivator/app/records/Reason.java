@@ -50,6 +50,11 @@ public enum Reason {
   PRODUCTION_ERROR,
   /** A task that failed training {@code training.max.attempts} times; its model's later tasks proceed. */
   TASK_QUARANTINED,
+  /**
+   * A task that stayed incomplete (its END never came, or fewer samples than its END announced) without a record for
+   * {@code task.abandoned.timeout.ms}: quarantined, its buffer deleted, so its model's later tasks proceed.
+   */
+  TASK_ABANDONED,
   /** A task an operator aborted (a task-events ABORT); its buffer is deleted and later tasks proceed. */
   TASK_ABORTED,
   /**

@@ -3,6 +3,7 @@ package io.autoactivator.app.snapshot;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.ModelSnapshot;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,6 +22,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The writable side of {@link ModelRegistry}: the snapshot follower installs versions and applies rollout commands
  * here. Each model has one {@link AtomicReference} to an immutable {@link ModelView}; a change is one
  * compare-and-set, so a prediction batch always uses exactly one version.
+ *
+ * <p>Memory stays bounded however many versions a model publishes: each model keeps its newest
+ * {@code serving.retained.versions} versions (what rollback needs) plus the serving and shadow versions; every other
+ * version is evicted with its header. An evicted version stays known as loaded ({@link #loaded}), so its chunks,
+ * when read again, are not assembled a second time, but it can no longer serve: a command naming it finds no model.
  */
 public final class ModelCatalog implements ModelRegistry {
 
@@ -28,9 +35,24 @@ public final class ModelCatalog implements ModelRegistry {
   private final Map<String, AtomicReference<ModelView>> models = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
   private final Map<String, ModelSnapshot> headers = new ConcurrentHashMap<>();
+  private final Map<String, VersionRanges> evicted = new ConcurrentHashMap<>();
+  private final int retainedVersions;
+  private final Counter evictions;
 
+  /** A catalog that keeps every version (tools and tests that load a handful). */
   public ModelCatalog(MeterRegistry meters) {
+    this(meters, Integer.MAX_VALUE);
+  }
+
+  /** @param retainedVersions newest versions kept per model besides the serving and shadow ones (at least 1) */
+  public ModelCatalog(MeterRegistry meters, int retainedVersions) {
+    if (retainedVersions < 1) {
+      throw new IllegalArgumentException("retainedVersions must be at least 1, was " + retainedVersions);
+    }
     this.meters = meters;
+    this.retainedVersions = retainedVersions;
+    this.evictions = Counter.builder("autoactivator.model.versions.evicted")
+        .description("loaded model versions dropped from memory (serving.retained.versions)").register(meters);
   }
 
   @Override
@@ -57,6 +79,17 @@ public final class ModelCatalog implements ModelRegistry {
     ModelView view = update(modelId, v -> v.withVersion(version, model));
     LOG.info("model {} version {} loaded ({} parameters); serving version {}{}", modelId, version,
         model.parameterCount(), view.serving(), view.pinned() ? " (pinned)" : "");
+    evictUnneeded(modelId);
+  }
+
+  /** True when {@code version} was installed here, whether it is still in memory or was evicted since. */
+  @Override
+  public boolean loaded(String modelId, long version) {
+    if (view(modelId).map(v -> v.model(version) != null).orElse(false)) {
+      return true;
+    }
+    VersionRanges gone = evicted.get(modelId);
+    return gone != null && gone.contains(version);
   }
 
   /** The snapshot metadata of one loaded version, if it came from the snapshot topic. */
@@ -94,25 +127,58 @@ public final class ModelCatalog implements ModelRegistry {
     });
     LOG.info("model {}: {} {} -> serving {}{}, shadow {}", modelId, action, target, next.serving(),
         next.pinned() ? " (pinned)" : "", next.shadow());
+    evictUnneeded(modelId);
     return true;
   }
 
   /**
-   * Sets the rollout state decided from the command and snapshot logs ({@code PendingCommands}): one swap. Versions
-   * not loaded are ignored (serving keeps its version), so a prediction never meets a missing model.
+   * Sets the rollout state decided from the command and snapshot logs ({@code PendingCommands}): one swap. A serving
+   * version not loaded (evicted) changes neither the serving version nor the pin, so a prediction never meets a
+   * missing model and a PIN of an evicted version does not pin whatever happens to serve.
    */
   void decide(String modelId, long serving, boolean pinned, long shadow) {
     ModelView before = view(modelId).orElse(null);
+    if (serving > 0 && before != null && before.model(serving) == null && loaded(modelId, serving)) {
+      LOG.warn("model {}: version {} should serve, but it was evicted (serving.retained.versions={}); version {}"
+          + " keeps serving", modelId, serving, retainedVersions, before.serving());
+    }
     ModelView next = update(modelId, v -> {
-      long s = serving > 0 && v.model(serving) != null ? serving : v.serving();
+      boolean servable = serving > 0 && v.model(serving) != null;
       long sh = shadow == 0 || v.model(shadow) != null ? shadow : v.shadow();
-      return new ModelView(modelId, v.versions(), s, pinned, sh);
+      return new ModelView(modelId, v.versions(), servable ? serving : v.serving(),
+          servable ? pinned : v.pinned(), sh);
     });
     if (before == null || before.serving() != next.serving() || before.pinned() != next.pinned()
         || before.shadow() != next.shadow()) {
       LOG.info("model {}: serving {}{}, shadow {}", modelId, next.serving(), next.pinned() ? " (pinned)" : "",
           next.shadow());
     }
+    evictUnneeded(modelId);
+  }
+
+  /** Drops the versions of {@code modelId} that are neither among the newest retained nor serving nor shadow. */
+  private void evictUnneeded(String modelId) {
+    ModelView current = view(modelId).orElse(null);
+    if (current == null || current.versions().size() <= retainedVersions) {
+      return;
+    }
+    Set<Long> drop = new TreeSet<>();
+    int newer = 0;
+    for (long version : current.versions().descendingKeySet()) {
+      if (newer++ >= retainedVersions && version != current.serving() && version != current.shadow()) {
+        drop.add(version);
+      }
+    }
+    if (drop.isEmpty()) {
+      return;
+    }
+    VersionRanges gone = evicted.computeIfAbsent(modelId, id -> new VersionRanges());
+    drop.forEach(gone::add);
+    update(modelId, v -> v.without(drop));
+    drop.forEach(version -> headers.remove(modelId + "/" + version));
+    evictions.increment(drop.size());
+    LOG.info("model {}: versions {} evicted from memory (serving.retained.versions={}; serving {}, shadow {})",
+        modelId, drop, retainedVersions, current.serving(), current.shadow());
   }
 
   private static long previous(ModelView view) {

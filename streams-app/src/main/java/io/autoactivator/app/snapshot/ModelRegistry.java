@@ -26,9 +26,17 @@ public interface ModelRegistry {
         .orElse(OptionalLong.empty());
   }
 
-  /** Versions of {@code modelId} loaded here, ascending. */
+  /** Versions of {@code modelId} loaded here and still in memory (not evicted), ascending. */
   default List<Long> knownVersions(String modelId) {
     return view(modelId).map(ModelView::knownVersions).orElse(List.of());
+  }
+
+  /**
+   * True when this instance verified and loaded {@code version} of {@code modelId}, even if it has been evicted from
+   * memory since (only the newest versions and the serving ones stay loaded).
+   */
+  default boolean loaded(String modelId, long version) {
+    return knownVersions(modelId).contains(version);
   }
 
   /** The shadow version of {@code modelId}, if one is set. */

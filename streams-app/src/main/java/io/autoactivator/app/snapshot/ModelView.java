@@ -54,6 +54,13 @@ public record ModelView(String modelId, NavigableMap<Long, ClassIncrementalModel
     return new ModelView(modelId, next, nextServing, pinned, shadow);
   }
 
+  /** Without the models of {@code versions} (evicted); serving and shadow stay as they are. */
+  ModelView without(java.util.Set<Long> dropped) {
+    TreeMap<Long, ClassIncrementalModel> next = new TreeMap<>(versions);
+    next.keySet().removeAll(dropped);
+    return new ModelView(modelId, next, serving, pinned, shadow);
+  }
+
   ModelView withServing(long version, boolean pin) {
     return new ModelView(modelId, versions, version, pin, shadow);
   }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +32,12 @@ import io.autoactivator.schemas.ModelCommand;
  *       whatever an instance has loaded when it reads the command.</li>
  * </ul>
  *
+ * <p>Memory and time stay bounded however long the logs grow: a model's merged log keeps its newest
+ * {@link #KEEP_EVENTS} to {@link #MAX_EVENTS} events; older ones are folded once into a base decision that later
+ * folds start from, and their command ids move to a bounded set of replays to ignore ({@link #MAX_FOLDED_IDS}). A
+ * record read later with a timestamp before the folded part (a producer clock far behind) applies at the start of
+ * what remains rather than in its place; the fold is the same on every instance as long as no record is that late.
+ *
  * <p>Not thread-safe: owned by the follower's thread.
  */
 final class PendingCommands {
@@ -44,9 +52,25 @@ final class PendingCommands {
   private static final Comparator<Event> ORDER = Comparator.comparingLong(Event::timestamp)
       .thenComparing(e -> e.command() != null);
 
+  /** Events of one model kept unfolded before the oldest are folded into its base. */
+  static final int MAX_EVENTS = 512;
+  /** Events left unfolded after a fold of the oldest. */
+  static final int KEEP_EVENTS = 256;
+  /** Ids of folded commands remembered to ignore their replays. */
+  static final int MAX_FOLDED_IDS = 4096;
+
+  /** One model's merged log: the decision after its folded prefix, and the events after it in order. */
+  private static final class Timeline {
+    Decision base = new Decision();
+    final List<Event> events = new ArrayList<>();
+  }
+
   private final ModelCatalog catalog;
-  private final Map<String, List<Event>> timelines = new HashMap<>();
+  private final Map<String, Timeline> timelines = new HashMap<>();
+  /** Ids of the commands in the timelines' unfolded events. */
   private final Set<String> seenCommands = new HashSet<>();
+  /** Ids of folded commands, oldest first. */
+  private final LinkedHashSet<String> foldedIds = new LinkedHashSet<>();
 
   PendingCommands(ModelCatalog catalog) {
     this.catalog = catalog;
@@ -54,7 +78,7 @@ final class PendingCommands {
 
   /** A command read from the command topic at {@code timestamp}. Replays (same command id) are ignored. */
   void offer(ModelCommand command, long timestamp) {
-    if (!seenCommands.add(command.getCommandId())) {
+    if (foldedIds.contains(command.getCommandId()) || !seenCommands.add(command.getCommandId())) {
       return;
     }
     add(command.getModelId(), new Event(timestamp, 0, command));
@@ -71,16 +95,41 @@ final class PendingCommands {
   }
 
   private void add(String modelId, Event event) {
-    List<Event> timeline = timelines.computeIfAbsent(modelId, id -> new ArrayList<>());
-    int at = timeline.size();
-    while (at > 0 && ORDER.compare(timeline.get(at - 1), event) > 0) {
+    Timeline timeline = timelines.computeIfAbsent(modelId, id -> new Timeline());
+    List<Event> events = timeline.events;
+    int at = events.size();
+    while (at > 0 && ORDER.compare(events.get(at - 1), event) > 0) {
       at--;
     }
-    timeline.add(at, event);
+    events.add(at, event);
+    if (events.size() > MAX_EVENTS) {
+      foldOldest(timeline);
+    }
     Decision d = fold(modelId);
     if (d.serving > 0 || d.shadow > 0) {
       catalog.decide(modelId, d.serving, d.pinned, d.shadow);
     }
+  }
+
+  /** Folds the oldest events of {@code timeline} into its base, keeping the newest {@link #KEEP_EVENTS}. */
+  private void foldOldest(Timeline timeline) {
+    List<Event> oldest = timeline.events.subList(0, timeline.events.size() - KEEP_EVENTS);
+    Decision base = timeline.base.copy();
+    for (Event e : oldest) {
+      apply(base, e);
+      if (e.command() != null) {
+        String id = e.command().getCommandId();
+        seenCommands.remove(id);
+        foldedIds.add(id);
+      }
+    }
+    Iterator<String> it = foldedIds.iterator();
+    while (foldedIds.size() > MAX_FOLDED_IDS && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+    timeline.base = base;
+    oldest.clear();
   }
 
   /** The state after the whole timeline of one model. */
@@ -99,16 +148,39 @@ final class PendingCommands {
     long newest() {
       return seen.isEmpty() ? 0 : seen.last();
     }
+
+    /** The same state, without the waiting list (computed at the end of each fold). */
+    Decision copy() {
+      Decision d = new Decision();
+      d.serving = serving;
+      d.pinned = pinned;
+      d.shadow = shadow;
+      d.seen.addAll(seen);
+      d.pendingServe = pendingServe;
+      d.pendingServeVersion = pendingServeVersion;
+      d.pendingPin = pendingPin;
+      d.pendingShadow = pendingShadow;
+      d.pendingShadowVersion = pendingShadowVersion;
+      return d;
+    }
+  }
+
+  private static void apply(Decision d, Event e) {
+    if (e.command() == null) {
+      arrived(d, e.version());
+    } else {
+      command(d, e.command());
+    }
   }
 
   private Decision fold(String modelId) {
-    Decision d = new Decision();
-    for (Event e : timelines.getOrDefault(modelId, List.of())) {
-      if (e.command() == null) {
-        arrived(d, e.version());
-      } else {
-        command(d, e.command());
-      }
+    Timeline timeline = timelines.get(modelId);
+    if (timeline == null) {
+      return new Decision();
+    }
+    Decision d = timeline.base.copy();
+    for (Event e : timeline.events) {
+      apply(d, e);
     }
     if (d.pendingServe != null) {
       d.waiting.add(d.pendingServe);
@@ -193,5 +265,16 @@ final class PendingCommands {
   /** Ids of the models with a timeline. */
   Set<String> models() {
     return timelines.keySet();
+  }
+
+  /** Unfolded events of {@code modelId} (for tests: bounded by {@link #MAX_EVENTS}). */
+  int events(String modelId) {
+    Timeline timeline = timelines.get(modelId);
+    return timeline == null ? 0 : timeline.events.size();
+  }
+
+  /** Command ids remembered to ignore replays (for tests: bounded). */
+  int rememberedCommandIds() {
+    return seenCommands.size() + foldedIds.size();
   }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,8 +19,13 @@ import io.autoactivator.schemas.ModelSnapshot;
  * chunk count and byte size come from whoever wrote the record. A copy is identified by model, version and checksum
  * (content-addressed), so two copies of one version with different bytes (a rebalance while the old owner still
  * trains, a rolling upgrade) assemble side by side instead of corrupting each other; a chunk seen twice replaces the
- * earlier copy; a snapshot that fails its checksum is dropped with an error, never loaded. At most
- * {@link #MAX_PARTIAL} incomplete copies are kept (the oldest is forgotten first).
+ * earlier copy; a snapshot that fails its checksum is dropped with an error, never loaded.
+ *
+ * <p>What waits is bounded: at most {@link #MAX_PARTIAL} incomplete copies holding at most
+ * {@code snapshot.pending.max.bytes} together (the copy least recently added to is forgotten first), and a copy whose
+ * last chunk is {@code snapshot.pending.max.age.ms} older, in record time, than the newest chunk read is forgotten
+ * (its publisher died mid-snapshot; the same snapshot published again assembles afresh). Record time, not the
+ * clock, so an instance replaying the topic from the beginning forgets exactly what a live one forgot.
  */
 public final class SnapshotAssembler {
 
@@ -40,6 +46,7 @@ public final class SnapshotAssembler {
     final Map<Integer, byte[]> chunks = new HashMap<>();
     ModelSnapshot last;
     long bytes;
+    long lastTimestamp;
 
     Partial(int count, long byteSize) {
       this.count = count;
@@ -49,7 +56,12 @@ public final class SnapshotAssembler {
 
   private final SnapshotCodec codec;
   private final long maxSnapshotBytes;
-  private final Map<String, Partial> partial = new LinkedHashMap<>();
+  private final long maxPendingBytes;
+  private final long maxPendingAgeMs;
+  /** In access order: the first entry is the copy least recently added to. */
+  private final Map<String, Partial> partial = new LinkedHashMap<>(16, 0.75f, true);
+  private long pendingBytes;
+  private long newestTimestamp = Long.MIN_VALUE;
 
   public SnapshotAssembler(SnapshotCodec codec) {
     this(codec, Integer.MAX_VALUE - 8L);
@@ -57,8 +69,20 @@ public final class SnapshotAssembler {
 
   /** @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes}) */
   public SnapshotAssembler(SnapshotCodec codec, long maxSnapshotBytes) {
+    this(codec, maxSnapshotBytes, Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes})
+   * @param maxPendingBytes  bytes all incomplete copies may hold together ({@code snapshot.pending.max.bytes})
+   * @param maxPendingAgeMs  record time an incomplete copy waits for its next chunk
+   *                         ({@code snapshot.pending.max.age.ms})
+   */
+  public SnapshotAssembler(SnapshotCodec codec, long maxSnapshotBytes, long maxPendingBytes, long maxPendingAgeMs) {
     this.codec = codec;
     this.maxSnapshotBytes = Math.min(maxSnapshotBytes, Integer.MAX_VALUE - 8L);
+    this.maxPendingBytes = maxPendingBytes;
+    this.maxPendingAgeMs = maxPendingAgeMs;
   }
 
   /**
@@ -92,8 +116,15 @@ public final class SnapshotAssembler {
     return null;
   }
 
-  /** Adds a chunk; returns the snapshot when it is complete and verified. */
+  /** Adds a chunk read without a record timestamp (tools); returns the snapshot when complete and verified. */
   public Optional<Assembled> add(ModelSnapshot chunk) {
+    return add(chunk, Long.MIN_VALUE);
+  }
+
+  /**
+   * Adds a chunk whose record has {@code timestamp}; returns the snapshot when it is complete and verified.
+   */
+  public Optional<Assembled> add(ModelSnapshot chunk, long timestamp) {
     String id = chunk.getModelId() + "/" + chunk.getVersion();
     String problem = problem(chunk, maxSnapshotBytes);
     if (problem != null) {
@@ -101,27 +132,36 @@ public final class SnapshotAssembler {
       return Optional.empty();
     }
     String copy = id + "/" + chunk.getChecksum() + "/" + chunk.getByteSize() + "/" + chunk.getChunkCount();
+    if (timestamp > newestTimestamp) {
+      newestTimestamp = timestamp;
+      forgetStale();
+    }
     Partial p = partial.get(copy);
     if (p == null) {
       p = new Partial(chunk.getChunkCount(), chunk.getByteSize());
+      p.lastTimestamp = timestamp;
       partial.put(copy, p);
       evictOldest();
     }
+    p.lastTimestamp = Math.max(p.lastTimestamp, timestamp);
     byte[] bytes = bytes(chunk.getPayload());
     byte[] previous = p.chunks.put(chunk.getChunkIndex(), bytes);
-    p.bytes += bytes.length - (previous == null ? 0 : previous.length);
+    long grown = bytes.length - (previous == null ? 0 : previous.length);
+    p.bytes += grown;
+    pendingBytes += grown;
     if (chunk.getChunkIndex() == p.count - 1) {
       p.last = chunk;
     }
     if (p.bytes > p.byteSize) {
-      partial.remove(copy);
+      remove(copy);
       LOG.error("snapshot {} has more bytes than its header's {}: dropped", id, p.byteSize);
       return Optional.empty();
     }
     if (p.chunks.size() < p.count) {
+      evictForBytes(copy);
       return Optional.empty();
     }
-    partial.remove(copy);
+    remove(copy);
     if (p.bytes != p.byteSize) {
       LOG.error("snapshot {} has {} bytes, its header says {}: not loaded", id, p.bytes, p.byteSize);
       return Optional.empty();
@@ -147,7 +187,8 @@ public final class SnapshotAssembler {
   /** Forgets partial snapshots of versions already loaded. */
   public void forget(String modelId, long version) {
     String prefix = modelId + "/" + version + "/";
-    partial.keySet().removeIf(k -> k.startsWith(prefix));
+    List<String> copies = partial.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+    copies.forEach(this::remove);
   }
 
   /** Incomplete copies held now. */
@@ -155,12 +196,58 @@ public final class SnapshotAssembler {
     return partial.size();
   }
 
+  /** Bytes the incomplete copies hold now. */
+  long pendingBytes() {
+    return pendingBytes;
+  }
+
+  private void remove(String copy) {
+    Partial p = partial.remove(copy);
+    if (p != null) {
+      pendingBytes -= p.bytes;
+    }
+  }
+
   private void evictOldest() {
-    Iterator<String> it = partial.keySet().iterator();
+    Iterator<Map.Entry<String, Partial>> it = partial.entrySet().iterator();
     while (partial.size() > MAX_PARTIAL && it.hasNext()) {
-      String oldest = it.next();
-      LOG.warn("snapshot copy {} still incomplete after {} newer ones: forgotten", oldest, MAX_PARTIAL);
+      Map.Entry<String, Partial> oldest = it.next();
+      LOG.warn("snapshot copy {} still incomplete after {} newer ones: forgotten", oldest.getKey(), MAX_PARTIAL);
+      pendingBytes -= oldest.getValue().bytes;
       it.remove();
+    }
+  }
+
+  /** Forgets the copies least recently added to (never {@code current} while others remain) beyond the bytes bound. */
+  private void evictForBytes(String current) {
+    Iterator<Map.Entry<String, Partial>> it = partial.entrySet().iterator();
+    while (pendingBytes > maxPendingBytes && it.hasNext()) {
+      Map.Entry<String, Partial> oldest = it.next();
+      if (oldest.getKey().equals(current) && partial.size() > 1) {
+        continue;
+      }
+      LOG.warn("snapshot copy {} forgotten: incomplete copies hold {} bytes, snapshot.pending.max.bytes={}",
+          oldest.getKey(), pendingBytes, maxPendingBytes);
+      pendingBytes -= oldest.getValue().bytes;
+      it.remove();
+    }
+  }
+
+  /** Forgets the copies whose last chunk is older than the age bound, in record time. */
+  private void forgetStale() {
+    if (maxPendingAgeMs == Long.MAX_VALUE) {
+      return;
+    }
+    Iterator<Map.Entry<String, Partial>> it = partial.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Partial> e = it.next();
+      long last = e.getValue().lastTimestamp;
+      if (last != Long.MIN_VALUE && newestTimestamp - last > maxPendingAgeMs) {
+        LOG.warn("snapshot copy {} forgotten: no chunk of it for {} ms of record time (snapshot.pending.max.age.ms)",
+            e.getKey(), newestTimestamp - last);
+        pendingBytes -= e.getValue().bytes;
+        it.remove();
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.schemas.ModelCommand;
@@ -23,6 +24,10 @@ import io.autoactivator.schemas.ModelSnapshot;
  * reassembled, verified (bounds before any allocation, size, checksum, the payload's own provenance against its
  * header) and swapped in; the serving decision is folded from both logs ({@link PendingCommands}). Records it cannot
  * use are logged and skipped here, one at a time: the topology dead-letters them once for the whole deployment.
+ *
+ * <p>At start the command topic is read to its end before any snapshot record: the catalog keeps only some versions
+ * in memory ({@code serving.retained.versions}, plus the serving ones), and knowing every PIN and ROLLBACK first keeps
+ * a pinned old version from being evicted while the newer ones replay.
  *
  * <p>The follower never stops on a record or a transient error: a record that fails is skipped, and an error of the
  * consumer itself is logged and the loop resumes after a back-off (from where it was). {@link #live()} is false only
@@ -46,6 +51,8 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private final SnapshotSigner signer;
   private final Thread thread;
   private volatile TopicEnd target;
+  /** The command topic's end at start: snapshot partitions stay paused until it is read (null: reached). */
+  private TopicEnd commandsFirst;
   private volatile boolean caughtUp;
   private volatile boolean closing;
   private volatile int failures;
@@ -53,16 +60,17 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
 
   public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
       Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId) {
-    this(consumer, snapshots, commands, codec, catalog, instanceId, Integer.MAX_VALUE - 8L, SnapshotSigner.of(null));
+    this(consumer, snapshots, commands, codec, catalog, instanceId, Limits.defaults(), SnapshotSigner.of(null));
   }
 
   /**
-   * @param maxSnapshotBytes largest payload a chunk may announce ({@code snapshot.max.bytes})
-   * @param signer           checks signatures when the deployment has a signing key
+   * @param limits {@code snapshot.max.bytes} (largest payload a chunk may announce) and the bounds of incomplete
+   *               copies ({@code snapshot.pending.max.bytes}, {@code snapshot.pending.max.age.ms})
+   * @param signer checks signatures when the deployment has a signing key
    */
   public SnapshotFollower(Consumer<byte[], byte[]> consumer, Topic<String, ModelSnapshot> snapshots,
       Topic<String, ModelCommand> commands, SnapshotCodec codec, ModelCatalog catalog, String instanceId,
-      long maxSnapshotBytes, SnapshotSigner signer) {
+      Limits limits, SnapshotSigner signer) {
     this.signer = signer;
     this.consumer = consumer;
     this.snapshots = snapshots;
@@ -70,7 +78,8 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     this.codec = codec;
     this.catalog = catalog;
     this.commands = new PendingCommands(catalog);
-    this.assembler = new SnapshotAssembler(codec, maxSnapshotBytes);
+    this.assembler = new SnapshotAssembler(codec, limits.maxSnapshotBytes(), limits.maxPendingSnapshotBytes(),
+        limits.maxPendingSnapshotAgeMs());
     this.thread = new Thread(this, "snapshot-follower-" + instanceId);
     this.thread.setDaemon(true);
   }
@@ -115,6 +124,13 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
               return;
             }
             target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
+            commandsFirst = TopicEnd.current(consumer, partitionsOfTopic(partitions, commandTopic.name()),
+                END_OFFSETS_TIMEOUT);
+            consumer.pause(partitionsOfTopic(partitions, snapshots.name()));
+          }
+          if (commandsFirst != null && commandsFirst.reached(consumer)) {
+            commandsFirst = null;
+            consumer.resume(consumer.paused());
           }
           pollOnce();
           failures = 0;
@@ -167,6 +183,10 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
   }
 
+  private static List<TopicPartition> partitionsOfTopic(List<TopicPartition> partitions, String topic) {
+    return partitions.stream().filter(p -> p.topic().equals(topic)).toList();
+  }
+
   /** The topic's partitions, waiting (while not closing) for a topic that does not exist yet. */
   private List<TopicPartition> partitionsOf(String topic) {
     while (!closing) {
@@ -197,11 +217,11 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       LOG.warn("snapshot record {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
       return;
     }
-    if (catalog.knownVersions(chunk.getModelId()).contains(chunk.getVersion())) {
+    if (catalog.loaded(chunk.getModelId(), chunk.getVersion())) {
       assembler.forget(chunk.getModelId(), chunk.getVersion());
       return;
     }
-    assembler.add(chunk).ifPresent(done -> {
+    assembler.add(chunk, r.timestamp()).ifPresent(done -> {
       String modelId = chunk.getModelId();
       long version = chunk.getVersion();
       try {
@@ -235,7 +255,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     if (header.getVersion() != expected) {
       return "version " + header.getVersion() + " does not follow its parent " + parent;
     }
-    if (parent != null && !catalog.knownVersions(header.getModelId()).contains(parent)) {
+    if (parent != null && !catalog.loaded(header.getModelId(), parent)) {
       return "its parent version " + parent + " is not loaded";
     }
     return null;

@@ -19,10 +19,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Writes one snapshot as {@code ModelSnapshot} chunks keyed {@code modelId/version/chunkIndex}, and returns only
- * when the broker acknowledged every chunk (idempotent producer, acks=all). All chunks of a model go to one
- * partition (chosen from the model id), in index order, so the final chunk is proof that the others are there:
- * the topology treats it as the commit of the snapshot.
+ * Writes one snapshot as {@code ModelSnapshot} chunks keyed {@code modelId/version/checksum/chunkIndex}, and returns
+ * only when the broker acknowledged every chunk (idempotent producer, acks=all). All chunks of a model go to one
+ * partition (chosen from the model id), in index order, so every instance reads them in the same order.
+ *
+ * <p>The checksum in the key makes a copy's identity its content: the same version published twice with different
+ * bytes (an old owner still training after a rebalance, two code versions during a rolling upgrade) leaves two
+ * complete copies on the compacted topic, never a mix of both copies' chunks under shared keys that compaction
+ * could leave with neither complete; the same bytes published twice share their keys and compact to one copy.
+ * Every instance loads the copy that completes first in the partition's order, the same copy on all of them.
  */
 public final class SnapshotPublisher {
 
@@ -53,24 +58,40 @@ public final class SnapshotPublisher {
    * Blocks until acknowledged; returns the number of chunks.
    */
   public int publish(ModelSnapshot unsigned, byte[] payload) throws InterruptedException, ExecutionException {
-    ModelSnapshot header = signer.sign(unsigned);
-    int count = Math.max(1, (payload.length + chunkBytes - 1) / chunkBytes);
+    List<ModelSnapshot> chunks = chunks(signer.sign(unsigned), payload, chunkBytes);
     int partitions = producer.partitionsFor(topic.name()).size();
-    int partition = Utils.toPositive(Utils.murmur2(header.getModelId().getBytes(StandardCharsets.UTF_8)))
-        % partitions;
-    List<Future<RecordMetadata>> acks = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      byte[] slice = Arrays.copyOfRange(payload, i * chunkBytes, Math.min(payload.length, (i + 1) * chunkBytes));
-      ModelSnapshot chunk = ModelSnapshot.newBuilder(header).setChunkIndex(i).setChunkCount(count)
-          .setPayload(ByteBuffer.wrap(slice)).build();
-      String key = header.getModelId() + "/" + header.getVersion() + "/" + i;
-      acks.add(producer.send(new ProducerRecord<>(topic.name(), partition, key, topic.serialize(chunk))));
+    int partition = partition(unsigned.getModelId(), partitions);
+    List<Future<RecordMetadata>> acks = new ArrayList<>(chunks.size());
+    for (ModelSnapshot chunk : chunks) {
+      acks.add(producer.send(new ProducerRecord<>(topic.name(), partition, key(chunk), topic.serialize(chunk))));
     }
     producer.flush();
     for (Future<RecordMetadata> ack : acks) {
       ack.get();
     }
     bytes.record(payload.length);
-    return count;
+    return chunks.size();
+  }
+
+  /** The chunks of {@code payload} with the metadata of {@code header}, at most {@code chunkBytes} each. */
+  public static List<ModelSnapshot> chunks(ModelSnapshot header, byte[] payload, int chunkBytes) {
+    int count = Math.max(1, (payload.length + chunkBytes - 1) / chunkBytes);
+    List<ModelSnapshot> chunks = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] slice = Arrays.copyOfRange(payload, i * chunkBytes, Math.min(payload.length, (i + 1) * chunkBytes));
+      chunks.add(ModelSnapshot.newBuilder(header).setChunkIndex(i).setChunkCount(count)
+          .setPayload(ByteBuffer.wrap(slice)).build());
+    }
+    return chunks;
+  }
+
+  /** The record key of a chunk: {@code modelId/version/checksum/chunkIndex} (its copy's content names it). */
+  public static String key(ModelSnapshot chunk) {
+    return chunk.getModelId() + "/" + chunk.getVersion() + "/" + chunk.getChecksum() + "/" + chunk.getChunkIndex();
+  }
+
+  /** The partition every chunk of {@code modelId} goes to. */
+  public static int partition(String modelId, int partitions) {
+    return Utils.toPositive(Utils.murmur2(modelId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 }

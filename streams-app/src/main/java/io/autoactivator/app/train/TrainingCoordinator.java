@@ -146,7 +146,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   }
 
   private boolean loaded(String modelId, long version) {
-    return catalog.knownVersions(modelId).contains(version);
+    return catalog.loaded(modelId, version);
   }
 
   private void train(TrainingRequest request) throws Exception {

@@ -128,6 +128,27 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aTaskStillNotCompleteAfterTheAbandonmentTimeoutIsQuarantined() {
+    TaskState ended = TaskLifecycle.apply(fresh(), new TaskLifecycle.Ended(CLASSES, 3, 2, 100)).state();
+    TaskState incomplete = TaskLifecycle.apply(ended, new TaskLifecycle.Swept(200, 50, 1_000)).state();
+    assertThat(incomplete.status()).isEqualTo(TaskStatus.INCOMPLETE);
+    assertThat(TaskLifecycle.apply(incomplete, new TaskLifecycle.Swept(1_099, 50, 1_000)).state())
+        .isSameAs(incomplete);
+    Transition t = TaskLifecycle.apply(incomplete, new TaskLifecycle.Swept(1_100, 50, 1_000));
+    assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(t.state().classes()).as("its classes are released").isEmpty();
+    assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED);
+
+    TaskState open = TaskLifecycle.apply(fresh(), new TaskLifecycle.Buffered(1, 100)).state();
+    assertThat(TaskLifecycle.apply(open, new TaskLifecycle.Swept(1_100, 5_000, 1_000)).effects())
+        .as("a task with no boundary at all").containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+            Effect.REPORT_ABANDONED, Effect.FORGET_STATE);
+    TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
+    assertThat(TaskLifecycle.apply(training, new TaskLifecycle.Swept(Long.MAX_VALUE / 2, 1, 1)).effects())
+        .as("complete tasks are never abandoned").isEmpty();
+  }
+
+  @Test
   void anIncompleteTaskThatGetsItsSamplesBecomesReady() {
     TaskState ended = TaskLifecycle.apply(fresh(), new TaskLifecycle.Ended(CLASSES, 1, 0, 0)).state();
     TaskState incomplete = TaskLifecycle.apply(ended, new TaskLifecycle.Swept(10, 1)).state();

@@ -142,4 +142,50 @@ class PendingCommandsTest {
     assertThat(pinningLive.serving("m")).isEqualTo(2);
     assertThat(pinning.serving("m")).isEqualTo(2);
   }
+
+  @Test
+  void aLongHistoryIsFoldedIntoABoundedTimelineAndDecidesTheSame() {
+    Instance i = new Instance();
+    long t = 0;
+    i.version("m", 1, t += 10);
+    i.command("pin-future", "m", ModelAction.PIN, 2L, t += 10);
+    for (int round = 0; round < 1000; round++) {
+      i.command("shadow-" + round, "m", ModelAction.SHADOW, 1L, t += 10);
+      i.command("unshadow-" + round, "m", ModelAction.UNSHADOW, null, t += 10);
+    }
+    assertThat(i.commands.events("m")).as("older events folded into a base decision")
+        .isLessThanOrEqualTo(PendingCommands.MAX_EVENTS);
+    assertThat(i.commands.rememberedCommandIds())
+        .isLessThanOrEqualTo(PendingCommands.MAX_EVENTS + PendingCommands.MAX_FOLDED_IDS);
+    assertThat(i.commands.waiting("m")).as("the folded PIN still waits for its version")
+        .extracting(ModelCommand::getCommandId).containsExactly("pin-future");
+
+    i.version("m", 2, t += 10);
+    i.version("m", 3, t += 10);
+    assertThat(i.serving("m")).as("pinned to 2 by a command folded long ago").isEqualTo(2);
+
+    i.command("unshadow-0", "m", ModelAction.UNPIN, null, t += 10);
+    assertThat(i.serving("m")).as("a replay of a folded command id is ignored").isEqualTo(2);
+    i.command("unpin", "m", ModelAction.UNPIN, null, t += 10);
+    assertThat(i.serving("m")).isEqualTo(3);
+  }
+
+  @Test
+  void aCommandNamingAnEvictedVersionChangesNothing() {
+    ModelCatalog catalog = new ModelCatalog(new SimpleMeterRegistry(), 2);
+    PendingCommands commands = new PendingCommands(catalog);
+    for (long v = 1; v <= 4; v++) {
+      catalog.install("m", v, model);
+      commands.versionLoaded("m", v, v * 10);
+    }
+    assertThat(catalog.knownVersions("m")).containsExactly(3L, 4L);
+    commands.offer(ModelCommand.newBuilder().setCommandId("pin-1").setModelId("m").setAction(ModelAction.PIN)
+        .setTargetVersion(1L).setIssuedAt(Instant.EPOCH).build(), 50);
+    assertThat(catalog.servingVersion("m")).hasValue(4);
+    assertThat(catalog.view("m").orElseThrow().pinned()).as("the version serving now is not pinned instead")
+        .isFalse();
+    catalog.install("m", 5, model);
+    commands.versionLoaded("m", 5, 60);
+    assertThat(catalog.servingVersion("m")).hasValue(5);
+  }
 }

@@ -84,4 +84,39 @@ class SnapshotAssemblerTest {
     assertThat(assembler.add(chunk(b, 1, 2, 1000, codec.checksum(b)))).get()
         .satisfies(done -> assertThat(done.payload()).isEqualTo(b));
   }
+
+  private ModelSnapshot chunkOf(long version, byte[] payload, int index, int count) {
+    return ModelSnapshot.newBuilder(chunk(payload, index, count, 1000, codec.checksum(payload))).setVersion(version)
+        .build();
+  }
+
+  @Test
+  void incompleteCopiesTogetherHoldAtMostThePendingBytes() {
+    SnapshotAssembler assembler = new SnapshotAssembler(codec, 1L << 20, 2500, Long.MAX_VALUE);
+    byte[] payload = new byte[3000];
+    assembler.add(chunkOf(1, payload, 0, 3), 1);
+    assembler.add(chunkOf(2, payload, 0, 3), 2);
+    assertThat(assembler.pendingBytes()).isEqualTo(2000);
+    assembler.add(chunkOf(3, payload, 0, 3), 3);
+    assertThat(assembler.pending()).as("the copy least recently added to is forgotten").isEqualTo(2);
+    assertThat(assembler.pendingBytes()).isEqualTo(2000);
+    assertThat(assembler.add(chunkOf(3, payload, 1, 3), 4)).isEmpty();
+    assertThat(assembler.add(chunkOf(3, payload, 2, 3), 5)).as("the newest copy still completes").isPresent();
+    assertThat(assembler.add(chunkOf(1, payload, 1, 3), 6)).isEmpty();
+    assertThat(assembler.add(chunkOf(1, payload, 2, 3), 7)).as("version 1 lost its first chunk").isEmpty();
+  }
+
+  @Test
+  void aCopyWithoutAChunkForTheMaximumAgeIsForgotten() {
+    SnapshotAssembler assembler = new SnapshotAssembler(codec, 1L << 20, Long.MAX_VALUE, 60_000);
+    byte[] payload = new byte[2000];
+    assembler.add(chunkOf(1, payload, 0, 2), 1_000);
+    assembler.add(chunkOf(2, payload, 0, 2), 50_000);
+    assertThat(assembler.pending()).isEqualTo(2);
+    assembler.add(chunkOf(3, payload, 0, 2), 61_001);
+    assertThat(assembler.pending()).as("version 1's publisher died an age ago (record time)").isEqualTo(2);
+    assertThat(assembler.pendingBytes()).isEqualTo(2000);
+    assertThat(assembler.add(chunkOf(2, payload, 1, 2), 61_002)).isPresent();
+    assertThat(assembler.pendingBytes()).isEqualTo(1000);
+  }
 }

@@ -58,6 +58,23 @@ class FaultTopologyTest {
   }
 
   @Test
+  void aLoadedVersionNamingATaskThatNeverTrainedDeletesNoneOfItsData() {
+    f.end("m", "t1", 2, 0);
+    f.sample("m", "t1", "a", 0, 1f, 2f); // t1 waits for its second sample
+    f.committed("m", 1, "t1"); // a well-formed, unsigned parent + 1 claiming t1, loaded by the follower
+    f.advance(Duration.ofSeconds(5));
+
+    assertThat(f.task("m", "t1").status()).as("not trained on a snapshot's word").isEqualTo(TaskStatus.ENDED);
+    assertThat(f.buffered("m", "t1")).as("its data is kept").isEqualTo(1);
+    assertThat(f.model("m").committedVersion()).as("the loaded version is the parent").isEqualTo(1);
+    f.sample("m", "t1", "b", 0, 1f, 2f);
+    assertThat(f.training.requests).singleElement().satisfies(r -> {
+      assertThat(r.taskId()).isEqualTo("t1");
+      assertThat(r.parentVersion()).isEqualTo(1);
+    });
+  }
+
+  @Test
   void aSnapshotLoadedByTheFollowerCommitsItsTaskEvenWithoutTheMarker() {
     readyTask("t1", 0);
     f.catalog.install("m", 1, CountingModel.twoClasses(0f), ModelSnapshot.newBuilder().setModelId("m")
@@ -178,5 +195,38 @@ class FaultTopologyTest {
     readyTask("t1", 0);
     assertThat(f.deadLetters()).isEmpty();
     assertThat(f.training.requests).extracting(TrainingRequest::taskId).containsExactly("t1");
+  }
+
+  @Test
+  void aTaskThatNeverCompletesIsGivenUpAfterTheAbandonmentTimeoutAndTheNextTaskTrains() throws Exception {
+    f.close();
+    f = new TopologyFixture(AppSettings.defaults("test").withTopics(TopologyFixture.TOPICS)
+        .withIncompleteTaskTimeout(Duration.ofSeconds(10))
+        .withLimits(Limits.defaults().withAbandonedTaskTimeoutMs(60_000)));
+    f.end("m", "t1", 3, 0); // announces three samples; the third was dead-lettered upstream and never comes
+    f.sample("m", "t1", "a", 0, 1f, 2f);
+    f.sample("m", "t1", "b", 0, 1f, 2f);
+    f.sample("m", "never-ended", "x", 2, 1f, 2f); // a task whose END never comes
+    readyTask("t2", 1);
+    f.advance(Duration.ofSeconds(30));
+    assertThat(f.task("m", "t1").status()).as("reported, still waiting").isEqualTo(TaskStatus.INCOMPLETE);
+    assertThat(f.training.requests).as("t2 waits behind t1").isEmpty();
+    assertThat(f.deadLetters()).isEmpty();
+
+    f.advance(Duration.ofSeconds(40));
+
+    assertThat(f.task("m", "t1").status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(f.task("m", "never-ended")).as("a task id without any boundary leaves no state").isNull();
+    assertThat(f.buffered("m", "t1")).isZero();
+    assertThat(f.buffered("m", "never-ended")).isZero();
+    assertThat(f.model("m").bufferedBytes()).as("only t2's sample is still buffered").isPositive();
+    assertThat(f.training.requests).extracting(TrainingRequest::taskId).containsExactly("t2");
+    List<DeadLetter> letters = f.deadLetters();
+    assertThat(letters).extracting(DeadLetter::getReason).containsExactly("TASK_ABANDONED", "TASK_ABANDONED");
+    assertThat(letters).anySatisfy(d -> assertThat(d.getMessage()).contains("t1", "announced 3 samples and 2"));
+    assertThat(f.meters.find("autoactivator.tasks.abandoned").counter().count()).isEqualTo(2);
+    assertThat(f.meters.find("autoactivator.tasks.quarantined").counter().count()).isEqualTo(2);
+    f.sample("m", "t1", "c", 0, 1f, 2f);
+    assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("TASK_QUARANTINED");
   }
 }
