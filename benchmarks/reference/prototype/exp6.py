@@ -15,15 +15,18 @@ def transform(X):
     return np.full(X.shape[1],X.mean()), np.full(X.shape[1],np.sqrt((sd**2).mean()))
 def layer(d,F,rng):
     a=np.sqrt(3/d); return rng.uniform(-a,a,(d,F)), rng.uniform(-1,1,F)
-def run(name,seed,rules):
+def sequence(name,seed):
+    """The seed's 80/20 split, class order and tasks (of 2 classes, 1 below 4 classes), inputs transformed."""
     X,y=table(name); Xtr,ytr,Xte,yte=strat(X,y,seed=seed)
     rng=np.random.default_rng(seed); classes=list(rng.permutation(np.unique(ytr)))
     per=1 if len(classes)<=3 else 2
     T=[classes[i:i+per] for i in range(0,len(classes),per)]
     if len(T[-1])<per and len(T)>1: T[-2]=T[-2]+T[-1]; T=T[:-1]
+    m,s=transform(Xtr[np.isin(ytr,T[0])])
+    return (Xtr-m)/s,ytr,(Xte-m)/s,yte,classes,T
+def run(name,seed,rules):
+    Z,ytr,Zt,yte,classes,T=sequence(name,seed); d=Z.shape[1]
     K=len(classes); cidx={c:i for i,c in enumerate(classes)}
-    first=np.isin(ytr,T[0]); m,s=transform(Xtr[first])
-    Z=(Xtr-m)/s; Zt=(Xte-m)/s; d=X.shape[1]
     out={}
     W,b=layer(d,2500,np.random.default_rng(1000+seed)); P=sig(Z@W+b); Pt=sig(Zt@W+b)
     for rule in rules:

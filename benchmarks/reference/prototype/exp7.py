@@ -4,18 +4,12 @@
 # to the router's choice), router (the router's relative ridge as it is), none (router scores alone).
 # usage: exp7.py TABLE[,TABLE...] SEEDS
 import numpy as np, sys
-from data import table, strat
-from exp6 import transform, layer, sig, GRID, PARAMS
+from exp6 import sequence, layer, sig, GRID
 def loo_dual(K,Y,lam,rows):
     A=np.linalg.inv(K+lam*np.eye(len(K))); alpha=A@Y; return (((alpha/np.diag(A)[:,None])[rows])**2).sum()
 def run(name,seed):
-    X,y=table(name); Xtr,ytr,Xte,yte=strat(X,y,seed=seed)
-    rng=np.random.default_rng(seed); classes=list(rng.permutation(np.unique(ytr)))
-    per=1 if len(classes)<=3 else 2
-    T=[classes[i:i+per] for i in range(0,len(classes),per)]
-    if len(T[-1])<per and len(T)>1: T[-2]=T[-2]+T[-1]; T=T[:-1]
+    Z,ytr,Zt,yte,classes,T=sequence(name,seed); d=Z.shape[1]
     K=len(classes); cidx={c:i for i,c in enumerate(classes)}
-    m,s=transform(Xtr[np.isin(ytr,T[0])]); Z=(Xtr-m)/s; Zt=(Xte-m)/s; d=X.shape[1]
     W,b=layer(d,2500,np.random.default_rng(1000+seed)); P=sig(Z@W+b); Pt=sig(Zt@W+b)
     rows=[]; prev=None; heads={k:[] for k in ('hold','loo','router')}; vr=np.random.default_rng(7+seed)
     for t,cls in enumerate(T):

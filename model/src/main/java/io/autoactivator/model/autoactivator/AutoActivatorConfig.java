@@ -49,16 +49,21 @@ import java.util.stream.Collectors;
  * @param inputShape         the declared image layout of each sample's features, or null (a plain vector)
  * @param routerMap          the router's feature map: dense, convolution, or auto (convolution when an image
  *                           shape is declared and the filters fit it)
- * @param convKernel         convolution map: filter side k (k x k over every channel)
- * @param convStride         convolution map: filter step
- * @param convGrid           convolution map: the responses are averaged over a grid x grid of regions
+ * @param convolution        the convolution map's geometry and activation (options conv.*)
  */
 public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distribution distribution, double[] lambdas,
     LambdaMode lambdaMode, double[] rList, double ridge, double targetAccuracy, Transfer transfer, Activation activation,
     Alpha alpha, int inequalitySamples, Router router, int routerFeatures, double routerLambda, double routerRidge,
     TaskScore routerTaskScore, double mahalanobisShrinkage, double mahalanobisCalibration, Scaling scaling,
     double[] routerLambdas, double[] routerRidges, double validationFraction, ClassScore classScore,
-    ImageShape inputShape, RouterMap routerMap, int convKernel, int convStride, int convGrid) {
+    ImageShape inputShape, RouterMap routerMap, Convolution convolution) {
+
+  /**
+   * The convolution map's options: filter side k (k x k over every channel), filter step, the grid x grid of regions
+   * the responses are averaged over, and the responses' activation.
+   */
+  public record Convolution(int kernel, int stride, int grid, Activation activation) {
+  }
 
   /** The router's feature map rule (see {@link FeatureMap}). */
   public enum RouterMap { AUTO, DENSE, CONVOLUTION }
@@ -170,6 +175,8 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     option(docs, defaults, "conv.stride", "1", "convolution map: step between filter positions");
     option(docs, defaults, "conv.grid", "5", "convolution map: responses averaged over a grid x grid of regions;"
         + " the map has grid^2 * ceil(router.features / grid^2) features");
+    option(docs, defaults, "conv.activation", "sigmoid", "convolution map: activation of the filter responses before"
+        + " pooling: sigmoid, tanh or relu");
     OPTION_DOCS = java.util.Collections.unmodifiableMap(docs);
     DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
   }
@@ -201,6 +208,11 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     require(validationFraction > 0 && validationFraction < 0.5, "validation.fraction must be in (0,0.5)");
     require(mahalanobisShrinkage >= 0 && mahalanobisShrinkage <= 1, "mahalanobis.shrinkage must be in [0,1]");
     require(mahalanobisCalibration > 0 && mahalanobisCalibration < 1, "mahalanobis.calibration must be in (0,1)");
+    java.util.Objects.requireNonNull(convolution, "convolution");
+    require(convolution.activation() != null, "conv.activation is missing");
+    int convKernel = convolution.kernel();
+    int convStride = convolution.stride();
+    int convGrid = convolution.grid();
     require(convKernel >= 1 && convStride >= 1 && convGrid >= 1, "conv.kernel, conv.stride and conv.grid must be >= 1");
     require(routerMap != RouterMap.CONVOLUTION || inputShape != null, "router.map=convolution needs input.shape");
     require(inputShape == null || ConvolutionFeatureMap.fits(inputShape, convKernel, convStride, convGrid)
@@ -263,9 +275,10 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
           parseEnum(ClassScore.class, "class.score", o),
           ImageShape.parse(o.get("input.shape")),
           parseEnum(RouterMap.class, "router.map", o),
-          Integer.parseInt(o.get("conv.kernel").trim()),
-          Integer.parseInt(o.get("conv.stride").trim()),
-          Integer.parseInt(o.get("conv.grid").trim()));
+          new Convolution(Integer.parseInt(o.get("conv.kernel").trim()),
+              Integer.parseInt(o.get("conv.stride").trim()),
+              Integer.parseInt(o.get("conv.grid").trim()),
+              parseEnum(Activation.class, "conv.activation", o)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad autoactivator option value: " + e.getMessage(), e);
     }
@@ -302,9 +315,10 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     o.put("class.score", name(classScore));
     o.put("input.shape", inputShape == null ? "none" : inputShape.toString());
     o.put("router.map", name(routerMap));
-    o.put("conv.kernel", Integer.toString(convKernel));
-    o.put("conv.stride", Integer.toString(convStride));
-    o.put("conv.grid", Integer.toString(convGrid));
+    o.put("conv.kernel", Integer.toString(convolution.kernel()));
+    o.put("conv.stride", Integer.toString(convolution.stride()));
+    o.put("conv.grid", Integer.toString(convolution.grid()));
+    o.put("conv.activation", name(convolution.activation()));
     return o;
   }
 
@@ -400,7 +414,8 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
     return switch (routerMap) {
       case DENSE -> false;
       case CONVOLUTION -> true;
-      case AUTO -> inputShape != null && ConvolutionFeatureMap.fits(inputShape, convKernel, convStride, convGrid);
+      case AUTO -> inputShape != null && ConvolutionFeatureMap.fits(inputShape, convolution.kernel(),
+          convolution.stride(), convolution.grid());
     };
   }
 

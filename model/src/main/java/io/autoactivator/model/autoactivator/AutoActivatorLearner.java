@@ -615,8 +615,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         if (config.convolutionRouter(d)) {
           double lambda = Double.isNaN(config.routerLambda()) || config.mixedRouterScales() ? 1.0
               : config.routerLambda();
-          ConvolutionFeatureMap.Drawn drawn = ConvolutionFeatureMap.draw(config.inputShape(), config.convKernel(),
-              config.convStride(), config.convGrid(), config.routerFeatures(), lambda, taskSeed(seed, -1), x);
+          AutoActivatorConfig.Convolution conv = config.convolution();
+          ConvolutionFeatureMap.Drawn drawn = ConvolutionFeatureMap.draw(config.inputShape(), conv.kernel(),
+              conv.stride(), conv.grid(), conv.activation(), config.routerFeatures(), lambda, taskSeed(seed, -1), x);
           map = drawn.map();
           phi = drawn.firstTaskFeatures();
         } else {

@@ -35,7 +35,8 @@ sealed interface FeatureMap permits DenseFeatureMap, ConvolutionFeatureMap {
     int kind = in.readByte();
     FeatureMap map = switch (kind) {
       case DenseFeatureMap.KIND -> DenseFeatureMap.readBody(in);
-      case ConvolutionFeatureMap.KIND -> ConvolutionFeatureMap.readBody(in);
+      case ConvolutionFeatureMap.KIND, ConvolutionFeatureMap.KIND_WITH_ACTIVATION ->
+          ConvolutionFeatureMap.readBody(in, kind);
       default -> throw new IOException("unknown router feature map kind " + kind);
     };
     if (map.inputDimension() != inputDimension) {

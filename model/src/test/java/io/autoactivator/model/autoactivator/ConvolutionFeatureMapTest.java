@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -36,8 +38,8 @@ class ConvolutionFeatureMapTest {
     return Nd4j.create(values, new long[] {n, SHAPE.size()}, 'c');
   }
 
-  /** The features of one image with plain loops: positions, patches, sigmoid, region means, standardisation. */
-  private static double[] byHand(ConvolutionFeatureMap map, float[] image, float[] weights, float[] biases,
+  /** The features of one image with plain loops: positions, patches, activation, region means, standardisation. */
+  private static double[] byHand(Activation activation, float[] image, float[] weights, float[] biases,
       float[] shift, float[] scale) {
     int filters = biases.length;
     int outH = (SHAPE.height() - KERNEL) / STRIDE + 1;
@@ -64,7 +66,11 @@ class ConvolutionFeatureMapTest {
                   }
                 }
               }
-              sum += 1 / (1 + Math.exp(-z));
+              sum += switch (activation) {
+                case SIGMOID -> 1 / (1 + Math.exp(-z));
+                case TANH -> Math.tanh(z);
+                case RELU -> Math.max(0, z);
+              };
             }
           }
           int j = (r * GRID + c) * filters + k;
@@ -75,10 +81,12 @@ class ConvolutionFeatureMapTest {
     return out;
   }
 
-  @Test
-  void everyFeatureIsTheStandardisedRegionMeanOfOneFiltersSigmoidResponses() {
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  void everyFeatureIsTheStandardisedRegionMeanOfOneFiltersActivatedResponses(Activation activation) {
     INDArray first = images(40, 1);
-    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, 12, 1.0, 5, first).map();
+    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, activation, 12, 1.0, 5,
+        first).map();
     assertThat(map.filters()).isEqualTo(3);
     assertThat(map.features()).isEqualTo(13);
     assertThat(map.parameterCount()).isEqualTo(2 * 3 * 3 * 3 + 3 + 12 + 12);
@@ -87,7 +95,7 @@ class ConvolutionFeatureMapTest {
     INDArray features = map.apply(x);
     assertThat(features.shape()).containsExactly(7, 13);
     for (int i = 0; i < 7; i++) {
-      double[] expected = byHand(map, x.getRow(i).toFloatVector(), map.filterWeights(), map.filterBiases(),
+      double[] expected = byHand(activation, x.getRow(i).toFloatVector(), map.filterWeights(), map.filterBiases(),
           map.shift(), map.scale());
       for (int j = 0; j < expected.length; j++) {
         assertThat(features.getDouble(i, j)).as("row %d feature %d", i, j).isCloseTo(expected[j], within(1e-4));
@@ -99,7 +107,7 @@ class ConvolutionFeatureMapTest {
   @Test
   void theFirstTasksFeaturesAreStandardisedAndConstantRegionsAreFloored() {
     INDArray first = images(200, 3);
-    ConvolutionFeatureMap.Drawn drawn = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, 12, 1.0, 5, first);
+    ConvolutionFeatureMap.Drawn drawn = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.SIGMOID, 12, 1.0, 5, first);
     ConvolutionFeatureMap map = drawn.map();
     INDArray features = map.apply(first);
     assertThat(drawn.firstTaskFeatures().toFloatMatrix()).isDeepEqualTo(features.toFloatMatrix());
@@ -110,7 +118,7 @@ class ConvolutionFeatureMapTest {
     }
 
     INDArray blank = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 50, SHAPE.size());
-    ConvolutionFeatureMap flat = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, 12, 1.0, 5, blank).map();
+    ConvolutionFeatureMap flat = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.SIGMOID, 12, 1.0, 5, blank).map();
     for (float s : flat.scale()) {
       assertThat(s).isPositive();
     }
@@ -129,7 +137,7 @@ class ConvolutionFeatureMapTest {
       values[i] = (float) random.nextDouble();
     }
     INDArray x = Nd4j.create(values, new long[] {n, 784}, 'c');
-    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(mnist, 5, 1, 5, 2500, 1.0, 3, x).map();
+    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(mnist, 5, 1, 5, Activation.SIGMOID, 2500, 1.0, 3, x).map();
     INDArray all = map.apply(x);
     for (int i : new int[] {0, 581, 582, 1163, 1164, 1199}) {
       INDArray alone = map.apply(x.getRow(i, true));
@@ -145,7 +153,7 @@ class ConvolutionFeatureMapTest {
   @Test
   void survivesItsSerialisationAndRefusesForgedBytes() throws IOException {
     INDArray first = images(30, 1);
-    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, 12, 1.0, 5, first).map();
+    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.SIGMOID, 12, 1.0, 5, first).map();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     map.write(new DataOutputStream(bytes));
     FeatureMap back = FeatureMap.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
@@ -162,6 +170,30 @@ class ConvolutionFeatureMapTest {
     hugeKernel[1 + 12 + 3] = 50; // kernel 50 on a 9x8 image
     assertThatThrownBy(() -> FeatureMap.read(new DataInputStream(new ByteArrayInputStream(hugeKernel)), 144))
         .isInstanceOf(IOException.class).hasMessageContaining("do not fit");
+  }
+
+  @Test
+  void aMapWithAnotherActivationWritesItAfterItsOwnTagAndSigmoidMapsKeepTheFirstFormat() throws IOException {
+    INDArray first = images(30, 1);
+    ConvolutionFeatureMap relu = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.RELU, 12, 1.0, 5,
+        first).map();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    relu.write(new DataOutputStream(bytes));
+    byte[] written = bytes.toByteArray();
+    assertThat(written[0]).isEqualTo((byte) ConvolutionFeatureMap.KIND_WITH_ACTIVATION);
+    FeatureMap back = FeatureMap.read(new DataInputStream(new ByteArrayInputStream(written)), (int) SHAPE.size());
+    assertThat(back.apply(first).toFloatMatrix()).isDeepEqualTo(relu.apply(first).toFloatMatrix());
+    byte[] forged = written.clone();
+    forged[1] = 7;
+    assertThatThrownBy(() -> FeatureMap.read(new DataInputStream(new ByteArrayInputStream(forged)), 144))
+        .isInstanceOf(IOException.class).hasMessageContaining("unknown activation 7");
+
+    ByteArrayOutputStream sigmoid = new ByteArrayOutputStream();
+    ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.SIGMOID, 12, 1.0, 5, first).map()
+        .write(new DataOutputStream(sigmoid));
+    assertThat(sigmoid.toByteArray()[0]).as("readable by the builds before conv.activation")
+        .isEqualTo((byte) ConvolutionFeatureMap.KIND);
+    assertThat(sigmoid.toByteArray()).hasSize(written.length - 1);
   }
 
   @Test
