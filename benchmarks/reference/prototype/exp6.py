@@ -1,7 +1,8 @@
 # Tables, class-incremental ridge router on dense random sigmoid features: how the per-task ridge is chosen
 # (hold: 20 % held out, the current rule; loo: exact leave-one-out on the task's rows, old statistics fixed; fixed:
 # analytic's absolute ridge 1.0), over many seeds (each redraws the 80/20 split, the class order and the features),
-# against analytic with fixed ridge 1.0 at equal parameters. Solved in the dual (every table has fewer rows than
+# against analytic with fixed ridge 1.0 at equal parameters; loold adds the old rows' training error (worse:
+# it favours small ridges), ...c2 keeps the previous ridge (or 1e-3) on a task of one class. Solved in the dual (every table has fewer rows than
 # features). usage: exp6.py TABLE[,TABLE...] SEEDS RULES    e.g. exp6.py Glass,iris 10 hold,loo,lool2
 import numpy as np, sys
 from data import table, strat
@@ -36,8 +37,9 @@ def run(name,seed,rules):
             Y=np.zeros((len(R),K)); Y[np.arange(len(R)),[cidx[v] for v in ytr[R]]]=1
             seen=[cidx[c] for cc in T[:t+1] for c in cc]
             Kk=P[R]@P[R].T; diag=np.trace(Kk)/P.shape[1]; nc=len(cur); ci=np.arange(len(R)-nc,len(R))
-            cands=GRID if prev is None or rule.endswith('full') or (rule.endswith('edge') and prev in (GRID[0],GRID[-1])) else [r for r in GRID if prev/10.5<=r<=prev*10.5]
+            cands=GRID if prev is None or rule.endswith('full') or (rule[-4:] in ('edge','ec2') and prev in (GRID[0],GRID[-1])) else [r for r in GRID if prev/10.5<=r<=prev*10.5]
             if rule=='fixed': rho=1.0/diag
+            elif rule.endswith('c2') and len(cls)<2: rho=prev if prev is not None else 1e-3
             elif rule.startswith('hold'):
                 perm=vr.permutation(nc); hv=ci[np.sort(perm[:max(1,round(0.2*nc))])] if nc>=5 else ci[:0]
                 fit=np.setdiff1d(np.arange(len(R)),hv); best=None
@@ -53,7 +55,9 @@ def run(name,seed,rules):
                     f=ev/(ev+r*diag); Yh=U[ci]@(f[:,None]*UtY); h=(U[ci]**2)@f
                     L=(Yh-h[:,None]*Y[ci])/(1-h)[:,None]
                     acc=(L[:,seen].argmax(1)==Y[ci][:,seen].argmax(1)).mean(); err=-((L-Y[ci])**2).sum()
-                    key=(err,) if rule.startswith('lool2') else (acc,err)
+                    if rule.startswith('loold'):
+                        oi=np.arange(len(R)-nc); Yo=U[oi]@(f[:,None]*UtY); err-=((Yo-Y[oi])**2).sum()
+                    key=(err,) if rule.startswith('lool') else (acc,err)
                     if best is None or key>best[0]: best=(key,r)
                 rho=best[1]
             prev=rho
