@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.config.AppSettings;
-import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotHeaders;
@@ -50,7 +49,6 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final ModelCatalog catalog;
   private final SnapshotCodec codec;
   private final SnapshotPublisher publisher;
-  private final RecordCodecs codecs;
   private final Timer trainingTime;
   private final Counter failures;
   private final Counter expired;
@@ -67,15 +65,13 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
-      ModelCatalog catalog, SnapshotCodec codec, SnapshotPublisher publisher, RecordCodecs codecs,
-      MeterRegistry meters) {
+      ModelCatalog catalog, SnapshotCodec codec, SnapshotPublisher publisher, MeterRegistry meters) {
     this.settings = settings;
     this.learner = learner;
     this.samples = samples;
     this.catalog = catalog;
     this.codec = codec;
     this.publisher = publisher;
-    this.codecs = codecs;
     this.trainingTime = Timer.builder("autoactivator.training.seconds").description("time to learn one task")
         .register(meters);
     this.failures = Counter.builder("autoactivator.training.failures")
