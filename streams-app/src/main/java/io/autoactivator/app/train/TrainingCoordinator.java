@@ -21,6 +21,7 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -166,13 +167,12 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     Provenance provenance = Provenance.of(model, request.modelId(), request.version(),
         request.parentVersion() == 0 ? null : request.parentVersion(), settings.seed(), settings.learnerOptions(),
         learner.configHash(), offsets, SnapshotHeaders.codeVersion());
-    byte[] payload = codec.write(model, provenance);
-    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload,
-        codec.checksum(payload), Instant.now());
-    int chunks = publisher.publish(header, payload);
+    SnapshotBytes payload = codec.encode(model, provenance);
+    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload, Instant.now());
+    int chunks = publisher.publish(header, payload.bytes());
     published.put(request.modelId() + "/" + request.taskId(), request.version());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
-        request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length,
+        request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length(),
         chunks);
   }
 
