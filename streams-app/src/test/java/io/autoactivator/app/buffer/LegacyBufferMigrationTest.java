@@ -63,7 +63,7 @@ class LegacyBufferMigrationTest {
     AtomicLong buffered = new AtomicLong();
     TaskProcessor processor = new TaskProcessor(codecs, new DeadLetters("test", new Topic<>("dead-letters",
         Serdes.String(), codecs.deadLetters()), meters), handoff(), new ModelCatalog(meters),
-        Duration.ofMinutes(10), SAMPLES, Limits.defaults(), buffered, meters);
+        Duration.ofMinutes(10), SAMPLES, Limits.defaults(), new TaskMetrics(meters, buffered));
     context.setCurrentSystemTimeMs(1_000);
     processor.init(context);
     assertThat(legacy.approximateNumEntries()).as("moved in a processing context, not in init").isEqualTo(2);
