@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,7 +24,6 @@ import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
 import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.snapshot.ModelRegistry;
@@ -85,11 +83,9 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private final long abandonedTimeoutMs;
   private ProcessorContext<String, Outbound> context;
   private AcceptedSamples accepted;
-  private KeyValueStore<String, byte[]> legacyBuffer;
+  private LegacyBufferMigration legacyBuffer;
   private KeyValueStore<String, TaskState> tasks;
   private KeyValueStore<String, ModelState> models;
-  /** The old task-buffer store still has entries: moved before the first record or sweep is handled. */
-  private boolean legacyPending;
 
   /**
    * @param samplesTopic the samples topic (where the accepted samples stay; named in dead letters of samples
@@ -115,12 +111,11 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
     this.accepted = new AcceptedSamples(context.getStateStore(StoreNames.TASK_SAMPLES), metrics);
-    this.legacyBuffer = context.getStateStore(StoreNames.LEGACY_TASK_BUFFER);
     this.tasks = context.getStateStore(StoreNames.TASK_STATE);
     this.models = context.getStateStore(StoreNames.MODEL_STATE);
-    try (KeyValueIterator<String, byte[]> all = legacyBuffer.all()) {
-      legacyPending = all.hasNext();
-    }
+    // the old task-buffer store's entries are moved before the first record or sweep is handled
+    this.legacyBuffer = new LegacyBufferMigration(context.getStateStore(StoreNames.LEGACY_TASK_BUFFER), accepted,
+        tasks, models, codecs, samplesTopic);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
     context.schedule(Duration.ofMillis(period), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
@@ -132,9 +127,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   @Override
   public void process(Record<String, Decoded> record) {
-    if (legacyPending) {
-      migrateLegacyBuffer(context.currentSystemTimeMs());
-    }
+    legacyBuffer.runOnce();
     Envelope envelope = record.value().accepted();
     SpecificRecord parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
@@ -305,9 +298,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
   private void sweep(long now) {
-    if (legacyPending) {
-      migrateLegacyBuffer(now);
-    }
+    legacyBuffer.runOnce();
     List<ModelState> all = new ArrayList<>();
     try (KeyValueIterator<String, ModelState> it = models.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
@@ -433,46 +424,6 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     }
     models.put(task.modelId(), model(task.modelId()).buffering(-kept.droppedBytes()));
     return task.withoutBytes(kept.droppedBytes()).withReceived(kept.kept(), now);
-  }
-
-  /**
-   * Moves the entries of the task-buffer store of earlier releases (whole sample records) into the task-samples
-   * store (where each lies on the samples topic), widening each task's offset ranges and byte counts, so that an
-   * upgraded instance trains the tasks it had buffered from the samples topic. Runs once per partition, before its
-   * first record or sweep (in a processing context, so its writes join that commit), and deletes the old entries
-   * as they move.
-   */
-  private void migrateLegacyBuffer(long now) {
-    legacyPending = false;
-    long moved = 0;
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = legacyBuffer.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        keys.add(kv.key);
-        Envelope e = EnvelopeSerde.decode(kv.value);
-        LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
-        String modelId = s.getModelId().toString();
-        TaskState task = tasks.get(StoreNames.taskKey(modelId, s.getTaskId().toString()));
-        if (task == null || !e.topic().equals(samplesTopic) || e.partition() < 0) {
-          LOG.error("buffered sample {} from {}-{}@{} cannot move to the log buffer (no task state, or not from"
-              + " the samples topic {}); its task cannot train on it: abort the task (task-events ABORT) and"
-              + " publish it again", kv.key, e.topic(), e.partition(), e.offset(), samplesTopic);
-          continue;
-        }
-        if (!accepted.contains(kv.key)) {
-          accepted.add(kv.key, new AcceptedSample(e.partition(), e.offset(), e.value().length, s.getLabel()));
-          save(task.located(e.partition(), e.offset(), e.value().length));
-          models.put(modelId, model(modelId).buffering(e.value().length));
-          moved++;
-        }
-      }
-    }
-    keys.forEach(legacyBuffer::delete);
-    if (!keys.isEmpty()) {
-      LOG.info("moved {} samples of the old task buffer to the log buffer (they are read back from {} at"
-          + " training; its retention must still hold them)", moved, samplesTopic);
-    }
   }
 
   /** Another task of the model that announced one of {@code classes}, or null. */
