@@ -17,6 +17,7 @@ import io.autoactivator.app.snapshot.SnapshotPublisher;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
@@ -766,7 +767,7 @@ public final class SystemBench implements Callable<Integer> {
     SnapshotCodec codec = new SnapshotFormatCodec();
     Provenance provenance = Provenance.of(small, SMALL_MODEL_ID, 1, null, 42L, options, "bench", Map.of(),
         SnapshotHeaders.codeVersion());
-    byte[] payload = codec.write(small, provenance);
+    SnapshotBytes payload = codec.encode(small, provenance);
     Map<String, Long> counts = new HashMap<>();
     small.tasks().forEach(t -> counts.put(t.taskId(), 400L));
     Map<String, Object> producerConfig = new HashMap<>();
@@ -778,14 +779,14 @@ public final class SystemBench implements Callable<Integer> {
     producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
       new SnapshotPublisher(producer, AppTopics.of(topics, codecs).snapshots(), settings.snapshotChunkBytes(),
-          new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload),
-          Instant.now()), payload);
+          new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, counts, payload, Instant.now()),
+          payload.bytes());
     }
     if (!await(() -> app.models().servingVersion(SMALL_MODEL_ID).orElse(0) >= 1, Duration.ofMinutes(2))) {
       throw new IllegalStateException("the 16-feature model was not served");
     }
     System.err.printf("small model: %d units, %d parameters, %d bytes%n", small.units(), small.parameterCount(),
-        payload.length);
+        payload.length());
     float[][] rows = new float[1000][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = tasks.get(i % 5).features()[i % 400];
@@ -814,12 +815,11 @@ public final class SystemBench implements Callable<Integer> {
         long start = System.nanoTime();
         Provenance provenance = Provenance.of(big, BIG_MODEL_ID, version, version == 1 ? null : version - 1L, 7L,
             Map.of("features", "1250"), "bench", Map.of(), SnapshotHeaders.codeVersion());
-        byte[] payload = codec.write(big, provenance);
-        payloadBytes = payload.length;
+        SnapshotBytes payload = codec.encode(big, provenance);
+        payloadBytes = payload.length();
         Map<String, Long> counts = new HashMap<>();
         big.tasks().forEach(t -> counts.put(t.taskId(), 400L));
-        publisher.publish(SnapshotHeaders.of(provenance, counts, payload, codec.checksum(payload), Instant.now()),
-            payload);
+        publisher.publish(SnapshotHeaders.of(provenance, counts, payload, Instant.now()), payload.bytes());
         long published = System.nanoTime();
         final long v = version;
         boolean ok = await(() -> app.models().servingVersion(BIG_MODEL_ID).orElse(0) >= v, Duration.ofMinutes(2));
@@ -828,7 +828,7 @@ public final class SystemBench implements Callable<Integer> {
           throw new IllegalStateException("snapshot " + version + " of " + BIG_MODEL_ID + " was not served");
         }
         System.err.printf("snapshot v%d: %d bytes, write+publish %.2f s, served after %.2f s%n", version,
-            payload.length, (published - start) / 1e9, (swapped - start) / 1e9);
+            payload.length(), (published - start) / 1e9, (swapped - start) / 1e9);
         if (version > 1) { // version 1 loads a new model id; later ones are swaps on a serving model
           swap.add((swapped - start) / 1e9);
           writeAndPublish.add((published - start) / 1e9);

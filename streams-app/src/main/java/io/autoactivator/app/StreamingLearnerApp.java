@@ -125,8 +125,7 @@ public final class StreamingLearnerApp implements ManagedApp {
     SampleSource samples = new SampleSource(this::acceptedSamplesStore,
         () -> new KafkaConsumer<>(samplesReaderConfig()), settings.topics().samples(), codecs,
         Duration.ofSeconds(60));
-    coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, codecs,
-        meters);
+    coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, meters);
     streams = new KafkaStreams(TopologyFactory.build(settings,
         new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters, modelPartitions)),
         DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),

@@ -17,12 +17,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.it.support.MnistSlices.Slice;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;
@@ -35,7 +35,8 @@ import io.autoactivator.schemas.serde.AvroSerdes;
 
 /**
  * The test's side of the public topics: a plain idempotent producer writing records with the app's Avro serdes,
- * and read_committed readers that see only what the app committed.
+ * and read_committed readers that see only what the app committed, reading a topic from its beginning (to its end
+ * with {@link TopicEnd}, the service's own "read a topic to its end").
  */
 public final class Wire implements AutoCloseable {
 
@@ -180,11 +181,9 @@ public final class Wire implements AutoCloseable {
     List<T> out = new ArrayList<>();
     var deserializer = AvroSerdes.serde(type, deployment.serdeConfig(), false).deserializer();
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(partitions) : Map.of();
+      Duration metadata = Duration.ofSeconds(30);
+      TopicEnd end = TopicEnd.fromBeginning(consumer, TopicEnd.existingPartitions(consumer, topic, metadata),
+          metadata);
       boolean reachedEnd = !toEnd;
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!reachedEnd || !done.test(out)) {
@@ -197,7 +196,7 @@ public final class Wire implements AutoCloseable {
             out.add(deserializer.deserialize(topic, r.value()));
           }
         }
-        if (!reachedEnd && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        if (!reachedEnd && end.reached(consumer)) {
           reachedEnd = true;
           atEnd.run();
         }

@@ -39,6 +39,10 @@ import java.util.HexFormat;
  *   32 bytes SHA-256 of every byte before it
  * </pre>
  * All numbers are big-endian. Float arrays inside the weights are raw 4-byte values.
+ *
+ * <p>The checksum a transfer carries is SHA-256 of every byte, the trailing digest included
+ * ({@link SnapshotBytes#checksum}). Both come from one pass over the bytes ({@link #encode}, {@link #open}): the
+ * digest state after the content is the trailing digest, and the same state fed those 32 bytes is the checksum.
  */
 public final class SnapshotFormat {
 
@@ -59,6 +63,16 @@ public final class SnapshotFormat {
    * @throws IllegalArgumentException when the provenance does not describe the model (learner, tasks, classes)
    */
   public static byte[] write(ClassIncrementalModel model, Provenance provenance) {
+    return encode(model, provenance).bytes();
+  }
+
+  /**
+   * Writes a snapshot of {@code model} with its checksum: one SHA-256 pass over the bytes gives both the digest the
+   * format ends with and the checksum of the whole payload ({@link SnapshotBytes#checksum}).
+   *
+   * @throws IllegalArgumentException when the provenance does not describe the model (learner, tasks, classes)
+   */
+  public static SnapshotBytes encode(ClassIncrementalModel model, Provenance provenance) {
     checkConsistent(model, provenance);
     try {
       byte[] header = header(provenance);
@@ -70,17 +84,63 @@ public final class SnapshotFormat {
           + DIGEST_BYTES);
       buffer.put(MAGIC).putInt(VERSION).putInt(header.length).put(header).putLong(weights.size());
       buffer.put(weights.toByteArray());
-      buffer.put(sha256(buffer.array(), 0, buffer.position()));
-      return buffer.array();
+      byte[] bytes = buffer.array();
+      MessageDigest content = sha256();
+      content.update(bytes, 0, buffer.position());
+      MessageDigest whole = copy(content, bytes, buffer.position());
+      byte[] digest = content.digest();
+      buffer.put(digest);
+      whole.update(digest);
+      Layout layout = new Layout(PREFIX_BYTES, header.length, PREFIX_BYTES + header.length + Long.BYTES,
+          weights.size());
+      return SnapshotBytes.readable(bytes, whole.digest(), layout, provenance);
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory failed", e);
     }
   }
 
+  /**
+   * Opens snapshot bytes read back (a file, a reassembled transfer): checks magic, version and lengths, and in one
+   * SHA-256 pass both the digest the bytes end with and the checksum of the whole payload. Never throws: bytes that
+   * are no readable snapshot still have a checksum, and {@link SnapshotBytes#provenance} and
+   * {@link SnapshotBytes#read} say why they cannot be read.
+   */
+  public static SnapshotBytes open(byte[] bytes) {
+    Layout layout;
+    try {
+      layout = layout(bytes);
+    } catch (SnapshotFormatException e) {
+      byte[] all = bytes == null ? new byte[0] : bytes;
+      MessageDigest whole = sha256();
+      whole.update(all, 0, all.length);
+      return SnapshotBytes.unreadable(all, whole.digest(), e);
+    }
+    int contentLength = bytes.length - DIGEST_BYTES;
+    MessageDigest content = sha256();
+    content.update(bytes, 0, contentLength);
+    MessageDigest whole = copy(content, bytes, contentLength);
+    byte[] digest = content.digest();
+    whole.update(bytes, contentLength, DIGEST_BYTES);
+    if (!Arrays.equals(digest, 0, DIGEST_BYTES, bytes, contentLength, bytes.length)) {
+      return SnapshotBytes.unreadable(bytes, whole.digest(),
+          new SnapshotFormatException("corrupted snapshot: the SHA-256 checksum does not match its content"));
+    }
+    return SnapshotBytes.readable(bytes, whole.digest(), layout, null);
+  }
+
   /** Reads a snapshot: checks magic, version, length and checksum, then decodes the header and the model. */
   public static Snapshot read(byte[] bytes) throws SnapshotFormatException {
-    Layout layout = verify(bytes);
-    Provenance provenance = parseHeader(bytes, layout);
+    return open(bytes).read();
+  }
+
+  /** Reads only the provenance header (after checking magic, version, length and checksum), for inspection. */
+  public static Provenance readHeader(byte[] bytes) throws SnapshotFormatException {
+    return open(bytes).provenance();
+  }
+
+  /** The model in the weights of verified bytes whose header said {@code provenance}. */
+  static ClassIncrementalModel readModel(byte[] bytes, Layout layout, Provenance provenance)
+      throws SnapshotFormatException {
     ModelCodec codec;
     try {
       codec = Learners.codec(provenance.learner());
@@ -105,17 +165,14 @@ public final class SnapshotFormat {
     } catch (IllegalArgumentException e) {
       throw new SnapshotFormatException("the header does not match the weights: " + e.getMessage(), e);
     }
-    return new Snapshot(provenance, model);
+    return model;
   }
 
-  /** Reads only the provenance header (after checking magic, version, length and checksum), for inspection. */
-  public static Provenance readHeader(byte[] bytes) throws SnapshotFormatException {
-    return parseHeader(bytes, verify(bytes));
-  }
-
-  /** SHA-256 (hex) of the given bytes, e.g. of a whole snapshot, to check a reassembled chunked transfer. */
+  /** SHA-256 (hex) of the given bytes: of a whole snapshot, the hex of {@link SnapshotBytes#checksum}. */
   public static String checksum(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256(bytes, 0, bytes.length));
+    MessageDigest digest = sha256();
+    digest.update(bytes, 0, bytes.length);
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The implementation version of this build's model jar, or "dev" outside a packaged jar. */
@@ -124,10 +181,12 @@ public final class SnapshotFormat {
     return version == null ? "dev" : version;
   }
 
-  private record Layout(int headerStart, int headerLength, int weightsStart, long weightsLength) {
+  /** Where the header and the weights lie in snapshot bytes. */
+  record Layout(int headerStart, int headerLength, int weightsStart, long weightsLength) {
   }
 
-  private static Layout verify(byte[] bytes) throws SnapshotFormatException {
+  /** Checks magic, version and lengths (not the digest) and says where header and weights lie. */
+  private static Layout layout(byte[] bytes) throws SnapshotFormatException {
     if (bytes == null || bytes.length < MAGIC.length) {
       throw new SnapshotFormatException("not a snapshot: only " + (bytes == null ? 0 : bytes.length) + " bytes");
     }
@@ -160,10 +219,6 @@ public final class SnapshotFormat {
     if (expected < bytes.length) {
       throw new SnapshotFormatException("corrupted snapshot: " + (bytes.length - expected)
           + " bytes after the checksum");
-    }
-    byte[] digest = sha256(bytes, 0, bytes.length - DIGEST_BYTES);
-    if (!Arrays.equals(digest, 0, DIGEST_BYTES, bytes, bytes.length - DIGEST_BYTES, bytes.length)) {
-      throw new SnapshotFormatException("corrupted snapshot: the SHA-256 checksum does not match its content");
     }
     return new Layout(PREFIX_BYTES, headerLength, weightsStart, weightsLength);
   }
@@ -203,7 +258,7 @@ public final class SnapshotFormat {
     return bytes.toByteArray();
   }
 
-  private static Provenance parseHeader(byte[] bytes, Layout layout) throws SnapshotFormatException {
+  static Provenance parseHeader(byte[] bytes, Layout layout) throws SnapshotFormatException {
     try (BoundedInput in = BoundedInput.of(bytes, layout.headerStart, layout.headerLength)) {
       String modelId = in.readUTF();
       long version = in.readLong();
@@ -274,13 +329,25 @@ public final class SnapshotFormat {
     return values;
   }
 
-  private static byte[] sha256(byte[] bytes, int offset, int length) {
+  private static MessageDigest sha256() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(bytes, offset, length);
-      return digest.digest();
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * A digest in the state of {@code digest}, which has read the first {@code length} bytes: a clone (no second
+   * pass), or, from a provider that cannot clone, a new digest fed the same bytes again.
+   */
+  private static MessageDigest copy(MessageDigest digest, byte[] bytes, int length) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      MessageDigest again = sha256();
+      again.update(bytes, 0, length);
+      return again;
     }
   }
 }

@@ -132,6 +132,45 @@ class SnapshotFormatTest {
         Map.of(), "test"))).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void oneShaPassGivesTheTrailingDigestAndTheChecksumEarlierBuildsWrote() throws Exception {
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update(bytes, 0, bytes.length - 32);
+    assertThat(Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length)).as("the format's own trailing digest")
+        .isEqualTo(sha.digest());
+    String whole = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    SnapshotBytes written = SnapshotFormat.encode(model, provenance(model));
+    assertThat(written.bytes()).isEqualTo(bytes);
+    assertThat(written.checksum()).as("the checksum headers carry: SHA-256 of every byte").isEqualTo(whole);
+    assertThat(SnapshotFormat.open(bytes).checksum()).isEqualTo(whole);
+    assertThat(SnapshotFormat.checksum(bytes)).isEqualTo(whole.substring("sha256:".length()));
+    assertThat(written.provenance()).isEqualTo(provenance(model));
+  }
+
+  @Test
+  void openedBytesAreVerifiedOnceAndReadWithoutHashingAgain() throws Exception {
+    byte[] copy = bytes.clone();
+    SnapshotBytes opened = SnapshotFormat.open(copy);
+    copy[copy.length - 1] ^= 0x01; // the trailing digest, already checked at open
+    assertThat(opened.read().provenance()).isEqualTo(provenance(model));
+    assertThat(opened.read().model().predict(test.features()).labels())
+        .containsExactly(model.predict(test.features()).labels());
+    assertThatThrownBy(() -> SnapshotFormat.open(copy).read()).hasMessageContaining("checksum does not match");
+  }
+
+  @Test
+  void bytesThatAreNoSnapshotStillHaveAChecksumAndSayWhyTheyCannotBeRead() throws Exception {
+    byte[] garbage = "not a snapshot at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    SnapshotBytes opened = SnapshotFormat.open(garbage);
+    assertThat(opened.checksum()).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(garbage)));
+    assertThatThrownBy(opened::provenance).isInstanceOf(SnapshotFormatException.class)
+        .hasMessageContaining("not an AutoActivator snapshot");
+    assertThatThrownBy(opened::read).isInstanceOf(SnapshotFormatException.class);
+    assertThat(SnapshotFormat.open(null).checksum()).startsWith("sha256:");
+  }
+
   /** A model of a learner this build does not know. */
   static final class Mystery implements ClassIncrementalModel {
     @Override

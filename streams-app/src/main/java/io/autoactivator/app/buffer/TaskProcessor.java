@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,7 +24,6 @@ import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.records.Envelope;
-import io.autoactivator.app.records.EnvelopeSerde;
 import io.autoactivator.app.records.Outbound;
 import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.snapshot.ModelRegistry;
@@ -36,8 +33,6 @@ import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskBoundary;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The one place that decides when a task is complete. Samples, boundaries and committed-snapshot markers of a
@@ -66,6 +61,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       it announced) is QUARANTINED with a TASK_ABANDONED dead letter, so it no longer blocks its model's queue
  *       nor holds buffered bytes and classes.</li>
  * </ul>
+ *
+ * <p>What it decides with lives beside it, one job each: {@link TaskChecks} (may this record join its task),
+ * {@link TaskLifecycle} (what an event does to a task), {@link AcceptedSamples} (where the accepted samples lie)
+ * and {@link TaskMetrics}; this class reads the states, feeds them, and carries out the effects.
  */
 public final class TaskProcessor implements Processor<String, Decoded, String, Outbound> {
 
@@ -77,88 +76,58 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private final TrainingHandoff training;
   private final ModelRegistry registry;
   private final Duration incompleteTimeout;
-  private final AtomicLong buffered;
-  private final Counter incomplete;
-  private final Counter quarantined;
+  private final TaskChecks checks;
+  private final TaskMetrics metrics;
   private final int maxAttempts;
-  private final long maxTaskSamples;
-  private final long maxModelBytes;
   private final String samplesTopic;
-  private final Counter expired;
-  private final Counter abandoned;
   private final long abandonedTimeoutMs;
   private ProcessorContext<String, Outbound> context;
-  private KeyValueStore<String, byte[]> accepted;
-  private KeyValueStore<String, byte[]> legacyBuffer;
+  private AcceptedSamples accepted;
+  private LegacyBufferMigration legacyBuffer;
   private KeyValueStore<String, TaskState> tasks;
   private KeyValueStore<String, ModelState> models;
-  private long counted;
-  /** The old task-buffer store still has entries: moved before the first record or sweep is handled. */
-  private boolean legacyPending;
 
   /**
    * @param samplesTopic the samples topic (where the accepted samples stay; named in dead letters of samples
    *                     rejected after they were accepted)
-   * @param limits       {@code training.max.attempts}, {@code task.max.samples}, {@code model.max.buffered.bytes}
+   * @param limits       {@code training.max.attempts}, {@code task.max.samples}, {@code model.max.buffered.bytes},
+   *                     {@code task.abandoned.timeout.ms}
    */
   public TaskProcessor(RecordCodecs codecs, DeadLetters deadLetters, TrainingHandoff training,
-      ModelRegistry registry, Duration incompleteTimeout, String samplesTopic, Limits limits, AtomicLong buffered,
-      MeterRegistry meters) {
+      ModelRegistry registry, Duration incompleteTimeout, String samplesTopic, Limits limits, TaskMetrics metrics) {
     this.maxAttempts = limits.maxTrainingAttempts();
-    this.maxTaskSamples = limits.maxTaskSamples();
-    this.maxModelBytes = limits.maxModelBufferedBytes();
+    this.abandonedTimeoutMs = limits.abandonedTaskTimeoutMs();
+    this.checks = new TaskChecks(limits);
     this.samplesTopic = samplesTopic;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
     this.training = training;
     this.registry = registry;
     this.incompleteTimeout = incompleteTimeout;
-    this.buffered = buffered;
-    this.incomplete = Counter.builder("autoactivator.tasks.incomplete")
-        .description("tasks reported incomplete after the timeout").register(meters);
-    this.quarantined = Counter.builder("autoactivator.tasks.quarantined")
-        .description("tasks taken out of their model's queue (training failed too often, or aborted)")
-        .register(meters);
-    this.abandonedTimeoutMs = limits.abandonedTaskTimeoutMs();
-    this.abandoned = Counter.builder("autoactivator.tasks.abandoned")
-        .description("tasks quarantined because they stayed incomplete past task.abandoned.timeout.ms")
-        .register(meters);
-    this.expired = Counter.builder("autoactivator.tasks.samples.expired")
-        .description("tasks whose samples the samples topic deleted (retention) before they trained")
-        .register(meters);
+    this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
-    this.accepted = context.getStateStore(StoreNames.TASK_SAMPLES);
-    this.legacyBuffer = context.getStateStore(StoreNames.LEGACY_TASK_BUFFER);
+    this.accepted = new AcceptedSamples(context.getStateStore(StoreNames.TASK_SAMPLES), metrics);
     this.tasks = context.getStateStore(StoreNames.TASK_STATE);
     this.models = context.getStateStore(StoreNames.MODEL_STATE);
-    try (KeyValueIterator<String, byte[]> all = accepted.all()) {
-      while (all.hasNext()) {
-        all.next();
-        counted++;
-      }
-    }
-    try (KeyValueIterator<String, byte[]> all = legacyBuffer.all()) {
-      legacyPending = all.hasNext();
-    }
-    buffered.addAndGet(counted);
+    // the old task-buffer store's entries are moved before the first record or sweep is handled
+    this.legacyBuffer = new LegacyBufferMigration(context.getStateStore(StoreNames.LEGACY_TASK_BUFFER), accepted,
+        tasks, models, codecs, samplesTopic);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
     context.schedule(Duration.ofMillis(period), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
 
   @Override
   public void close() {
-    buffered.addAndGet(-counted);
+    accepted.close();
   }
 
   @Override
   public void process(Record<String, Decoded> record) {
-    if (legacyPending) {
-      migrateLegacyBuffer(context.currentSystemTimeMs());
-    }
+    legacyBuffer.runOnce();
     Envelope envelope = record.value().accepted();
     SpecificRecord parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
@@ -178,52 +147,14 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     String taskId = s.getTaskId();
     TaskState task = task(modelId, taskId, now);
     String key = StoreNames.sampleKey(modelId, taskId, s.getSampleId());
-    if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.TRAINING) {
-      reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
-      return;
-    }
-    if (task.status() == TaskStatus.QUARANTINED) {
-      reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
-      return;
-    }
-    if (accepted.get(key) != null) {
-      reject(envelope, Reason.DUPLICATE_SAMPLE, "sample " + s.getSampleId() + " of task " + taskId
-          + " is already buffered", now);
-      return;
-    }
     ModelState model = model(modelId);
-    int length = s.getFeatures().size();
-    if (model.dimension() != 0 && model.dimension() != length) {
-      reject(envelope, Reason.WRONG_DIMENSION, "sample " + s.getSampleId() + " has " + length
-          + " features, model " + modelId + " has " + model.dimension(), now);
-      return;
-    }
-    if (task.classesKnown() && !task.hasClass(s.getLabel())) {
-      reject(envelope, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
-          + "'s classes " + Arrays.toString(task.classes()), now);
-      return;
-    }
-    if (task.received() >= maxTaskSamples) {
-      deadLetters.countQuota("task.max.samples");
-      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " already buffers " + task.received()
-          + " samples, task.max.samples=" + maxTaskSamples, now);
-      return;
-    }
     int size = envelope.value().length;
-    if (model.bufferedBytes() + size > maxModelBytes) {
-      deadLetters.countQuota("model.max.buffered.bytes");
-      reject(envelope, Reason.TOO_LARGE, "model " + modelId + " already buffers " + model.bufferedBytes()
-          + " bytes of untrained samples, model.max.buffered.bytes=" + maxModelBytes, now);
+    if (refused(envelope, checks.sample(task, model, s, size, () -> accepted.contains(key)), now)) {
       return;
     }
-    if (!task.accepting() || (task.endSeen() && task.received() >= task.expected())) {
-      reject(envelope, Reason.COUNT_MISMATCH, "task " + taskId + " already has the " + task.expected()
-          + " samples its END announced", now);
-      return;
-    }
+    int length = s.getFeatures().size();
     models.put(modelId, (model.dimension() == 0 ? model.withDimension(length) : model).buffering(size));
-    accepted.put(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()).encode());
-    adjustBuffered(1);
+    accepted.add(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()));
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
     if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
       schedule(modelId); // only a sample that completes its task can start a training
@@ -238,39 +169,11 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       abort(envelope, task, now);
       return;
     }
-    if (task.status() == TaskStatus.QUARANTINED) {
-      reject(envelope, Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined", now);
-      return;
-    }
-    if (b.getKind() == BoundaryKind.END && b.getExpectedSampleCount() > maxTaskSamples) {
-      deadLetters.countQuota("task.max.samples");
-      reject(envelope, Reason.TOO_LARGE, "task " + taskId + " END announces " + b.getExpectedSampleCount()
-          + " samples, task.max.samples=" + maxTaskSamples, now);
-      return;
-    }
     int[] classes = b.getClasses().stream().mapToInt(Integer::intValue).sorted().toArray();
+    if (refused(envelope, checks.boundary(task, b, classes, () -> classOwner(modelId, taskId, classes)), now)) {
+      return;
+    }
     boolean end = b.getKind() == BoundaryKind.END;
-    // a second END with another count corrects the first while the task still waits for its samples
-    boolean correction = end && task.endSeen() && task.accepting() && task.expected() != b.getExpectedSampleCount();
-    if (!correction && (end ? task.endSeen() : task.startSeen())) {
-      reject(envelope, Reason.DUPLICATE_BOUNDARY, "task " + taskId + " already had its " + b.getKind(), now);
-      return;
-    }
-    if (!task.accepting()) {
-      reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
-      return;
-    }
-    if (task.classesKnown() && !Arrays.equals(task.classes(), classes)) {
-      reject(envelope, Reason.INCONSISTENT_BOUNDARY, "task " + taskId + " " + b.getKind() + " announces classes "
-          + Arrays.toString(classes) + ", its other boundary " + Arrays.toString(task.classes()), now);
-      return;
-    }
-    String taken = classOwner(modelId, taskId, classes);
-    if (taken != null) {
-      reject(envelope, Reason.CLASS_ALREADY_LEARNED, "task " + taskId + " announces classes "
-          + Arrays.toString(classes) + ", but task " + taken + " of model " + modelId + " has some of them", now);
-      return;
-    }
     if (!task.classesKnown()) {
       task = purgeForeignLabels(task, classes, now);
     }
@@ -395,9 +298,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
   private void sweep(long now) {
-    if (legacyPending) {
-      migrateLegacyBuffer(now);
-    }
+    legacyBuffer.runOnce();
     List<ModelState> all = new ArrayList<>();
     try (KeyValueIterator<String, ModelState> it = models.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
@@ -456,17 +357,14 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
           submit(model(next.modelId()), next);
         }
         case DELETE_BUFFER -> {
-          List<String> keys = keysOf(next.modelId(), next.taskId());
-          keys.forEach(accepted::delete);
-          adjustBuffered(-keys.size());
+          int forgotten = accepted.forgetTask(next.modelId(), next.taskId());
           models.put(next.modelId(), model(next.modelId()).buffering(-task.bytes()));
           LOG.info("model {} task {} {}; {} accepted samples ({} bytes on {}) forgotten", next.modelId(),
               next.taskId(), next.status() == TaskStatus.TRAINED ? "committed as version " + next.version()
-                  : "quarantined", keys.size(), task.bytes(), samplesTopic);
+                  : "quarantined", forgotten, task.bytes(), samplesTopic);
         }
         case REPORT_SAMPLES_LOST -> {
-          quarantined.increment();
-          expired.increment();
+          metrics.samplesExpired();
           String why = training.unrecoverable(next.modelId(), next.taskId());
           LOG.error("model {} task {}: {}; quarantined instead of trained on part of its data. Raise retention.ms"
               + " (and retention.bytes) of the samples topic {} above the longest time a task waits to train, then"
@@ -478,7 +376,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         }
         case DEQUEUE -> models.put(next.modelId(), model(next.modelId()).dequeue(next.taskId()));
         case REPORT_QUARANTINED -> {
-          quarantined.increment();
+          metrics.quarantined();
           if (!(event instanceof TaskLifecycle.Aborted)) {
             LOG.error("model {} task {} quarantined after {} training attempts; the model's later tasks proceed",
                 next.modelId(), next.taskId(), next.attempts());
@@ -488,8 +386,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
           }
         }
         case REPORT_ABANDONED -> {
-          quarantined.increment();
-          abandoned.increment();
+          metrics.abandoned();
           String why = "task " + next.taskId() + " of model " + next.modelId() + " got no record for "
               + Duration.ofMillis(abandonedTimeoutMs) + " (task.abandoned.timeout.ms) while " + describe(task)
               + ": quarantined, its " + task.received() + " buffered samples forgotten and its classes released;"
@@ -500,7 +397,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         case REPORT_INCOMPLETE -> {
           LOG.warn("task {} is incomplete after {}: {} - it will not be trained until its samples arrive",
               task.taskId(), incompleteTimeout, task);
-          incomplete.increment();
+          metrics.incomplete();
         }
         case FORGET_STATE -> tasks.delete(StoreNames.taskKey(next.modelId(), next.taskId()));
         default -> throw new IllegalStateException("unhandled effect " + effect);
@@ -514,76 +411,19 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
    * (its count and bytes; its offset ranges stay, training reads only the accepted offsets within them).
    */
   private TaskState purgeForeignLabels(TaskState task, int[] classes, long now) {
-    long kept = 0;
-    long droppedBytes = 0;
-    List<String> drop = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = accepted.prefixScan(
-        StoreNames.taskPrefix(task.modelId(), task.taskId()), KEYS)) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        AcceptedSample a = AcceptedSample.decode(kv.value);
-        if (contains(classes, a.label())) {
-          kept++;
-        } else {
-          Envelope e = new Envelope(Envelope.Kind.SAMPLE, samplesTopic, a.partition(), a.offset(), now, null, null);
-          reject(e, Reason.UNKNOWN_LABEL, "label " + a.label() + " of sample "
-              + kv.key.substring(kv.key.lastIndexOf('/') + 1) + " is not one of task " + task.taskId()
-              + "'s classes " + Arrays.toString(classes) + " (checked when the boundary arrived; the record is at "
-              + samplesTopic + "-" + a.partition() + "@" + a.offset() + ")", now);
-          drop.add(kv.key);
-          droppedBytes += a.bytes();
-        }
-      }
+    AcceptedSamples.Kept kept = accepted.keepOnly(task.modelId(), task.taskId(), classes);
+    for (AcceptedSamples.Dropped d : kept.dropped()) {
+      AcceptedSample a = d.sample();
+      Envelope e = new Envelope(Envelope.Kind.SAMPLE, samplesTopic, a.partition(), a.offset(), now, null, null);
+      reject(e, Reason.UNKNOWN_LABEL, "label " + a.label() + " of sample " + d.sampleId() + " is not one of task "
+          + task.taskId() + "'s classes " + Arrays.toString(classes) + " (checked when the boundary arrived; the"
+          + " record is at " + samplesTopic + "-" + a.partition() + "@" + a.offset() + ")", now);
     }
-    if (drop.isEmpty()) {
+    if (kept.dropped().isEmpty()) {
       return task;
     }
-    drop.forEach(accepted::delete);
-    adjustBuffered(-drop.size());
-    models.put(task.modelId(), model(task.modelId()).buffering(-droppedBytes));
-    return task.withoutBytes(droppedBytes).withReceived(kept, now);
-  }
-
-  /**
-   * Moves the entries of the task-buffer store of earlier releases (whole sample records) into the task-samples
-   * store (where each lies on the samples topic), widening each task's offset ranges and byte counts, so that an
-   * upgraded instance trains the tasks it had buffered from the samples topic. Runs once per partition, before its
-   * first record or sweep (in a processing context, so its writes join that commit), and deletes the old entries
-   * as they move.
-   */
-  private void migrateLegacyBuffer(long now) {
-    legacyPending = false;
-    long moved = 0;
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = legacyBuffer.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        keys.add(kv.key);
-        Envelope e = EnvelopeSerde.decode(kv.value);
-        LabelledSample s = codecs.samples().deserializer().deserialize(e.topic(), e.value());
-        String modelId = s.getModelId().toString();
-        TaskState task = tasks.get(StoreNames.taskKey(modelId, s.getTaskId().toString()));
-        if (task == null || !e.topic().equals(samplesTopic) || e.partition() < 0) {
-          LOG.error("buffered sample {} from {}-{}@{} cannot move to the log buffer (no task state, or not from"
-              + " the samples topic {}); its task cannot train on it: abort the task (task-events ABORT) and"
-              + " publish it again", kv.key, e.topic(), e.partition(), e.offset(), samplesTopic);
-          continue;
-        }
-        if (accepted.get(kv.key) == null) {
-          accepted.put(kv.key, new AcceptedSample(e.partition(), e.offset(), e.value().length, s.getLabel())
-              .encode());
-          save(task.located(e.partition(), e.offset(), e.value().length));
-          models.put(modelId, model(modelId).buffering(e.value().length));
-          adjustBuffered(1);
-          moved++;
-        }
-      }
-    }
-    keys.forEach(legacyBuffer::delete);
-    if (!keys.isEmpty()) {
-      LOG.info("moved {} samples of the old task buffer to the log buffer (they are read back from {} at"
-          + " training; its retention must still hold them)", moved, samplesTopic);
-    }
+    models.put(task.modelId(), model(task.modelId()).buffering(-kept.droppedBytes()));
+    return task.withoutBytes(kept.droppedBytes()).withReceived(kept.kept(), now);
   }
 
   /** Another task of the model that announced one of {@code classes}, or null. */
@@ -597,15 +437,6 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       }
     }
     return null;
-  }
-
-  private List<String> keysOf(String modelId, String taskId) {
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = accepted.prefixScan(StoreNames.taskPrefix(modelId, taskId),
-        KEYS)) {
-      it.forEachRemaining(kv -> keys.add(kv.key));
-    }
-    return keys;
   }
 
   private static boolean contains(int[] values, int value) {
@@ -626,11 +457,6 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     tasks.put(StoreNames.taskKey(task.modelId(), task.taskId()), task);
   }
 
-  private void adjustBuffered(long delta) {
-    counted += delta;
-    buffered.addAndGet(delta);
-  }
-
   /** What a task that is not complete is waiting for. */
   private static String describe(TaskState task) {
     return task.endSeen() ? "its END announced " + task.expected() + " samples and " + task.received()
@@ -641,6 +467,18 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private Envelope origin(TaskState task) {
     return new Envelope(Envelope.Kind.BOUNDARY, "task " + task.modelId() + "/" + task.taskId(), -1, -1,
         context.currentSystemTimeMs(), task.modelId().getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  /** Dead-letters {@code envelope} when {@code refusal} says so (counting its quota); true when it did. */
+  private boolean refused(Envelope envelope, TaskChecks.Refusal refusal, long now) {
+    if (refusal == null) {
+      return false;
+    }
+    if (refusal.quota() != null) {
+      deadLetters.countQuota(refusal.quota());
+    }
+    reject(envelope, refusal.reason(), refusal.message(), now);
+    return true;
   }
 
   private void reject(Envelope envelope, Reason reason, String message, long now) {

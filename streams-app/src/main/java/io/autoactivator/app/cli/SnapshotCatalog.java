@@ -4,6 +4,7 @@ import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.Topic;
 import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.app.snapshot.SnapshotFormatCodec;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ import java.util.TreeSet;
 final class SnapshotCatalog {
 
   /**
-   * One snapshot: the metadata of its first chunk, and the payload when every chunk is present and verifies.
+   * One snapshot: the metadata of its first chunk, and the payload (opened once, with its checksum) when every
+   * chunk is present and verifies.
    *
    * @param allChunks every chunk is on the topic (a complete snapshot without a payload failed verification)
    */
-  record Entry(ModelSnapshot header, byte[] payload, boolean allChunks) {
+  record Entry(ModelSnapshot header, SnapshotBytes payload, boolean allChunks) {
     boolean complete() {
       return payload != null;
     }
@@ -47,7 +49,7 @@ final class SnapshotCatalog {
     SnapshotAssembler assembler = new SnapshotAssembler(new SnapshotFormatCodec());
     Map<String, ModelSnapshot> first = new TreeMap<>();
     Map<String, Set<Integer>> seen = new HashMap<>();
-    Map<String, byte[]> verified = new HashMap<>();
+    Map<String, SnapshotBytes> verified = new HashMap<>();
     for (var record : KafkaClients.readAll(kafka, snapshots.name(), timeout)) {
       if (record.value() == null) {
         continue;
@@ -56,7 +58,7 @@ final class SnapshotCatalog {
       String id = chunk.getModelId() + "\u0000" + chunk.getVersion();
       first.merge(id, chunk, (a, b) -> b.getChunkIndex() <= a.getChunkIndex() ? b : a);
       seen.computeIfAbsent(id, k -> new TreeSet<>()).add(chunk.getChunkIndex());
-      assembler.add(chunk).ifPresent(done -> verified.put(id, done.payload()));
+      assembler.add(chunk).ifPresent(done -> verified.put(id, done.snapshot()));
     }
     List<Entry> entries = new ArrayList<>();
     first.forEach((id, header) -> entries.add(new Entry(header, verified.get(id),

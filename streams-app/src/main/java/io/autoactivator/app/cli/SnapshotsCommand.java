@@ -2,7 +2,6 @@ package io.autoactivator.app.cli;
 
 import io.autoactivator.app.config.AppConfig;
 import io.autoactivator.model.snapshot.Provenance;
-import io.autoactivator.model.snapshot.SnapshotFormat;
 import io.autoactivator.model.snapshot.SnapshotFormatException;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskSummary;
@@ -108,7 +107,7 @@ final class SnapshotsCommand implements Runnable {
           s.getProvenance().getDataOffsets());
       if (entry.complete()) {
         try {
-          Provenance header = SnapshotFormat.readHeader(entry.payload());
+          Provenance header = entry.payload().provenance();
           out.printf("payload header %s v%d, learner %s, options %s, code %s (AASNAP, checksum verified)%n",
               header.modelId(), header.version(), header.learner(), header.options(), header.codeVersion());
         } catch (SnapshotFormatException e) {

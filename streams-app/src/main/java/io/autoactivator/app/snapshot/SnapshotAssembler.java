@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 
 /**
@@ -35,8 +36,16 @@ public final class SnapshotAssembler {
   /** Incomplete snapshot copies kept at once. */
   static final int MAX_PARTIAL = 64;
 
-  /** A verified snapshot: its metadata (from the final chunk, payload emptied) and its whole payload. */
-  public record Assembled(ModelSnapshot header, byte[] payload) {
+  /**
+   * A verified snapshot: its metadata (from the final chunk, payload emptied) and its whole payload, opened once by
+   * the codec (the checksum it verified with; the provenance check and the decoding read the same opened bytes).
+   */
+  public record Assembled(ModelSnapshot header, SnapshotBytes snapshot) {
+
+    /** The payload bytes. */
+    public byte[] payload() {
+      return snapshot.bytes();
+    }
   }
 
   /** The chunks of one copy received so far. */
@@ -173,15 +182,15 @@ public final class SnapshotAssembler {
       System.arraycopy(c, 0, payload, at, c.length);
       at += c.length;
     }
-    String checksum = codec.checksum(payload);
-    if (!checksum.equals(chunk.getChecksum())) {
-      LOG.error("snapshot {} checksum {} differs from its header's {}: not loaded", id, checksum,
+    SnapshotBytes opened = codec.open(payload);
+    if (!opened.checksum().equals(chunk.getChecksum())) {
+      LOG.error("snapshot {} checksum {} differs from its header's {}: not loaded", id, opened.checksum(),
           chunk.getChecksum());
       return Optional.empty();
     }
     ModelSnapshot header = p.last != null ? p.last : chunk;
     return Optional.of(new Assembled(ModelSnapshot.newBuilder(header).setPayload(ByteBuffer.allocate(0)).build(),
-        payload));
+        opened));
   }
 
   /** Forgets partial snapshots of versions already loaded. */

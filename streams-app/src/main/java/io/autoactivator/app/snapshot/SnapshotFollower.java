@@ -229,8 +229,8 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
         if (problem != null) {
           throw new IllegalArgumentException(problem);
         }
-        codec.checkProvenance(done.payload(), modelId, version);
-        catalog.install(modelId, version, codec.read(done.payload()), done.header());
+        codec.checkProvenance(done.snapshot(), modelId, version);
+        catalog.install(modelId, version, codec.read(done.snapshot()), done.header());
         assembler.forget(modelId, version);
         commands.versionLoaded(modelId, version, r.timestamp());
       } catch (Exception e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.model.snapshot.SnapshotFormat;
 import io.autoactivator.model.snapshot.SnapshotFormatException;
 
@@ -15,24 +16,29 @@ import io.autoactivator.model.snapshot.SnapshotFormatException;
 public final class SnapshotFormatCodec implements SnapshotCodec {
 
   @Override
-  public byte[] write(ClassIncrementalModel model, Provenance provenance) {
-    return SnapshotFormat.write(model, provenance);
+  public SnapshotBytes encode(ClassIncrementalModel model, Provenance provenance) {
+    return SnapshotFormat.encode(model, provenance);
   }
 
   @Override
-  public ClassIncrementalModel read(byte[] payload) throws IOException {
+  public SnapshotBytes open(byte[] payload) {
+    return SnapshotFormat.open(payload);
+  }
+
+  @Override
+  public ClassIncrementalModel read(SnapshotBytes payload) throws IOException {
     try {
-      return SnapshotFormat.read(payload).model();
+      return payload.read().model();
     } catch (SnapshotFormatException e) {
       throw new IOException(e.getMessage(), e);
     }
   }
 
   @Override
-  public void checkProvenance(byte[] payload, String modelId, long version) throws IOException {
+  public void checkProvenance(SnapshotBytes payload, String modelId, long version) throws IOException {
     Provenance provenance;
     try {
-      provenance = SnapshotFormat.readHeader(payload);
+      provenance = payload.provenance();
     } catch (SnapshotFormatException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -40,10 +46,5 @@ public final class SnapshotFormatCodec implements SnapshotCodec {
       throw new IOException("the payload is model " + provenance.modelId() + " version " + provenance.version()
           + ", its header says " + modelId + " version " + version);
     }
-  }
-
-  @Override
-  public String checksum(byte[] payload) {
-    return "sha256:" + SnapshotFormat.checksum(payload);
   }
 }

@@ -2,6 +2,7 @@ package io.autoactivator.app.snapshot;
 
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskSummary;
 import java.nio.ByteBuffer;
@@ -26,12 +27,11 @@ public final class SnapshotHeaders {
    *
    * @param provenance   where the snapshot came from
    * @param sampleCounts samples each task was trained on, by task id (0 for a task missing here)
-   * @param payload      the snapshot payload
-   * @param checksum     its checksum ({@link SnapshotCodec#checksum})
+   * @param payload      the snapshot payload and its checksum, computed as it was written ({@link SnapshotCodec#encode})
    * @param createdAt    when it was written (the header's only field outside the provenance)
    */
-  public static ModelSnapshot of(Provenance provenance, Map<String, Long> sampleCounts, byte[] payload,
-      String checksum, Instant createdAt) {
+  public static ModelSnapshot of(Provenance provenance, Map<String, Long> sampleCounts, SnapshotBytes payload,
+      Instant createdAt) {
     List<TaskSummary> tasks = new ArrayList<>();
     for (LearnedTask t : provenance.tasks()) {
       tasks.add(new TaskSummary(t.taskId(), Arrays.stream(t.classes()).boxed().toList(), t.units(),
@@ -45,8 +45,8 @@ public final class SnapshotHeaders {
         .setTasks(tasks)
         .setClasses(Arrays.stream(provenance.classes()).sorted().boxed().toList())
         .setParameterCount(provenance.parameterCount())
-        .setByteSize(payload.length)
-        .setChecksum(checksum)
+        .setByteSize(payload.length())
+        .setChecksum(payload.checksum())
         .setProvenance(new io.autoactivator.schemas.Provenance(provenance.seed(), provenance.configHash(),
             provenance.dataOffsets(), provenance.codeVersion()))
         .setCreatedAt(createdAt)

@@ -1,6 +1,7 @@
 package io.autoactivator.app.topology;
 
 import io.autoactivator.app.buffer.StateSerdes;
+import io.autoactivator.app.buffer.TaskMetrics;
 import io.autoactivator.app.buffer.TaskProcessor;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Limits;
@@ -98,6 +99,7 @@ public final class TopologyFactory {
     Gauge.builder("autoactivator.buffered.samples", buffered, AtomicLong::get)
         .description("samples buffered on this instance, waiting for their task to train").strongReference(true)
         .register(c.meters());
+    TaskMetrics taskMetrics = new TaskMetrics(c.meters(), buffered);
 
     // Task and model states are read and rewritten on every sample: record caches fold those writes into one
     // changelog record per key and commit. Accepted samples are written once each (20 bytes: where the sample lies
@@ -126,8 +128,8 @@ public final class TopologyFactory {
         .mapValues(Decoded::repartitioned, Named.as("by-model-decoded"));
     good.filter((k, v) -> v.keyedByModel(), Named.as("ingest-in-place")).merge(moved, Named.as("tasks-in"))
         .process(() -> new TaskProcessor(c.codecs(), deadLetters, c.training(), c.registry(),
-            settings.incompleteTaskTimeout(), settings.topics().samples(), settings.limits(), buffered,
-            c.meters()), Named.as("tasks"),
+            settings.incompleteTaskTimeout(), settings.topics().samples(), settings.limits(), taskMetrics),
+            Named.as("tasks"),
             StoreNames.TASK_SAMPLES, StoreNames.LEGACY_TASK_BUFFER, StoreNames.TASK_STATE, StoreNames.MODEL_STATE)
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("tasks-out"));
 

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.autoactivator.app.config.AppSettings;
-import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.snapshot.ModelCatalog;
 import io.autoactivator.app.snapshot.SnapshotCodec;
 import io.autoactivator.app.snapshot.SnapshotHeaders;
@@ -22,6 +21,7 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +50,6 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final ModelCatalog catalog;
   private final SnapshotCodec codec;
   private final SnapshotPublisher publisher;
-  private final RecordCodecs codecs;
   private final Timer trainingTime;
   private final Counter failures;
   private final Counter expired;
@@ -67,15 +66,13 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
-      ModelCatalog catalog, SnapshotCodec codec, SnapshotPublisher publisher, RecordCodecs codecs,
-      MeterRegistry meters) {
+      ModelCatalog catalog, SnapshotCodec codec, SnapshotPublisher publisher, MeterRegistry meters) {
     this.settings = settings;
     this.learner = learner;
     this.samples = samples;
     this.catalog = catalog;
     this.codec = codec;
     this.publisher = publisher;
-    this.codecs = codecs;
     this.trainingTime = Timer.builder("autoactivator.training.seconds").description("time to learn one task")
         .register(meters);
     this.failures = Counter.builder("autoactivator.training.failures")
@@ -170,13 +167,12 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     Provenance provenance = Provenance.of(model, request.modelId(), request.version(),
         request.parentVersion() == 0 ? null : request.parentVersion(), settings.seed(), settings.learnerOptions(),
         learner.configHash(), offsets, SnapshotHeaders.codeVersion());
-    byte[] payload = codec.write(model, provenance);
-    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload,
-        codec.checksum(payload), Instant.now());
-    int chunks = publisher.publish(header, payload);
+    SnapshotBytes payload = codec.encode(model, provenance);
+    ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload, Instant.now());
+    int chunks = publisher.publish(header, payload.bytes());
     published.put(request.modelId() + "/" + request.taskId(), request.version());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
-        request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length,
+        request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length(),
         chunks);
   }
 

@@ -63,7 +63,7 @@ class LegacyBufferMigrationTest {
     AtomicLong buffered = new AtomicLong();
     TaskProcessor processor = new TaskProcessor(codecs, new DeadLetters("test", new Topic<>("dead-letters",
         Serdes.String(), codecs.deadLetters()), meters), handoff(), new ModelCatalog(meters),
-        Duration.ofMinutes(10), SAMPLES, Limits.defaults(), buffered, meters);
+        Duration.ofMinutes(10), SAMPLES, Limits.defaults(), new TaskMetrics(meters, buffered));
     context.setCurrentSystemTimeMs(1_000);
     processor.init(context);
     assertThat(legacy.approximateNumEntries()).as("moved in a processing context, not in init").isEqualTo(2);
@@ -88,6 +88,35 @@ class LegacyBufferMigrationTest {
       assertThat(r.expected()).isEqualTo(2);
     });
     assertThat(context.forwarded()).as("no dead letter").isEmpty();
+  }
+
+  @Test
+  void aSampleWithoutItsTaskStateIsNotMovedTheOldEntriesGoAndASecondRunDoesNothing() {
+    KeyValueStore<String, byte[]> acceptedStore = store(StoreNames.TASK_SAMPLES, Serdes.ByteArray());
+    KeyValueStore<String, byte[]> legacy = store(StoreNames.LEGACY_TASK_BUFFER, Serdes.ByteArray());
+    KeyValueStore<String, TaskState> tasks = store(StoreNames.TASK_STATE, StateSerdes.taskState());
+    KeyValueStore<String, ModelState> models = store(StoreNames.MODEL_STATE, StateSerdes.modelState());
+    tasks.put("m/t1", TaskState.fresh("m", "t1", 0).withStart(new int[] {3, 4}, 0).withReceived(1, 0));
+    byte[] a = sample("a", 3);
+    legacy.put("m/t1/a", EnvelopeSerde.encode(new Envelope(Envelope.Kind.SAMPLE, SAMPLES, 0, 9, 1, null, a)));
+    legacy.put("m/t9/z", EnvelopeSerde.encode(new Envelope(Envelope.Kind.SAMPLE, SAMPLES, 0, 3, 1, null,
+        codecs.samples().serializer().serialize(SAMPLES, new LabelledSample("m", "t9", "z", 3, List.of(1f, 2f),
+            null)))));
+    AtomicLong buffered = new AtomicLong();
+    AcceptedSamples accepted = new AcceptedSamples(acceptedStore, new TaskMetrics(meters, buffered));
+    LegacyBufferMigration migration = new LegacyBufferMigration(legacy, accepted, tasks, models, codecs, SAMPLES);
+
+    migration.runOnce();
+    assertThat(legacy.approximateNumEntries()).isZero();
+    assertThat(acceptedStore.get("m/t1/a")).isNotNull();
+    assertThat(acceptedStore.get("m/t9/z")).as("no task state: nothing to train it with").isNull();
+    assertThat(buffered.get()).isEqualTo(1);
+    assertThat(models.get("m").bufferedBytes()).isEqualTo(a.length);
+
+    legacy.put("m/t1/b", EnvelopeSerde.encode(new Envelope(Envelope.Kind.SAMPLE, SAMPLES, 0, 10, 1, null,
+        sample("b", 4))));
+    migration.runOnce();
+    assertThat(legacy.approximateNumEntries()).as("it runs once per partition").isEqualTo(1);
   }
 
   private TrainingHandoff handoff() {

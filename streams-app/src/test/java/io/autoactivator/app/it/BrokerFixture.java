@@ -26,6 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.RecordCodecs;
+import io.autoactivator.app.kafka.TopicEnd;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
@@ -151,18 +152,7 @@ final class BrokerFixture implements AutoCloseable {
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline
-          && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-      return out;
+      return TopicEnd.readAll(consumer, topic, Duration.ofSeconds(10));
     }
   }
 

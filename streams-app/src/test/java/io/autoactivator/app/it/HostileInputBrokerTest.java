@@ -177,13 +177,13 @@ class HostileInputBrokerTest extends BrokerTestBase {
       SnapshotPublisher forger = new SnapshotPublisher(attacker, AppTopics.of(topics, broker.codecs).snapshots(),
           1 << 20, new SimpleMeterRegistry());
       for (long version : new long[] {1, 50}) {
-        byte[] payload = codec.write(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
+        var payload = codec.encode(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
             version == 1 ? null : version - 1, 7L, Map.of(), "h",
             Map.of(), "dev"));
         forger.publish(SnapshotHeaders.of(io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
             version == 1 ? null : version - 1, 7L, Map.of(), "h",
-            Map.of(), "dev"), Map.of(), payload, codec.checksum(payload),
-            Instant.now()), payload);
+            Map.of(), "dev"), Map.of(), payload,
+            Instant.now()), payload.bytes());
       }
 
       broker.start(topics, "mnist", "t1", new int[] {0, 1});

@@ -53,8 +53,7 @@ class SnapshotLifecycleBrokerTest extends BrokerTestBase {
   }
 
   private static ModelSnapshot header(ClassIncrementalModel model, String modelId, long version, byte[] payload) {
-    return SnapshotHeaders.of(provenance(model, modelId, version), Map.of(), payload, CODEC.checksum(payload),
-        Instant.now());
+    return SnapshotHeaders.of(provenance(model, modelId, version), Map.of(), CODEC.open(payload), Instant.now());
   }
 
   private static Provenance provenance(ClassIncrementalModel model, String modelId, long version) {

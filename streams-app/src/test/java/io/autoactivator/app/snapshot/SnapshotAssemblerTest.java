@@ -47,6 +47,22 @@ class SnapshotAssemblerTest {
   }
 
   @Test
+  void aSnapshotWhoseHeaderCarriesTheChecksumEarlierBuildsWroteAssemblesOpenedOnceAndLoads() throws Exception {
+    var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 1L).learn(null,
+        new io.autoactivator.model.api.TaskData("t", new int[] {0, 1}, new float[][] {{0f}, {1f}}, new int[] {0, 1}),
+        io.autoactivator.model.api.TrainingListener.NONE);
+    byte[] payload = io.autoactivator.model.snapshot.SnapshotFormat.write(model,
+        io.autoactivator.model.snapshot.Provenance.of(model, "m", 3, 2L, 1L, Map.of(), "h", Map.of(), "dev"));
+    String earlier = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(payload)); // the whole payload, as before
+    SnapshotAssembler assembler = new SnapshotAssembler(codec);
+    SnapshotAssembler.Assembled done = assembler.add(chunk(payload, 0, 1, payload.length, earlier)).orElseThrow();
+    assertThat(done.snapshot().checksum()).isEqualTo(earlier);
+    codec.checkProvenance(done.snapshot(), "m", 3);
+    assertThat(codec.read(done.snapshot()).classes()).containsExactly(0, 1);
+  }
+
+  @Test
   void wrongChecksumIsRejected() {
     byte[] payload = new byte[1500];
     SnapshotAssembler assembler = new SnapshotAssembler(codec);

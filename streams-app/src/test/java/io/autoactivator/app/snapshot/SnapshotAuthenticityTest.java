@@ -14,6 +14,7 @@ import io.autoactivator.model.api.Learners;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotBytes;
 import io.autoactivator.schemas.ModelSnapshot;
 
 /** A header's claims are checked against the payload and, with a key, against a signature. */
@@ -23,19 +24,19 @@ class SnapshotAuthenticityTest {
   private final ClassIncrementalModel model = Learners.create("ncm", Map.of(), 1L).learn(null,
       new TaskData("t", new int[] {0, 1}, new float[][] {{0f}, {1f}}, new int[] {0, 1}), TrainingListener.NONE);
 
-  private byte[] payload(String modelId, long version) throws IOException {
-    return codec.write(model, Provenance.of(model, modelId, version, version == 1 ? null : version - 1, 7L, Map.of(), "h",
+  private SnapshotBytes payload(String modelId, long version) throws IOException {
+    return codec.encode(model, Provenance.of(model, modelId, version, version == 1 ? null : version - 1, 7L, Map.of(), "h",
             Map.of(), "dev"));
   }
 
-  private ModelSnapshot header(String modelId, long version, byte[] payload) throws IOException {
+  private ModelSnapshot header(String modelId, long version, SnapshotBytes payload) throws IOException {
     return SnapshotHeaders.of(Provenance.of(model, modelId, version, null, 1L, Map.of(), "h", Map.of(), "dev"), Map.of(), payload,
-        codec.checksum(payload), Instant.EPOCH);
+        Instant.EPOCH);
   }
 
   @Test
   void modelAsPayloadDoesNotInstallAsModelB() throws IOException {
-    byte[] a = payload("a", 1);
+    SnapshotBytes a = codec.open(payload("a", 1).bytes());
     codec.checkProvenance(a, "a", 1);
     assertThatThrownBy(() -> codec.checkProvenance(a, "b", 1)).hasMessageContaining("model a version 1");
     assertThatThrownBy(() -> codec.checkProvenance(a, "a", 2)).hasMessageContaining("model a version 1");
@@ -43,7 +44,7 @@ class SnapshotAuthenticityTest {
 
   @Test
   void withAKeyOnlySignedSnapshotsPass() throws IOException {
-    byte[] p = payload("a", 1);
+    SnapshotBytes p = payload("a", 1);
     ModelSnapshot unsigned = header("a", 1, p);
     SnapshotSigner signer = SnapshotSigner.of("s3cret");
     assertThat(signer.problem(unsigned)).contains("unsigned");
