@@ -296,6 +296,7 @@ public final class SystemBench implements Callable<Integer> {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(reference, settings.topicPartitions(),
           (short) 1))).all().get();
     }
+    CpuClock.Reading referenceCpu = CpuClock.now();
     long referenceStart = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
       for (byte[] value : encoded) {
@@ -304,6 +305,8 @@ public final class SystemBench implements Callable<Integer> {
       producer.flush();
     }
     double referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
+    String referenceCost = CpuClock.now().perRecordSince(referenceCpu, encoded.size());
+    results.put("ingest.plainProducerCpu", referenceCost);
     results.put("ingest.plainProducerSeconds", referenceSeconds);
     results.put("ingest.plainProducerSamplesPerSecond", encoded.size() / referenceSeconds);
     encoded.clear();
@@ -316,15 +319,19 @@ public final class SystemBench implements Callable<Integer> {
       app.start();
       long firstBuffered = -1;
       long allBuffered = -1;
+      CpuClock.Reading firstCpu = null;
+      CpuClock.Reading allCpu = null;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (allBuffered < 0 && System.nanoTime() < deadline) {
         long received = receivedSamples(app);
         long now = System.nanoTime();
         if (received > 0 && firstBuffered < 0) {
           firstBuffered = now;
+          firstCpu = CpuClock.now();
         }
         if (received >= samples) {
           allBuffered = now;
+          allCpu = CpuClock.now();
         }
         Thread.sleep(5);
       }
@@ -340,6 +347,11 @@ public final class SystemBench implements Callable<Integer> {
         // the stricter of the two plain writes of the same records: the reference topic's, the samples topic's
         double plain = Math.max(samples / referenceSeconds, samples / produceSeconds);
         results.put("ingest.fractionOfPlainProducer", rate / plain);
+        String ingestCost = allCpu.perRecordSince(firstCpu, samples);
+        results.put("ingest.cpu", ingestCost);
+        System.err.println("ingest " + ingestCost);
+        System.err.println("ingest CPU by thread: " + allCpu.topThreadsSince(firstCpu, samples, 12));
+        System.err.println("plain producer (reference topic) " + referenceCost);
         row("5 ingest into task buffers (" + samples + " samples pre-produced, nothing training)",
             String.format("%,.0f samples/s (%.1f s) = %.0f %% of a plain producer writing the same records"
                 + " (reference topic %,.0f/s, samples topic %,.0f/s)", rate, ingestSeconds, 100 * rate / plain,
