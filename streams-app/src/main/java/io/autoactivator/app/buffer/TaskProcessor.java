@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -36,6 +35,8 @@ import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskBoundary;
+import io.autoactivator.schemas.serde.SampleSummary;
+import io.autoactivator.schemas.serde.SampleSummaryReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -160,11 +161,11 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       migrateLegacyBuffer(context.currentSystemTimeMs());
     }
     Envelope envelope = record.value().accepted();
-    SpecificRecord parsed = record.value().parsed();
+    Object parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
     switch (envelope.kind()) {
-      case SAMPLE -> sample(envelope, parsed instanceof LabelledSample s ? s
-          : codecs.samples().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+      case SAMPLE -> sample(envelope, parsed instanceof SampleSummary s ? s
+          : codecs.samples().read(envelope.topic(), envelope.value(), SampleSummaryReader.INSTANCE), now);
       case BOUNDARY -> boundary(envelope, parsed instanceof TaskBoundary b ? b
           : codecs.boundaries().deserializer().deserialize(envelope.topic(), envelope.value()), now);
       case SNAPSHOT -> marker(parsed instanceof ModelSnapshot m ? m
@@ -173,11 +174,11 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     }
   }
 
-  private void sample(Envelope envelope, LabelledSample s, long now) {
-    String modelId = s.getModelId();
-    String taskId = s.getTaskId();
+  private void sample(Envelope envelope, SampleSummary s, long now) {
+    String modelId = s.modelId();
+    String taskId = s.taskId();
     TaskState task = task(modelId, taskId, now);
-    String key = StoreNames.sampleKey(modelId, taskId, s.getSampleId());
+    String key = StoreNames.sampleKey(modelId, taskId, s.sampleId());
     if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.TRAINING) {
       reject(envelope, Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status(), now);
       return;
@@ -187,19 +188,19 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       return;
     }
     if (accepted.get(key) != null) {
-      reject(envelope, Reason.DUPLICATE_SAMPLE, "sample " + s.getSampleId() + " of task " + taskId
+      reject(envelope, Reason.DUPLICATE_SAMPLE, "sample " + s.sampleId() + " of task " + taskId
           + " is already buffered", now);
       return;
     }
     ModelState model = model(modelId);
-    int length = s.getFeatures().size();
+    int length = Math.toIntExact(s.featureCount()); // at most input.max.features, checked on decode
     if (model.dimension() != 0 && model.dimension() != length) {
-      reject(envelope, Reason.WRONG_DIMENSION, "sample " + s.getSampleId() + " has " + length
+      reject(envelope, Reason.WRONG_DIMENSION, "sample " + s.sampleId() + " has " + length
           + " features, model " + modelId + " has " + model.dimension(), now);
       return;
     }
-    if (task.classesKnown() && !task.hasClass(s.getLabel())) {
-      reject(envelope, Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
+    if (task.classesKnown() && !task.hasClass(s.label())) {
+      reject(envelope, Reason.UNKNOWN_LABEL, "label " + s.label() + " is not one of task " + taskId
           + "'s classes " + Arrays.toString(task.classes()), now);
       return;
     }
@@ -222,7 +223,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       return;
     }
     models.put(modelId, (model.dimension() == 0 ? model.withDimension(length) : model).buffering(size));
-    accepted.put(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()).encode());
+    accepted.put(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.label()).encode());
     adjustBuffered(1);
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
     if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
