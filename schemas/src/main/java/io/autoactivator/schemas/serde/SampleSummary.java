@@ -5,13 +5,13 @@ import java.util.List;
 import io.autoactivator.schemas.LabelledSample;
 
 /**
-  * What the ingest path needs of a {@link LabelledSample}: its ids, its label, how many features it has and the
-  * first feature that is not finite, if any. Read by {@link SampleSummaryReader} without materialising the features.
-  *
-  * @param featureCount   length of the feature vector
-  * @param firstNonFinite index of the first NaN or infinite feature, or -1 when every feature is finite
-  * @param nonFiniteValue that feature's value (NaN when every feature is finite)
-  */
+ * What the ingest path needs of a {@link LabelledSample}: its ids, its label, how many features it has and the
+ * first feature that is not finite, if any. Read by {@link SampleSummaryReader} without materialising the features.
+ *
+ * @param featureCount   length of the feature vector
+ * @param firstNonFinite index of the first NaN or infinite feature, or -1 when every feature is finite
+ * @param nonFiniteValue that feature's value (NaN when every feature is finite)
+ */
 public record SampleSummary(String modelId, String taskId, String sampleId, int label, long featureCount,
         long firstNonFinite, float nonFiniteValue) {
 
