@@ -104,6 +104,11 @@ public final class SystemBench implements Callable<Integer> {
       description = "Figures to measure (1-6, and 'scaling' for figure 1's growth). Default: ${DEFAULT-VALUE}.")
   Set<String> figures;
 
+  @Option(names = "--warm-ingest", description = "Figure 5: ingest the same records once into another app in this"
+      + " JVM first (not reported), so that the measured ingest runs on JIT-compiled code like the plain producer's"
+      + " second write does.")
+  boolean warmIngest;
+
   @Option(names = "--queries", defaultValue = "20000", description = "Queries per throughput run.")
   int queries;
 
@@ -184,7 +189,10 @@ public final class SystemBench implements Callable<Integer> {
         bootstrap = broker.bootstrapServers();
       }
       try {
-        throughApp(bootstrap, options, taskData, samples, root);
+        if (warmIngest) {
+          throughApp(bootstrap, options, taskData, samples, root, true); // JIT warm-up only: nothing reported
+        }
+        throughApp(bootstrap, options, taskData, samples, root, false);
       } finally {
         if (broker != null) {
           broker.close();
@@ -254,7 +262,7 @@ public final class SystemBench implements Callable<Integer> {
   // ---------------------------------------------------------------- the app
 
   private void throughApp(String bootstrap, Map<String, String> options, List<TaskData> taskData, long samples,
-      Path root) throws Exception {
+      Path root, boolean warmUp) throws Exception {
     String prefix = "bench" + System.currentTimeMillis() + ".";
     Topics topics = Topics.withPrefix(prefix);
     AppSettings settings = AppSettings.defaults("bench-1").withTopics(topics).withLearner(learner, options)
@@ -297,6 +305,7 @@ public final class SystemBench implements Callable<Integer> {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(reference, settings.topicPartitions(),
           (short) 1))).all().get();
     }
+    CpuClock.Reading referenceCpu = CpuClock.now();
     long referenceStart = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 20)) {
       for (byte[] value : encoded) {
@@ -305,9 +314,13 @@ public final class SystemBench implements Callable<Integer> {
       producer.flush();
     }
     double referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
+    String referenceCost = CpuClock.now().perRecordSince(referenceCpu, encoded.size());
+    results.put("ingest.plainProducerCpu", referenceCost);
     results.put("ingest.plainProducerSeconds", referenceSeconds);
     results.put("ingest.plainProducerSamplesPerSecond", encoded.size() / referenceSeconds);
     encoded.clear();
+    double consumerRate = plainConsumerRate(bootstrap, topics.samples(), samples);
+    results.put("ingest.plainConsumerSamplesPerSecond", consumerRate);
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     memory.reset();
@@ -317,20 +330,29 @@ public final class SystemBench implements Callable<Integer> {
       app.start();
       long firstBuffered = -1;
       long allBuffered = -1;
+      CpuClock.Reading firstCpu = null;
+      CpuClock.Reading allCpu = null;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (allBuffered < 0 && System.nanoTime() < deadline) {
         long received = receivedSamples(app);
         long now = System.nanoTime();
         if (received > 0 && firstBuffered < 0) {
           firstBuffered = now;
+          firstCpu = CpuClock.now();
         }
         if (received >= samples) {
           allBuffered = now;
+          allCpu = CpuClock.now();
         }
         Thread.sleep(5);
       }
       if (allBuffered < 0) {
         throw new IllegalStateException("the app did not buffer all " + samples + " samples within 10 min");
+      }
+      if (figures.contains("5") && warmUp) {
+        System.err.printf("warm-up ingest (not reported): %,.0f samples/s%n",
+            samples / Math.max((allBuffered - firstBuffered) / 1e9, 1e-9));
+        return;
       }
       if (figures.contains("5")) {
         double ingestSeconds = (allBuffered - firstBuffered) / 1e9;
@@ -341,6 +363,13 @@ public final class SystemBench implements Callable<Integer> {
         // the stricter of the two plain writes of the same records: the reference topic's, the samples topic's
         double plain = Math.max(samples / referenceSeconds, samples / produceSeconds);
         results.put("ingest.fractionOfPlainProducer", rate / plain);
+        String ingestCost = allCpu.perRecordSince(firstCpu, samples);
+        results.put("ingest.cpu", ingestCost);
+        System.err.println("ingest " + ingestCost);
+        System.err.println("ingest CPU by thread: " + allCpu.topThreadsSince(firstCpu, samples, 12));
+        System.err.println("plain producer (reference topic) " + referenceCost);
+        System.err.printf("plain read_committed consumer of the samples topic, same run: %,.0f samples/s"
+            + " (ingest = %.0f %% of it)%n", consumerRate, 100 * rate / consumerRate);
         row("5 ingest into task buffers (" + samples + " samples pre-produced, nothing training)",
             String.format("%,.0f samples/s (%.1f s) = %.0f %% of a plain producer writing the same records"
                 + " (reference topic %,.0f/s, samples topic %,.0f/s)", rate, ingestSeconds, 100 * rate / plain,
@@ -857,6 +886,37 @@ public final class SystemBench implements Callable<Integer> {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Records per second a plain read_committed consumer (the app's fetch size) reads {@code count} records of
+   * {@code topic} from its start: the broker's and a client's ceiling for reading what the app ingests, with no
+   * processing, state or transactions. Timed from the first record received to the last.
+   */
+  private static double plainConsumerRate(String bootstrap, String topic, long count) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long read = 0;
+      long first = -1;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (read < count && System.nanoTime() < deadline) {
+        int n = consumer.poll(Duration.ofMillis(200)).count();
+        if (n > 0 && first < 0) {
+          first = System.nanoTime();
+        }
+        read += n;
+      }
+      return read / Math.max((System.nanoTime() - first) / 1e9, 1e-9);
+    }
   }
 
   private static KafkaConsumer<String, byte[]> consumer(String bootstrap, String topic, String isolation) {

@@ -38,4 +38,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     public T deserialize(String topic, byte[] data) {
         return data == null ? null : framing.decode(topic, data);
     }
+
+    /**
+     * Reads non-null {@code data} with {@code reader} instead of decoding the whole record: the same framing, the
+     * same writer schemas, the same {@link RecordDecodingException}s as {@link #deserialize}.
+     */
+    public <V> V read(String topic, byte[] data, BodyReader<T, V> reader) {
+        return framing.read(topic, Objects.requireNonNull(data, "data"), reader);
+    }
 }

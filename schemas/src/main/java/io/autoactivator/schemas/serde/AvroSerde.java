@@ -51,4 +51,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public Deserializer<T> deserializer() {
         return deserializer;
     }
+
+    /** Reads non-null bytes with {@code reader} under this serde's framing: see {@link AvroDeserializer#read}. */
+    public <V> V read(String topic, byte[] data, BodyReader<T, V> reader) {
+        return deserializer.read(topic, data, reader);
+    }
 }

@@ -85,7 +85,7 @@ final class ConfluentFraming<T extends SpecificRecord> implements RecordFraming<
     }
 
     @Override
-    public T decode(String topic, byte[] bytes) {
+    public <V> V read(String topic, byte[] bytes, BodyReader<T, V> bodyReader) {
         if (bytes.length == 0) {
             throw failure(topic, Reason.EMPTY, "no bytes", null);
         }
@@ -100,9 +100,9 @@ final class ConfluentFraming<T extends SpecificRecord> implements RecordFraming<
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
         SpecificDatumReader<T> reader = readerFor(topic, id);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-        T record;
+        V record;
         try {
-            record = reader.read(null, decoder);
+            record = bodyReader.read(reader.getSchema(), reader, decoder);
         } catch (EOFException e) {
             throw failure(topic, Reason.TRUNCATED, "body ended early (" + bytes.length + " bytes in total, schema id "
                     + id + ")", e);

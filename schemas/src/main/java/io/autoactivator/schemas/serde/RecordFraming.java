@@ -13,5 +13,13 @@ interface RecordFraming<T> {
     byte[] encode(String topic, T record);
 
     /** Decodes non-null bytes read from {@code topic}; bad bytes raise {@link RecordDecodingException}. */
-    T decode(String topic, byte[] bytes);
+    default T decode(String topic, byte[] bytes) {
+        return read(topic, bytes, BodyReader.whole());
+    }
+
+    /**
+     * Checks the framing of non-null bytes read from {@code topic} and hands the body to {@code reader}; bad bytes
+     * (in the framing or the body) raise {@link RecordDecodingException}, exactly as {@link #decode} does.
+     */
+    <V> V read(String topic, byte[] bytes, BodyReader<T, V> reader);
 }

@@ -58,7 +58,11 @@ final class SingleObjectFraming<T extends SpecificRecord> implements RecordFrami
     private final DatumWriter<T> writer;
     private final SpecificData model;
     /** A reader per known writer fingerprint, resolving that writer schema against the generated class. */
-    private final Map<Long, DatumReader<T>> knownWriters;
+    private final Map<Long, Writer<T>> knownWriters;
+
+    /** A known writer schema and Avro's reader of it into the generated class. */
+    private record Writer<T>(Schema schema, DatumReader<T> reader) {
+    }
 
     SingleObjectFraming(Class<T> type) {
         this.type = type;
@@ -80,7 +84,7 @@ final class SingleObjectFraming<T extends SpecificRecord> implements RecordFrami
     @SuppressWarnings("unchecked")
     void addWriterSchema(Schema writer) {
         knownWriters.put(SchemaNormalization.parsingFingerprint64(writer),
-                (DatumReader<T>) model.createDatumReader(writer, readerSchema));
+                new Writer<>(writer, (DatumReader<T>) model.createDatumReader(writer, readerSchema)));
     }
 
     @Override
@@ -99,7 +103,7 @@ final class SingleObjectFraming<T extends SpecificRecord> implements RecordFrami
     }
 
     @Override
-    public T decode(String topic, byte[] bytes) {
+    public <V> V read(String topic, byte[] bytes, BodyReader<T, V> bodyReader) {
         if (bytes.length == 0) {
             throw failure(topic, Reason.EMPTY, "no bytes", null);
         }
@@ -112,7 +116,7 @@ final class SingleObjectFraming<T extends SpecificRecord> implements RecordFrami
                     + HEADER_LENGTH, null);
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        DatumReader<T> reader = knownWriters.get(fingerprint);
+        Writer<T> reader = knownWriters.get(fingerprint);
         if (reader == null) {
             Schema other = RELEASED_BY_FINGERPRINT.get(fingerprint);
             if (other != null && !other.getFullName().equals(readerSchema.getFullName())) {
@@ -125,7 +129,7 @@ final class SingleObjectFraming<T extends SpecificRecord> implements RecordFrami
         try {
             BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH,
                     null);
-            return reader.read(null, body);
+            return bodyReader.read(reader.schema(), reader.reader(), body);
         } catch (EOFException e) {
             throw failure(topic, Reason.TRUNCATED, "body ended early (" + bytes.length + " bytes in total)", e);
         } catch (SecurityException e) {

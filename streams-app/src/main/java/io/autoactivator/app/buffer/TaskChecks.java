@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.records.Reason;
 import io.autoactivator.schemas.BoundaryKind;
-import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.serde.SampleSummary;
 import io.autoactivator.schemas.TaskBoundary;
 
 /**
@@ -44,7 +44,7 @@ final class TaskChecks {
    *
    * @param alreadyBuffered whether a sample with its id is buffered for the task
    */
-  Refusal sample(TaskState task, ModelState model, LabelledSample s, int size, BooleanSupplier alreadyBuffered) {
+  Refusal sample(TaskState task, ModelState model, SampleSummary s, int size, BooleanSupplier alreadyBuffered) {
     String taskId = task.taskId();
     if (task.status() == TaskStatus.TRAINED || task.status() == TaskStatus.TRAINING) {
       return new Refusal(Reason.TASK_ALREADY_TRAINED, "task " + taskId + " is " + task.status());
@@ -53,16 +53,16 @@ final class TaskChecks {
       return new Refusal(Reason.TASK_QUARANTINED, "task " + taskId + " is quarantined");
     }
     if (alreadyBuffered.getAsBoolean()) {
-      return new Refusal(Reason.DUPLICATE_SAMPLE, "sample " + s.getSampleId() + " of task " + taskId
+      return new Refusal(Reason.DUPLICATE_SAMPLE, "sample " + s.sampleId() + " of task " + taskId
           + " is already buffered");
     }
-    int length = s.getFeatures().size();
+    long length = s.featureCount();
     if (model.dimension() != 0 && model.dimension() != length) {
-      return new Refusal(Reason.WRONG_DIMENSION, "sample " + s.getSampleId() + " has " + length
+      return new Refusal(Reason.WRONG_DIMENSION, "sample " + s.sampleId() + " has " + length
           + " features, model " + model.modelId() + " has " + model.dimension());
     }
-    if (task.classesKnown() && !task.hasClass(s.getLabel())) {
-      return new Refusal(Reason.UNKNOWN_LABEL, "label " + s.getLabel() + " is not one of task " + taskId
+    if (task.classesKnown() && !task.hasClass(s.label())) {
+      return new Refusal(Reason.UNKNOWN_LABEL, "label " + s.label() + " is not one of task " + taskId
           + "'s classes " + Arrays.toString(task.classes()));
     }
     if (task.received() >= maxTaskSamples) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,9 +29,10 @@ import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.train.TrainingHandoff;
 import io.autoactivator.app.train.TrainingRequest;
 import io.autoactivator.schemas.BoundaryKind;
-import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskBoundary;
+import io.autoactivator.schemas.serde.SampleSummary;
+import io.autoactivator.schemas.serde.SampleSummaryReader;
 
 /**
  * The one place that decides when a task is complete. Samples, boundaries and committed-snapshot markers of a
@@ -129,11 +129,11 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   public void process(Record<String, Decoded> record) {
     legacyBuffer.runOnce();
     Envelope envelope = record.value().accepted();
-    SpecificRecord parsed = record.value().parsed();
+    Object parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
     switch (envelope.kind()) {
-      case SAMPLE -> sample(envelope, parsed instanceof LabelledSample s ? s
-          : codecs.samples().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+      case SAMPLE -> sample(envelope, parsed instanceof SampleSummary s ? s
+          : codecs.samples().read(envelope.topic(), envelope.value(), SampleSummaryReader.INSTANCE), now);
       case BOUNDARY -> boundary(envelope, parsed instanceof TaskBoundary b ? b
           : codecs.boundaries().deserializer().deserialize(envelope.topic(), envelope.value()), now);
       case SNAPSHOT -> marker(parsed instanceof ModelSnapshot m ? m
@@ -142,19 +142,19 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     }
   }
 
-  private void sample(Envelope envelope, LabelledSample s, long now) {
-    String modelId = s.getModelId();
-    String taskId = s.getTaskId();
+  private void sample(Envelope envelope, SampleSummary s, long now) {
+    String modelId = s.modelId();
+    String taskId = s.taskId();
     TaskState task = task(modelId, taskId, now);
-    String key = StoreNames.sampleKey(modelId, taskId, s.getSampleId());
+    String key = StoreNames.sampleKey(modelId, taskId, s.sampleId());
     ModelState model = model(modelId);
     int size = envelope.value().length;
     if (refused(envelope, checks.sample(task, model, s, size, () -> accepted.contains(key)), now)) {
       return;
     }
-    int length = s.getFeatures().size();
+    int length = Math.toIntExact(s.featureCount()); // at most input.max.features, checked on decode
     models.put(modelId, (model.dimension() == 0 ? model.withDimension(length) : model).buffering(size));
-    accepted.add(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.getLabel()));
+    accepted.add(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.label()));
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
     if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
       schedule(modelId); // only a sample that completes its task can start a training

@@ -28,7 +28,12 @@ public record TaskState(String modelId, String taskId, TaskStatus status, boolea
   }
 
   public boolean hasClass(int label) {
-    return Arrays.stream(classes).anyMatch(c -> c == label);
+    for (int c : classes) { // once per sample: a loop, not a stream
+      if (c == label) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when the END arrived and every sample it announced is buffered. */

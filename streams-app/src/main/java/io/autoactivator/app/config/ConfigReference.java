@@ -62,7 +62,9 @@ public final class ConfigReference {
         Kafka client defaults the app sets, each only when the key is not set in any form (plain or prefixed): \
         `producer.batch.size=1048576`, `producer.compression.type=lz4`, `producer.linger.ms=5` (Kafka Streams \
         would use 100), `consumer.max.partition.fetch.bytes=16777216`. Feature vectors are kilobytes each: with \
-        Kafka's own defaults ingest was 4x slower (BENCHMARKS.md). The learner's topology is exactly-once \
+        Kafka's own defaults ingest was 4x slower (BENCHMARKS.md). Kafka Streams: `max.task.idle.ms=-1` (Kafka's \
+        default 0 checks the idle task-events and snapshot partitions before every sample, 13 % of the ingest \
+        thread; the learner does not depend on the order between topics). The learner's topology is exactly-once \
         (`commit.interval.ms`, 100 ms by default); predictions are not written by it but by the serving loop's \
         idempotent producer, so read_committed readers see an answer as soon as the broker has it. The serving \
         loop's clients take the plain and `producer.`/`consumer.` keys like every client, and keys prefixed \

@@ -10,6 +10,9 @@ import java.util.Properties;
  * 1 MB partition fetch three hundred, and exactly-once processing then spends its time on round trips. Measured on
  * the ingest figure of BENCHMARKS.md: 1,500 samples/s with Kafka's defaults, 6,100/s with these.
  *
+ * <p>Kafka Streams' own {@link #STREAMS} defaults are changed only where measured, never the processing guarantee
+ * (exactly-once) or the commit interval.
+ *
  * <p>A default applies only when neither the plain key nor any prefixed form of it is set, so a user's
  * {@code batch.size} is never shadowed by our {@code producer.batch.size}.
  */
@@ -25,6 +28,17 @@ public final class KafkaDefaults {
   public static final Map<String, String> CONSUMER = Map.of(
       "max.partition.fetch.bytes", "16777216");
 
+  /**
+   * Kafka Streams settings. {@code max.task.idle.ms=-1}: a task processes whatever it has buffered without first
+   * checking, per record, that its empty partitions (task-events and snapshot markers, next to a busy samples
+   * partition) have nothing older; Kafka Streams 4.3 formats a log line for every empty partition on every such
+   * check, 13 % of the ingest thread's time (BENCHMARKS.md, issue 14 session 5). Nothing here depends on the order
+   * between those topics: the task processor accepts samples, boundaries and snapshot hints in any interleaving.
+   */
+  public static final Map<String, String> STREAMS = Map.of(
+      "max.task.idle.ms", "-1");
+
+  private static final List<String> STREAMS_PREFIXES = List.of("");
   private static final List<String> PRODUCER_PREFIXES = List.of("", "producer.");
   private static final List<String> CONSUMER_PREFIXES = List.of("", "consumer.", "main.consumer.",
       "restore.consumer.", "global.consumer.");
@@ -34,6 +48,7 @@ public final class KafkaDefaults {
 
   /** Adds every default whose key the properties do not set in any form. */
   public static void applyTo(Properties properties) {
+    STREAMS.forEach((key, value) -> setIfAbsent(properties, STREAMS_PREFIXES, "", key, value));
     PRODUCER.forEach((key, value) -> setIfAbsent(properties, PRODUCER_PREFIXES, "producer.", key, value));
     CONSUMER.forEach((key, value) -> setIfAbsent(properties, CONSUMER_PREFIXES, "consumer.", key, value));
   }

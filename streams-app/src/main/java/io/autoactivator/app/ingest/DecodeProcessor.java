@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,10 +20,11 @@ import io.autoactivator.app.records.Reason;
 import io.autoactivator.app.records.Validation;
 import io.autoactivator.app.snapshot.SnapshotAssembler;
 import io.autoactivator.schemas.BoundaryKind;
-import io.autoactivator.schemas.LabelledSample;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.TaskBoundary;
 import io.autoactivator.schemas.serde.RecordDecodingException;
+import io.autoactivator.schemas.serde.SampleSummary;
+import io.autoactivator.schemas.serde.SampleSummaryReader;
 
 /**
  * First step of every input: decodes the raw bytes (the sources read bytes so that a bad record is ours to
@@ -89,8 +89,8 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     }
     try {
       switch (kind) {
-        case SAMPLE -> sample(record, envelope, codecs.samples().deserializer().deserialize(envelope.topic(),
-            record.value()), now);
+        case SAMPLE -> sample(record, envelope, codecs.samples().read(envelope.topic(), record.value(),
+            SampleSummaryReader.INSTANCE), now);
         case BOUNDARY -> boundary(record, envelope, codecs.boundaries().deserializer()
             .deserialize(envelope.topic(), record.value()), now);
         case SNAPSHOT -> snapshot(record, envelope, codecs.snapshots().deserializer()
@@ -103,25 +103,25 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     }
   }
 
-  private void sample(Record<byte[], byte[]> record, Envelope envelope, LabelledSample s, long now) {
-    String problem = firstProblem(Validation.checkId("modelId", s.getModelId()),
-        Validation.checkId("taskId", s.getTaskId()), Validation.checkId("sampleId", s.getSampleId()));
+  private void sample(Record<byte[], byte[]> record, Envelope envelope, SampleSummary s, long now) {
+    String problem = firstProblem(Validation.checkId("modelId", s.modelId()),
+        Validation.checkId("taskId", s.taskId()), Validation.checkId("sampleId", s.sampleId()));
     if (problem != null) {
       reject(record, envelope, Reason.INVALID_ID, problem, now);
       return;
     }
-    if (s.getFeatures().size() > limits.maxFeatures()) {
+    if (s.featureCount() > limits.maxFeatures()) {
       deadLetters.countQuota("input.max.features");
-      reject(record, envelope, Reason.TOO_LARGE, "sample " + s.getSampleId() + " has " + s.getFeatures().size()
+      reject(record, envelope, Reason.TOO_LARGE, "sample " + s.sampleId() + " has " + s.featureCount()
           + " features, more than input.max.features=" + limits.maxFeatures(), now);
       return;
     }
-    String features = Validation.checkFeatures(s.getFeatures());
+    String features = Validation.checkFeatures(s);
     if (features != null) {
-      reject(record, envelope, Reason.NON_FINITE, "sample " + s.getSampleId() + ": " + features, now);
+      reject(record, envelope, Reason.NON_FINITE, "sample " + s.sampleId() + ": " + features, now);
       return;
     }
-    accept(record, s.getModelId().toString(), envelope, s, true);
+    accept(record, s.modelId(), envelope, s, true);
   }
 
   private void boundary(Record<byte[], byte[]> record, Envelope envelope, TaskBoundary b, long now) {
@@ -170,7 +170,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
    * contract keys by model id; it is on its model's partition already when it sits where the repartition would put
    * it: the partition its model id hashes to (the default partitioner's murmur2) among the repartition topic's.
    */
-  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, SpecificRecord parsed,
+  private void accept(Record<byte[], byte[]> record, String modelId, Envelope envelope, Object parsed,
       boolean partitioned) {
     boolean home = false;
     if (partitioned && modelPartitions > 0 && envelope.partition() >= 0 && record.key() != null) {

@@ -2,13 +2,13 @@ package io.autoactivator.app.ingest;
 
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.Outbound;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What the decoder made of one input record: either a good record in its envelope, or the dead letter that
  * replaces it. Exactly one of {@code accepted} and {@code rejected} is set.
  *
- * <p>{@code parsed} is the record the decoder already decoded from {@code accepted}'s bytes. It lives only inside
+ * <p>{@code parsed} is what the decoder already read from {@code accepted}'s bytes: the Avro record, or for a sample
+ * its {@link io.autoactivator.schemas.serde.SampleSummary} (ingest never needs the features). It lives only inside
  * one sub-topology (it never crosses a repartition topic or a store), so a step right after the decoder, such as
  * serving or the task processor for samples already on their model's partition, need not pay for a second Avro
  * decode; anything downstream of a repartition decodes the envelope again.
@@ -17,9 +17,9 @@ import org.apache.avro.specific.SpecificRecord;
  * that sits on the partition its model id hashes to: it already is on its model's partition, so it is processed
  * where it is, without a copy through a repartition topic.
  */
-public record Decoded(Envelope accepted, SpecificRecord parsed, Outbound rejected, boolean keyedByModel) {
+public record Decoded(Envelope accepted, Object parsed, Outbound rejected, boolean keyedByModel) {
 
-  static Decoded accept(Envelope envelope, SpecificRecord parsed, boolean keyedByModel) {
+  static Decoded accept(Envelope envelope, Object parsed, boolean keyedByModel) {
     return new Decoded(envelope, parsed, null, keyedByModel);
   }
 

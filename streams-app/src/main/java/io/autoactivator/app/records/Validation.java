@@ -2,6 +2,8 @@ package io.autoactivator.app.records;
 
 import java.util.List;
 
+import io.autoactivator.schemas.serde.SampleSummary;
+
 /** Checks that need nothing but the record itself; the answer is null when the record is fine, else a message. */
 public final class Validation {
 
@@ -29,6 +31,17 @@ public final class Validation {
       if (!Float.isFinite(f)) {
         return "feature " + i + " is " + f;
       }
+    }
+    return null;
+  }
+
+  /** The same check on a sample's summary (read without materialising its features). */
+  public static String checkFeatures(SampleSummary sample) {
+    if (sample.featureCount() == 0) {
+      return "the feature vector is empty";
+    }
+    if (sample.firstNonFinite() >= 0) {
+      return "feature " + sample.firstNonFinite() + " is " + sample.nonFiniteValue();
     }
     return null;
   }

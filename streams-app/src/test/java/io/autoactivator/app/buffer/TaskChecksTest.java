@@ -10,6 +10,7 @@ import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.records.Reason;
 import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.serde.SampleSummary;
 import io.autoactivator.schemas.TaskBoundary;
 
 /** Which sample or boundary may join its task, and why not, from the task's and the model's state alone. */
@@ -21,15 +22,16 @@ class TaskChecksTest {
   private final TaskState started = open.withStart(new int[] {3, 4}, 0);
   private final ModelState model = ModelState.fresh("m");
 
-  private static LabelledSample sample(int label, int features) {
-    return new LabelledSample("m", "t1", "s1", label, java.util.Collections.nCopies(features, 1f), null);
+  private static SampleSummary sample(int label, int features) {
+    return SampleSummary.of(new LabelledSample("m", "t1", "s1", label, java.util.Collections.nCopies(features, 1f),
+        null));
   }
 
   private static TaskBoundary boundary(BoundaryKind kind, Long expected, Integer... classes) {
     return new TaskBoundary("m", "t1", kind, List.of(classes), expected, null);
   }
 
-  private Reason sampleRefusal(TaskState task, ModelState m, LabelledSample s, int size, boolean duplicate) {
+  private Reason sampleRefusal(TaskState task, ModelState m, SampleSummary s, int size, boolean duplicate) {
     TaskChecks.Refusal refusal = checks.sample(task, m, s, size, () -> duplicate);
     return refusal == null ? null : refusal.reason();
   }

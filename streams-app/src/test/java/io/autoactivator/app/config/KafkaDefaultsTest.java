@@ -16,7 +16,24 @@ class KafkaDefaultsTest {
     assertThat(p).containsEntry("producer.batch.size", "1048576")
         .containsEntry("producer.compression.type", "lz4")
         .containsEntry("producer.linger.ms", "5")
-        .containsEntry("consumer.max.partition.fetch.bytes", "16777216");
+        .containsEntry("consumer.max.partition.fetch.bytes", "16777216")
+        .containsEntry("max.task.idle.ms", "-1");
+  }
+
+  @Test
+  void aUsersStreamsSettingWins() {
+    Properties p = new Properties();
+    p.setProperty("max.task.idle.ms", "0");
+    KafkaDefaults.applyTo(p);
+    assertThat(p).containsEntry("max.task.idle.ms", "0");
+  }
+
+  @Test
+  void theConfigurationReferenceListsEveryDefault() {
+    String reference = ConfigReference.markdown();
+    KafkaDefaults.STREAMS.forEach((k, v) -> assertThat(reference).contains("`" + k + "=" + v + "`"));
+    KafkaDefaults.PRODUCER.forEach((k, v) -> assertThat(reference).contains("`producer." + k + "=" + v + "`"));
+    KafkaDefaults.CONSUMER.forEach((k, v) -> assertThat(reference).contains("`consumer." + k + "=" + v + "`"));
   }
 
   @Test

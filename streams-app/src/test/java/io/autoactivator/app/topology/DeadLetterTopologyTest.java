@@ -85,9 +85,21 @@ class DeadLetterTopologyTest {
     f.sample("m", "t1", "a", 0, 1f, 2f);
     f.sample("m", "t1", "x", 0, Float.NaN, 2f);
     f.sample("m", "t1", "b", 1, 1f, 2f);
-    onlyLetter("NON_FINITE");
-    f.sample("m", "t1", "y", 0, Float.POSITIVE_INFINITY, 2f);
-    assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("NON_FINITE");
+    assertThat(onlyLetter("NON_FINITE").getMessage()).isEqualTo("sample x: feature 0 is NaN");
+    f.sample("m", "t1", "y", 0, 1f, Float.NEGATIVE_INFINITY);
+    assertThat(f.deadLetters()).singleElement().satisfies(d -> {
+      assertThat(d.getReason()).isEqualTo("NON_FINITE");
+      assertThat(d.getMessage()).isEqualTo("sample y: feature 1 is -Infinity");
+    });
+    assertGoodSamplesStillCount();
+  }
+
+  @Test
+  void emptyFeatureVector() {
+    f.sample("m", "t1", "a", 0, 1f, 2f);
+    f.sample("m", "t1", "x", 0);
+    f.sample("m", "t1", "b", 1, 1f, 2f);
+    assertThat(onlyLetter("NON_FINITE").getMessage()).isEqualTo("sample x: the feature vector is empty");
     assertGoodSamplesStillCount();
   }
 
