@@ -168,15 +168,17 @@ public record AutoActivatorConfig(int blockSize, int trials, int maxNodes, Distr
         + " none = a plain vector (tables, embeddings). It is metadata of the stream, like its dimension: bench"
         + " declares it for the image datasets, a service user declares it with learner.option.input.shape");
     option(docs, defaults, "router.map", "auto", "the router's shared feature map: dense (sigmoid of a dense random"
-        + " layer: every feature reads every input), convolution (random conv.kernel filters, sigmoid, averaged over"
-        + " a conv.grid grid: split MNIST joint ridge 0.987 against 0.962 with 2,500 features each) or auto"
+        + " layer: every feature reads every input), convolution (random conv.kernel filters, conv.activation, averaged"
+        + " over a conv.grid grid: split MNIST joint ridge 0.987 against 0.962 with 2,500 features each) or auto"
         + " (convolution when input.shape is declared and the filters fit it, dense otherwise)");
     option(docs, defaults, "conv.kernel", "5", "convolution map: filter side k (k x k, over every channel)");
     option(docs, defaults, "conv.stride", "1", "convolution map: step between filter positions");
     option(docs, defaults, "conv.grid", "5", "convolution map: responses averaged over a grid x grid of regions;"
         + " the map has grid^2 * ceil(router.features / grid^2) features");
-    option(docs, defaults, "conv.activation", "sigmoid", "convolution map: activation of the filter responses before"
-        + " pooling: sigmoid, tanh or relu");
+    option(docs, defaults, "conv.activation", "relu", "convolution map: activation of the filter responses before"
+        + " pooling: relu, sigmoid or tanh. relu: split MNIST 5x2 trains in 24.8 s instead of 32.5 s with sigmoid"
+        + " (57,600 responses per 28x28 image), ACC 98.6 / Fashion-MNIST 89.5 against 98.7 / 89.5 (5 class orders);"
+        + " a relu or tanh map needs a build that knows conv.activation, a sigmoid one loads in earlier builds too");
     OPTION_DOCS = java.util.Collections.unmodifiableMap(docs);
     DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
   }

@@ -13,8 +13,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Random convolutional features for inputs with a declared {@link ImageShape}: K random k x k filters (over every
- * channel) slide over the image with a stride, each response goes through an activation ({@code conv.activation},
- * sigmoid by default), and the responses are averaged
+ * channel) slide over the image with a stride, each response goes through an activation ({@code conv.activation}:
+ * relu by default, sigmoid as first built), and the responses are averaged
  * over a g x g grid of regions, giving g*g*K features that each see one region through local patches, plus one
  * constant feature: the pooled features are standardised, so the readout needs it for each class's offset (without
  * it, split Fashion-MNIST lost half a point: prototype 0.886 against 0.891). Such maps are
