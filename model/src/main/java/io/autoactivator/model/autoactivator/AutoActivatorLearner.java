@@ -186,8 +186,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       INDArray ainv = null;
       INDArray start = null;
       double[] startGram = null;
-      // gamma of this unit's head: validated on the task's rows when ridge=auto (a unit that starts from nothing
-      // uses the middle of the grid times its first block's mean diagonal: see the loop)
+      // gamma of this unit's head: with ridge=auto the router's validated ridge (headRidge; a unit that starts from
+      // nothing uses the middle of the grid times its first block's mean diagonal: see the loop)
       double gamma = Double.isNaN(config.ridge()) ? Double.NaN : config.ridge();
       int columns = 0;
       if (d0 > 0) {
