@@ -192,10 +192,13 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       int columns = 0;
       if (d0 > 0) {
         double[] packedGram;
+        INDArray knownCross = null;
         if (oldRead == 0) {
-          // transfer=router: the unit starts from the shared features, whose Gram on this task is already known.
+          // transfer=router: the unit starts from the shared features, whose Gram and cross terms on this task are
+          // already known.
           start = shared.phi();
           packedGram = shared.taskGram();
+          knownCross = Nd4j.create(shared.taskCross(), new long[] {d0, c}, 'c');
         } else {
           INDArray w0 = prev.nodeWeights().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
           INDArray b0 = prev.nodeBiases().get(NDArrayIndex.all(), NDArrayIndex.interval(readFrom, oldNodes));
@@ -207,8 +210,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
           packedGram = GramAlgebra.upperGram(start);
         }
         startGram = packedGram;
-        hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all())
-            .assign(start.transpose().mmul(y.castTo(start.dataType())).castTo(DataType.DOUBLE));
+        hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(knownCross != null ? knownCross
+            : start.transpose().mmul(y.castTo(start.dataType())).castTo(DataType.DOUBLE));
         columns = d0;
       }
       INDArray beta = null;
@@ -668,7 +671,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       for (int i = 0; i < readout.length; i++) {
         readoutF[i] = (float) readout[i];
       }
-      return new SharedFeatures(new RidgeRouter(map, gram, cross, readoutF, relative), phi, taskGram);
+      return new SharedFeatures(new RidgeRouter(map, gram, cross, readoutF, relative), phi, taskGram, taskCross);
     }
 
     /**
@@ -694,7 +697,10 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     return config.scaling() == AutoActivatorConfig.Scaling.FANIN ? Math.sqrt(3.0 / d) : 1.0;
   }
 
-  /** The shared layer after this task, with the task's features (float n x F) and their packed Gram. */
-  private record SharedFeatures(RidgeRouter router, INDArray phi, double[] taskGram) {
+  /**
+   * The shared layer after this task, with the task's features (float n x F), their packed Gram and their cross
+   * terms with the task's one-hot targets (F x c row-major).
+   */
+  private record SharedFeatures(RidgeRouter router, INDArray phi, double[] taskGram, double[] taskCross) {
   }
 }

@@ -156,8 +156,7 @@ final class RouterTuning {
     double[] ridges = candidates(config.routerRidges(), previous);
     double diagonal = meanDiagonal(gram, f);
     if (target.length < 2 || ridges.length == 1) {
-      double relative = Double.isNaN(previous) ? ridges[ridges.length / 2] : previous;
-      return new RidgeFit(relative, solve(gram, f, relative * diagonal, cross, classesNow));
+      return unvalidated(gram, f, diagonal, cross, classesNow, ridges, previous);
     }
     int[] rows = validationRows();
     int m = rows.length;
@@ -182,11 +181,14 @@ final class RouterTuning {
         best = new RidgeFit(ridges[r], readout);
       }
     }
-    if (best == null) {
-      double relative = Double.isNaN(previous) ? ridges[ridges.length / 2] : previous;
-      return new RidgeFit(relative, solve(gram, f, relative * diagonal, cross, classesNow));
-    }
-    return best;
+    return best != null ? best : unvalidated(gram, f, diagonal, cross, classesNow, ridges, previous);
+  }
+
+  /** The previous task's ridge (the grid's middle at the first task) when validation cannot choose. */
+  private static RidgeFit unvalidated(double[] gram, int f, double diagonal, double[] cross, int classesNow,
+      double[] ridges, double previous) {
+    double relative = Double.isNaN(previous) ? ridges[ridges.length / 2] : previous;
+    return new RidgeFit(relative, solve(gram, f, relative * diagonal, cross, classesNow));
   }
 
   /** Sum over the validation rows of the squared leave-one-out residuals over every class seen. */
