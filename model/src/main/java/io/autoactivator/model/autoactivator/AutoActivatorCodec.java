@@ -2,6 +2,7 @@ package io.autoactivator.model.autoactivator;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.ModelCodec;
+import io.autoactivator.model.linalg.RowFactor;
 
 import java.io.DataInput;
 import java.io.IOException;
@@ -86,16 +87,14 @@ public final class AutoActivatorCodec implements ModelCodec {
     if (in.readBoolean()) {
       // formats 1-2 stored a dense layer's weights and biases; format 3 a tagged feature map
       FeatureMap map = format >= 3 ? FeatureMap.read(in, inputDimension) : DenseFeatureMap.readBody(in);
-      double[] gram = ArrayIO.readDoubles(in, "router gram");
+      RouterGram gram = readGram(in, format, map.features());
       double[] cross = ArrayIO.readDoubles(in, "router cross terms");
       float[] readout = ArrayIO.readFloats(in, "router readout");
       double relativeRidge = format >= 2 ? in.readDouble() : Double.NaN;
       long f = map.features();
-      if (map.inputDimension() != inputDimension || gram.length != f * (f + 1) / 2 || readout.length % f != 0
-          || cross.length != readout.length) {
+      if (map.inputDimension() != inputDimension || readout.length % f != 0 || cross.length != readout.length) {
         throw new IOException("inconsistent router shapes: " + f + " features of " + map.inputDimension()
-            + " inputs, gram "
-            + gram.length + ", cross terms " + cross.length + ", readout " + readout.length);
+            + " inputs, cross terms " + cross.length + ", readout " + readout.length);
       }
       router = new RidgeRouter(map, gram, cross, readout, relativeRidge);
     }
@@ -104,5 +103,27 @@ public final class AutoActivatorCodec implements ModelCodec {
     } catch (RuntimeException e) {
       throw new IOException("the weights do not form a valid model: " + e.getMessage(), e);
     }
+  }
+
+  /** The router's Gram: packed up to format 3; from format 4 tagged with its form. */
+  private static RouterGram readGram(DataInput in, int format, int features) throws IOException {
+    byte form = format >= 4 ? in.readByte() : AutoActivatorModel.PACKED_GRAM;
+    if (form == AutoActivatorModel.FACTORED_GRAM) {
+      int rows = in.readInt();
+      double[] values = ArrayIO.readDoubles(in, "router gram factor");
+      try {
+        return new RouterGram.Factored(RowFactor.of(features, rows, values));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("invalid router gram factor: " + e.getMessage(), e);
+      }
+    }
+    if (form != AutoActivatorModel.PACKED_GRAM) {
+      throw new IOException("unknown router gram form " + form);
+    }
+    double[] packed = ArrayIO.readDoubles(in, "router gram");
+    if (packed.length != (long) features * (features + 1) / 2) {
+      throw new IOException("inconsistent router shapes: gram " + packed.length + " for " + features + " features");
+    }
+    return new RouterGram.Packed(packed, features);
   }
 }

@@ -611,7 +611,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       RidgeRouter old = prev == null ? null : prev.router();
       FeatureMap map;
       INDArray phi = null;
-      double[] gram;
+      RouterGram gram;
       double[] oldCross;
       int oldClasses;
       if (old == null) {
@@ -626,13 +626,12 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         } else {
           map = drawDenseMap();
         }
-        int f = map.features();
-        gram = new double[f * (f + 1) / 2];
+        gram = RouterGram.empty(map.features(), x.rows());
         oldCross = new double[0];
         oldClasses = 0;
       } else {
         map = old.map();
-        gram = old.gramPacked().clone();
+        gram = old.gram();
         oldCross = old.crossTerms();
         oldClasses = old.classes();
       }
@@ -643,9 +642,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       // Gram in float gemm (fast), upper triangle only, accumulated in double; the router ridge dominates float
       // rounding.
       double[] taskGram = GramAlgebra.upperGram(phi);
-      for (int i = 0; i < taskGram.length; i++) {
-        gram[i] += taskGram[i];
-      }
+      gram = gram.plus(phi, taskGram);
       double[] taskCross = phi.transpose().mmul(y.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE).dup('c').data()
           .asDouble();
       int classesNow = oldClasses + c;
@@ -664,8 +661,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         relative = fit.relative();
         readout = fit.readout();
       } else {
-        relative = config.routerRidge() / RouterTuning.meanDiagonal(gram, f);
-        readout = RouterTuning.solve(gram, f, config.routerRidge(), cross, classesNow);
+        relative = config.routerRidge() / gram.meanDiagonal();
+        readout = gram.solve(config.routerRidge(), cross, classesNow);
       }
       float[] readoutF = new float[readout.length];
       for (int i = 0; i < readout.length; i++) {

@@ -31,8 +31,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class AutoActivatorModel implements ClassIncrementalModel {
 
-  /** Weights format written by {@link #writeWeights}. */
-  static final int WEIGHTS_FORMAT = 3;
+  /**
+   * The newest weights format, read back by {@link AutoActivatorCodec}: 4 tags the router's Gram with its form
+   * ({@link RouterGram}). {@link #writeWeights} writes format {@value #PACKED_GRAM_FORMAT} whenever the router's Gram
+   * is packed (as every model of the builds before the factored form), so those builds still read such snapshots.
+   */
+  static final int WEIGHTS_FORMAT = 4;
+  /** The format of a model without a router or with a packed Gram: the bytes of the builds before format 4. */
+  static final int PACKED_GRAM_FORMAT = 3;
+  /** Format 4's tags of the Gram's form. */
+  static final byte PACKED_GRAM = 0;
+  static final byte FACTORED_GRAM = 1;
 
   private static final int PREDICT_CHUNK = 2048;
 
@@ -553,7 +562,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
 
   @Override
   public void writeWeights(DataOutput out) throws IOException {
-    out.writeInt(WEIGHTS_FORMAT);
+    boolean factored = router != null && router.gram() instanceof RouterGram.Factored;
+    out.writeInt(factored ? WEIGHTS_FORMAT : PACKED_GRAM_FORMAT);
     out.writeUTF(learner);
     out.writeLong(seed);
     Map<String, String> options = config.toOptions();
@@ -587,7 +597,13 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     out.writeBoolean(router != null);
     if (router != null) {
       router.map().write(out);
-      ArrayIO.writeDoubles(out, router.gramPacked());
+      if (router.gram() instanceof RouterGram.Factored f) {
+        out.writeByte(FACTORED_GRAM);
+        out.writeInt(f.factor().rows());
+        ArrayIO.writeDoubles(out, f.factor().values());
+      } else {
+        ArrayIO.writeDoubles(out, ((RouterGram.Packed) router.gram()).packed());
+      }
       ArrayIO.writeDoubles(out, router.crossTerms());
       ArrayIO.writeFloats(out, router.readout());
       out.writeDouble(router.relativeRidge());

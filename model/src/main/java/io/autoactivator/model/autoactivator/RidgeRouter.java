@@ -6,13 +6,13 @@ package io.autoactivator.model.autoactivator;
  * kept, only Phi^T Phi and Phi^T Y). Arrays are never modified after construction.
  *
  * @param map        the frozen feature layer
- * @param gramPacked Phi^T Phi accumulated over all tasks, upper triangle packed row by row (features(features+1)/2)
+ * @param gram       Phi^T Phi accumulated over all tasks, packed or factored ({@link RouterGram})
  * @param crossTerms Phi^T Y, row-major features x classes (classes in model order)
  * @param readout    (Phi^T Phi + gamma I)^-1 Phi^T Y, row-major features x classes, float for inference
  * @param relativeRidge gamma divided by the mean diagonal of Phi^T Phi (what router.ridge=auto chose last; the next
  *                   task searches its neighbours), NaN when unknown (snapshots of the first weights format)
  */
-record RidgeRouter(FeatureMap map, double[] gramPacked, double[] crossTerms, float[] readout,
+record RidgeRouter(FeatureMap map, RouterGram gram, double[] crossTerms, float[] readout,
     double relativeRidge) {
 
   int features() {
@@ -28,8 +28,8 @@ record RidgeRouter(FeatureMap map, double[] gramPacked, double[] crossTerms, flo
     return map.parameterCount() + readout.length;
   }
 
-  /** What is kept only to learn later tasks: the packed Gram and the cross terms. */
+  /** What is kept only to learn later tasks: the Gram (either form) and the cross terms. */
   long learningStateSize() {
-    return (long) gramPacked.length + crossTerms.length;
+    return gram.storedValues() + crossTerms.length;
   }
 }

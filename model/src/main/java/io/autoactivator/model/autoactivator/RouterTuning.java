@@ -3,7 +3,6 @@ package io.autoactivator.model.autoactivator;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import io.autoactivator.model.linalg.Cholesky;
 import io.autoactivator.model.linalg.SingularSystemException;
 import io.autoactivator.model.linalg.SpdSolver;
 
@@ -143,7 +142,7 @@ final class RouterTuning {
    * router's Gram, whose solve is the readout itself when the candidate wins.
    *
    * @param phi        the task's features, n x F float
-   * @param gram       every task's packed Gram, this task's rows included
+   * @param gram       every task's Gram, this task's rows included (packed or factored: {@link RouterGram})
    * @param cross      every task's cross terms, F x classesNow row-major
    * @param oldClasses classes before this task (this task's classes are the next c columns)
    * @param previous   the relative ridge chosen at the task before (NaN: none), whose neighbours on the grid are
@@ -151,58 +150,54 @@ final class RouterTuning {
    *                   five), unless it sat at an end of the grid (a first task of one class prefers the smallest)
    * @return the chosen relative ridge and its readout, F x classesNow row-major
    */
-  RidgeFit chooseRidge(INDArray phi, double[] gram, double[] cross, int oldClasses, int classesNow, double previous) {
+  RidgeFit chooseRidge(INDArray phi, RouterGram gram, double[] cross, int oldClasses, int classesNow,
+      double previous) {
     int f = (int) phi.columns();
     double[] ridges = candidates(config.routerRidges(), previous);
-    double diagonal = meanDiagonal(gram, f);
+    double diagonal = gram.meanDiagonal();
     if (target.length < 2 || ridges.length == 1) {
-      return unvalidated(gram, f, diagonal, cross, classesNow, ridges, previous);
+      return unvalidated(gram, diagonal, cross, classesNow, ridges, previous);
     }
     int[] rows = validationRows();
     int m = rows.length;
     double[] phiT = Nd4j.pullRows(phi, 1, rows).transpose().castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    double[] full = GramAlgebra.unpackArray(gram, f);
+    RouterGram.RidgeSystem system = gram.system(phiT, m, cross, classesNow);
     RidgeFit best = null;
     double bestError = Double.POSITIVE_INFINITY;
     for (int r = ridges.length - 1; r >= 0; r--) {
-      double[] readout;
-      double[] half;
-      try (Cholesky factor = Cholesky.factor(full, f, ridges[r] * diagonal)) {
-        readout = factor.solve(cross, classesNow);
-        half = factor.forwardSolve(phiT, m);
+      RouterGram.Fit fit;
+      try {
+        fit = system.at(ridges[r] * diagonal);
       } catch (SingularSystemException tooSmall) {
         LOG.debug("router ridge {}: singular", ridges[r]);
         continue;
       }
-      double error = leaveOneOutError(phiT, half, readout, rows, f, classesNow, oldClasses);
+      double error = leaveOneOutError(phiT, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
       LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", ridges[r], error, m);
       if (error < bestError) {
         bestError = error;
-        best = new RidgeFit(ridges[r], readout);
+        best = new RidgeFit(ridges[r], fit.readout());
       }
     }
-    return best != null ? best : unvalidated(gram, f, diagonal, cross, classesNow, ridges, previous);
+    return best != null ? best : unvalidated(gram, diagonal, cross, classesNow, ridges, previous);
   }
 
   /** The previous task's ridge (the grid's middle at the first task) when validation cannot choose. */
-  private static RidgeFit unvalidated(double[] gram, int f, double diagonal, double[] cross, int classesNow,
+  private static RidgeFit unvalidated(RouterGram gram, double diagonal, double[] cross, int classesNow,
       double[] ridges, double previous) {
     double relative = Double.isNaN(previous) ? ridges[ridges.length / 2] : previous;
-    return new RidgeFit(relative, solve(gram, f, relative * diagonal, cross, classesNow));
+    return new RidgeFit(relative, gram.solve(relative * diagonal, cross, classesNow));
   }
 
   /** Sum over the validation rows of the squared leave-one-out residuals over every class seen. */
-  private double leaveOneOutError(double[] phiT, double[] half, double[] readout, int[] rows, int f, int classes,
-      int classOffset) {
+  private double leaveOneOutError(double[] phiT, double[] leverage, double[] readout, int[] rows, int f,
+      int classes, int classOffset) {
     int m = rows.length;
-    double[] leverage = new double[m];
     double[] predicted = new double[m * classes];
     for (int j = 0; j < f; j++) {
       int base = j * m;
       int w = j * classes;
       for (int i = 0; i < m; i++) {
-        double v = half[base + i];
-        leverage[i] += v * v;
         double p = phiT[base + i];
         for (int k = 0; k < classes; k++) {
           predicted[i * classes + k] += p * readout[w + k];

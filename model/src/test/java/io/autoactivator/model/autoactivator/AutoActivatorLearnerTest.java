@@ -296,6 +296,46 @@ class AutoActivatorLearnerTest {
     assertThat(first).isNotEqualTo(other);
   }
 
+  @Test
+  void aRouterWithAFactoredGramIsWrittenInFormat4AndARestoredModelLearnsOnByteForByte() throws IOException {
+    // 100-row tasks read through 500 shared features: factored while at most 333 rows, packed from the fourth task
+    List<TaskData> small = new ArrayList<>();
+    int[][] pairs = {{0, 1}, {2, 3}, {4, 5}, {6, 7}};
+    for (int t = 0; t < pairs.length; t++) {
+      small.add(Mnist.task("mnist", "train", "s" + t, 50, pairs[t]));
+    }
+    Map<String, String> options = Map.of("max.nodes", "25", "trials", "5", "router.features", "500");
+    IncrementalLearner learner = Learners.create("autoactivator", options, 3);
+    ClassIncrementalModel original = null;
+    for (int t = 0; t < 2; t++) {
+      original = learner.learn(original, small.get(t), TrainingListener.NONE);
+    }
+    assertThat(inner(original).router().gram()).isInstanceOf(RouterGram.Factored.class);
+    byte[] bytes = weights(original);
+    ClassIncrementalModel restored = Learners.codec(original.learner()).readWeights(
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+    assertThat(weights(restored)).isEqualTo(bytes);
+    ClassIncrementalModel a = original;
+    ClassIncrementalModel b = restored;
+    for (int t = 2; t < 4; t++) {
+      a = learner.learn(a, small.get(t), TrainingListener.NONE);
+      b = learner.learn(b, small.get(t), TrainingListener.NONE);
+      assertThat(weights(b)).as("after task " + t).isEqualTo(weights(a));
+    }
+    assertThat(inner(a).router().gram()).as("400 rows of 500 features").isInstanceOf(RouterGram.Packed.class);
+    assertThat(format(inner(original))).isEqualTo(4);
+    assertThat(format(inner(a))).as("a packed Gram keeps the format earlier builds read").isEqualTo(3);
+  }
+
+  private static int format(AutoActivatorModel model) throws IOException {
+    return java.nio.ByteBuffer.wrap(weights(model), 0, 4).getInt();
+  }
+
+  static AutoActivatorModel inner(ClassIncrementalModel model) {
+    return model instanceof AutoActivatorModel m ? m
+        : (AutoActivatorModel) ((io.autoactivator.model.transform.TransformedModel) model).inner();
+  }
+
   static byte[] weights(ClassIncrementalModel model) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.Random;
 
+import io.autoactivator.model.linalg.RowFactor;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,8 @@ class RouterTuningTest {
   private static final double[] GRID = {1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
 
   /** A task of n rows with f random features and c classes, with earlier tasks' statistics of {@code old} rows. */
-  private record Task(float[] phi, int[] target, double[] oldGram, double[] oldCross, int n, int f, int c,
-      int oldClasses) {
+  private record Task(float[] phi, int[] target, double[] oldRows, double[] oldGram, double[] oldCross, int n, int f,
+      int c, int oldClasses) {
 
     static Task random(int n, int f, int c, int old, int oldClasses, long seed) {
       return random(n, f, c, old, oldClasses, 0.8, seed);
@@ -41,12 +43,14 @@ class RouterTuningTest {
       }
       double[] oldGram = new double[f * f];
       double[] oldCross = new double[f * (oldClasses + c)];
+      double[] oldRows = new double[old * f];
       for (int r = 0; r < old; r++) {
         int label = random.nextInt(oldClasses);
         double[] row = new double[f];
         for (int j = 0; j < f; j++) {
           row[j] = random.nextGaussian() + (j % oldClasses == label ? 0.5 : 0);
         }
+        System.arraycopy(row, 0, oldRows, r * f, f);
         for (int a = 0; a < f; a++) {
           for (int b = 0; b < f; b++) {
             oldGram[a * f + b] += row[a] * row[b];
@@ -54,7 +58,7 @@ class RouterTuningTest {
           oldCross[a * (oldClasses + c) + label] += row[a];
         }
       }
-      return new Task(phi, target, oldGram, oldCross, n, f, c, oldClasses);
+      return new Task(phi, target, oldRows, oldGram, oldCross, n, f, c, oldClasses);
     }
 
     int classes() {
@@ -77,6 +81,15 @@ class RouterTuningTest {
         }
       }
       return new double[][] {gram, cross};
+    }
+
+    /** Every task's Gram as its row factor: the old rows, then this task's. */
+    RouterGram factored() {
+      double[] rows = new double[n * f];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = phi[i];
+      }
+      return new RouterGram.Factored(RowFactor.empty(f).append(oldRows, oldRows.length / f).append(rows, n));
     }
 
     double[] packed(double[] full) {
@@ -148,8 +161,8 @@ class RouterTuningTest {
       Task t = Task.random(10 + (int) seed * 8, 30, 2, 15, 2, 0.5 * seed, seed);
       INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
       double[][] all = t.statistics(-1);
-      RouterTuning.RidgeFit fit = tuning(t, config).chooseRidge(phi, t.packed(all[0]), all[1], t.oldClasses(),
-          t.classes(), Double.NaN);
+      RouterTuning.RidgeFit fit = tuning(t, config).chooseRidge(phi, new RouterGram.Packed(t.packed(all[0]), t.f()),
+          all[1], t.oldClasses(), t.classes(), Double.NaN);
       assertThat(fit.relative()).as("seed " + seed).isEqualTo(bruteForceBest(t, grid));
       chosen.add(fit.relative());
       double ridge = fit.relative() * RouterTuning.meanDiagonal(t.packed(all[0]), t.f());
@@ -170,8 +183,54 @@ class RouterTuningTest {
     Task t = Task.random(30, 12, 2, 15, 2, 11);
     INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
     double[][] all = t.statistics(-1);
-    RouterTuning.RidgeFit fit = tuning(t).chooseRidge(phi, t.packed(all[0]), all[1], t.oldClasses(), t.classes(),
-        1e-3);
+    RouterTuning.RidgeFit fit = tuning(t).chooseRidge(phi, new RouterGram.Packed(t.packed(all[0]), t.f()), all[1],
+        t.oldClasses(), t.classes(), 1e-3);
     assertThat(fit.relative()).isEqualTo(bruteForceBest(t, new double[] {1e-4, 1e-3, 1e-2}));
+  }
+
+  @Test
+  void theFactoredGramChoosesTheSameRidgeAndReadoutAsThePackedOne() {
+    AutoActivatorConfig config = AutoActivatorConfig.fromOptions(Map.of("router.ridges", "1e-3,1e-2,1e-1,1,10"));
+    for (long seed = 1; seed <= 4; seed++) {
+      // fewer rows (15 old + the task's) than features, as on a table
+      Task t = Task.random(10 + (int) seed * 5, 60, 2, 15, 2, 0.5 * seed, seed);
+      INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
+      double[][] all = t.statistics(-1);
+      RouterTuning.RidgeFit packed = tuning(t, config).chooseRidge(phi, new RouterGram.Packed(t.packed(all[0]),
+          t.f()), all[1], t.oldClasses(), t.classes(), Double.NaN);
+      RouterTuning.RidgeFit factored = tuning(t, config).chooseRidge(phi, t.factored(), all[1], t.oldClasses(),
+          t.classes(), Double.NaN);
+      assertThat(factored.relative()).as("seed " + seed).isEqualTo(packed.relative());
+      for (int i = 0; i < packed.readout().length; i++) {
+        assertThat(factored.readout()[i]).isCloseTo(packed.readout()[i], org.assertj.core.data.Offset.offset(1e-7));
+      }
+      assertThat(t.factored().meanDiagonal()).isCloseTo(RouterTuning.meanDiagonal(t.packed(all[0]), t.f()),
+          org.assertj.core.data.Percentage.withPercentage(1e-9));
+      double ridge = 0.3;
+      double[] a = t.factored().solve(ridge, all[1], t.classes());
+      double[] b = new RouterGram.Packed(t.packed(all[0]), t.f()).solve(ridge, all[1], t.classes());
+      for (int i = 0; i < a.length; i++) {
+        assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+  }
+
+  @Test
+  void theGramStaysFactoredWhileItsRowsAreAtMostTwoThirdsOfTheFeaturesThenPacks() {
+    int f = 36;
+    INDArray twelve = Nd4j.rand(DataType.FLOAT, 12, f);
+    RouterGram gram = RouterGram.empty(f, 12).plus(twelve, GramAlgebra.upperGram(twelve));
+    assertThat(gram).isInstanceOf(RouterGram.Factored.class);
+    gram = gram.plus(twelve, GramAlgebra.upperGram(twelve));
+    assertThat(gram).as("24 rows of 36 features").isInstanceOf(RouterGram.Factored.class);
+    gram = gram.plus(twelve, GramAlgebra.upperGram(twelve));
+    assertThat(gram).isInstanceOf(RouterGram.Packed.class);
+    double[] packed = ((RouterGram.Packed) gram).packed();
+    double[] expected = GramAlgebra.upperGram(Nd4j.vstack(twelve, twelve, twelve));
+    for (int i = 0; i < packed.length; i++) {
+      assertThat(packed[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4));
+    }
+    assertThat(RouterGram.empty(f, 24)).isInstanceOf(RouterGram.Factored.class);
+    assertThat(RouterGram.empty(f, 25)).isInstanceOf(RouterGram.Packed.class);
   }
 }
