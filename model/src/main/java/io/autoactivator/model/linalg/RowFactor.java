@@ -143,23 +143,29 @@ public final class RowFactor {
    */
   private void eliminatePanel(DoublePointer r, DoublePointer p, int n, int j0, int b) {
     int f = features;
-    // the panel's columns, on the heap: R's b x b diagonal block and the new rows' n x b columns
+    // the panel's columns, on the heap: R's b x b diagonal block (row-major) and the new rows' n x b columns, stored
+    // column by column (lowT is b x n) so that every loop over the new rows runs along memory
     double[] top = new double[b * b];
-    double[] low = new double[n * b];
+    double[] rowPart = new double[b];
+    double[] lowT = new double[b * n];
     for (int i = 0; i < b; i++) {
       r.position((long) (j0 + i) * f + j0).get(top, i * b, b);
     }
     for (int i = 0; i < n; i++) {
-      p.position((long) i * f + j0).get(low, i * b, b);
+      p.position((long) i * f + j0).get(rowPart, 0, b);
+      for (int c = 0; c < b; c++) {
+        lowT[c * n + i] = rowPart[c];
+      }
     }
     r.position(0);
     p.position(0);
     double[] tau = new double[b];
     for (int jj = 0; jj < b; jj++) {
+      int wj = jj * n;
       double alpha = top[jj * b + jj];
       double sigma = 0;
       for (int i = 0; i < n; i++) {
-        double v = low[i * b + jj];
+        double v = lowT[wj + i];
         sigma += v * v;
       }
       if (sigma == 0) {
@@ -169,38 +175,40 @@ public final class RowFactor {
       double beta = alpha >= 0 ? -mu : mu;
       double scale = 1 / (alpha - beta);
       for (int i = 0; i < n; i++) {
-        low[i * b + jj] *= scale; // now w, the reflector's part on the new rows (its R part is 1)
+        lowT[wj + i] *= scale; // now w, the reflector's part on the new rows (its R part is 1)
       }
       tau[jj] = (beta - alpha) / beta;
       top[jj * b + jj] = beta;
       for (int k = jj + 1; k < b; k++) {
+        int wk = k * n;
         double s = top[jj * b + k];
         for (int i = 0; i < n; i++) {
-          s += low[i * b + jj] * low[i * b + k];
+          s += lowT[wj + i] * lowT[wk + i];
         }
         s *= tau[jj];
         top[jj * b + k] -= s;
         for (int i = 0; i < n; i++) {
-          low[i * b + k] -= s * low[i * b + jj];
+          lowT[wk + i] -= s * lowT[wj + i];
         }
       }
     }
     // T of the compact WY form (LAPACK dlarft, forward, columnwise): the reflectors' R parts are distinct unit
     // vectors, so V^T V = I + W^T W and only W enters.
     double[] t = new double[b * b];
+    double[] z = new double[b];
     for (int jj = 0; jj < b; jj++) {
       t[jj * b + jj] = tau[jj];
       if (tau[jj] == 0 || jj == 0) {
         continue;
       }
-      double[] z = new double[jj];
-      for (int i = 0; i < n; i++) {
-        double w = low[i * b + jj];
-        if (w != 0) {
-          for (int q = 0; q < jj; q++) {
-            z[q] += low[i * b + q] * w;
-          }
+      int wj = jj * n;
+      for (int q = 0; q < jj; q++) {
+        double dot = 0;
+        int wq = q * n;
+        for (int i = 0; i < n; i++) {
+          dot += lowT[wq + i] * lowT[wj + i];
         }
+        z[q] = dot;
       }
       for (int q = 0; q < jj; q++) {
         double s = 0;
@@ -226,12 +234,12 @@ public final class RowFactor {
       return;
     }
     // trailing columns: Y = R[panel rows, c0:] + W^T Phi[:, c0:]; Y := T^T Y; R[panel rows] -= Y; Phi -= W Y
-    try (DoublePointer w = new DoublePointer(low); DoublePointer tp = new DoublePointer(t);
+    try (DoublePointer wt = new DoublePointer(lowT); DoublePointer tp = new DoublePointer(t);
         DoublePointer y = new DoublePointer((long) b * width); DoublePointer ty = new DoublePointer((long) b * width)) {
       for (int i = 0; i < b; i++) {
         copy(r, (long) (j0 + i) * f + c0, y, (long) i * width, width);
       }
-      Gemm.dgemm(true, false, b, width, n, 1.0, w, 0, b, p, c0, f, 1.0, y, 0, width);
+      Gemm.dgemm(false, false, b, width, n, 1.0, wt, 0, n, p, c0, f, 1.0, y, 0, width);
       Gemm.dgemm(true, false, b, width, b, 1.0, tp, 0, b, y, 0, width, 0.0, ty, 0, width);
       double[] row = new double[width];
       double[] update = new double[width];
@@ -246,7 +254,7 @@ public final class RowFactor {
       }
       r.position(0);
       ty.position(0);
-      Gemm.dgemm(false, false, n, width, b, -1.0, w, 0, b, ty, 0, width, 1.0, p, c0, f);
+      Gemm.dgemm(true, false, n, width, b, -1.0, wt, 0, n, ty, 0, width, 1.0, p, c0, f);
     }
   }
 
@@ -256,23 +264,27 @@ public final class RowFactor {
    */
   private void factorRemainder(DoublePointer r, DoublePointer p, int n, int r0, int added) {
     int f = features;
-    double[] block = new double[n * added];
+    // the leading n x added block, column by column (columns of length n run along memory)
+    double[] col = new double[added * n];
+    double[] rowPart = new double[added];
     for (int i = 0; i < n; i++) {
-      p.position((long) i * f + r0).get(block, i * added, added);
+      p.position((long) i * f + r0).get(rowPart, 0, added);
+      for (int c = 0; c < added; c++) {
+        col[c * n + i] = rowPart[c];
+      }
     }
     p.position(0);
-    double[][] reflectors = new double[added][];
+    // Householder QR in place: column k keeps R's column above and on the diagonal and its reflector below it
+    // (v = [1, col[k+1..n)]), as LAPACK's dgeqr2
     double[] tau = new double[added];
     for (int k = 0; k < added; k++) {
-      double alpha = block[k * added + k];
+      int ck = k * n;
+      double alpha = col[ck + k];
       double sigma = 0;
       for (int i = k + 1; i < n; i++) {
-        double v = block[i * added + k];
+        double v = col[ck + i];
         sigma += v * v;
       }
-      double[] v = new double[n - k];
-      v[0] = 1;
-      reflectors[k] = v;
       if (sigma == 0) {
         continue;
       }
@@ -280,24 +292,29 @@ public final class RowFactor {
       double beta = alpha >= 0 ? -mu : mu;
       double scale = 1 / (alpha - beta);
       for (int i = k + 1; i < n; i++) {
-        v[i - k] = block[i * added + k] * scale;
-        block[i * added + k] = 0;
+        col[ck + i] *= scale;
       }
       tau[k] = (beta - alpha) / beta;
-      block[k * added + k] = beta;
+      col[ck + k] = beta;
       for (int c = k + 1; c < added; c++) {
-        double s = 0;
-        for (int i = k; i < n; i++) {
-          s += v[i - k] * block[i * added + c];
+        int cc = c * n;
+        double s = col[cc + k];
+        for (int i = k + 1; i < n; i++) {
+          s += col[ck + i] * col[cc + i];
         }
         s *= tau[k];
-        for (int i = k; i < n; i++) {
-          block[i * added + c] -= s * v[i - k];
+        col[cc + k] -= s;
+        for (int i = k + 1; i < n; i++) {
+          col[cc + i] -= s * col[ck + i];
         }
       }
     }
+    double[] upper = new double[added];
     for (int i = 0; i < added; i++) {
-      r.position((long) (r0 + i) * f + r0 + i).put(block, i * added + i, added - i);
+      for (int c = i; c < added; c++) {
+        upper[c] = col[c * n + i];
+      }
+      r.position((long) (r0 + i) * f + r0 + i).put(upper, i, added - i);
     }
     r.position(0);
     int c0 = r0 + added;
@@ -305,30 +322,33 @@ public final class RowFactor {
     if (width == 0) {
       return;
     }
-    // the first `added` columns of Q = H_0 H_1 ... (n x added), built backwards from the identity's columns
-    double[] q = new double[n * added];
-    for (int i = 0; i < added; i++) {
-      q[i * added + i] = 1;
+    // the first `added` columns of Q = H_0 H_1 ..., built backwards from the identity's columns; stored as
+    // qT (added x n: column c of Q is row c), the layout the gemm below reads as Q^T
+    double[] qT = new double[added * n];
+    for (int c = 0; c < added; c++) {
+      qT[c * n + c] = 1;
     }
     for (int k = added - 1; k >= 0; k--) {
       if (tau[k] == 0) {
         continue;
       }
-      double[] v = reflectors[k];
+      int ck = k * n;
       for (int c = k; c < added; c++) {
-        double s = 0;
-        for (int i = k; i < n; i++) {
-          s += v[i - k] * q[i * added + c];
+        int qc = c * n;
+        double s = qT[qc + k];
+        for (int i = k + 1; i < n; i++) {
+          s += col[ck + i] * qT[qc + i];
         }
         s *= tau[k];
-        for (int i = k; i < n; i++) {
-          q[i * added + c] -= s * v[i - k];
+        qT[qc + k] -= s;
+        for (int i = k + 1; i < n; i++) {
+          qT[qc + i] -= s * col[ck + i];
         }
       }
     }
     // the new rows' trailing columns: Q[:, :added]^T Phi[:, c0:]
-    try (DoublePointer qp = new DoublePointer(q); DoublePointer rest = new DoublePointer((long) added * width)) {
-      Gemm.dgemm(true, false, added, width, n, 1.0, qp, 0, added, p, c0, f, 0.0, rest, 0, width);
+    try (DoublePointer qp = new DoublePointer(qT); DoublePointer rest = new DoublePointer((long) added * width)) {
+      Gemm.dgemm(false, false, added, width, n, 1.0, qp, 0, n, p, c0, f, 0.0, rest, 0, width);
       for (int i = 0; i < added; i++) {
         copy(rest, (long) i * width, r, (long) (r0 + i) * f + c0, width);
       }
