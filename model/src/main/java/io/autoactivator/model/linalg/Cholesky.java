@@ -25,6 +25,8 @@ public final class Cholesky implements AutoCloseable {
 
   /** Columns per block: large enough for gemm to run near peak, small enough for EJML's diagonal work to vanish. */
   static final int BLOCK = 256;
+  /** The largest diagonal block EJML factors and inverts; larger ones are blocked again (see factorDiagonal). */
+  static final int SMALL_BLOCK = 64;
 
   private final int n;
   private final int block;
@@ -51,6 +53,11 @@ public final class Cholesky implements AutoCloseable {
   }
 
   static Cholesky factor(double[] a, int n, double ridge, int block) {
+    return factor(a, n, ridge, block, SMALL_BLOCK);
+  }
+
+  /** @param small the largest diagonal block EJML factors directly ({@code >= block}: all of them) */
+  static Cholesky factor(double[] a, int n, double ridge, int block, int small) {
     if (n < 0 || a.length != (long) n * n) {
       throw new IllegalArgumentException("a has " + a.length + " values, expected " + n + " x " + n);
     }
@@ -70,7 +77,7 @@ public final class Cholesky implements AutoCloseable {
       DoublePointer panel = new DoublePointer(Math.max(1L, (long) n * block));
       try {
         for (int kb = 0; kb < blocks; kb++) {
-          inverses[kb] = factorStep(l, panel, n, kb * block, Math.min(block, n - kb * block));
+          inverses[kb] = factorStep(l, panel, n, kb * block, Math.min(block, n - kb * block), small);
         }
       } finally {
         panel.close();
@@ -83,8 +90,8 @@ public final class Cholesky implements AutoCloseable {
   }
 
   /** One right-looking step at column k0 (block width b); returns the inverse of the diagonal block of L. */
-  private static double[] factorStep(DoublePointer l, DoublePointer panel, int n, int k0, int b) {
-    // 1. the diagonal block, by EJML
+  private static double[] factorStep(DoublePointer l, DoublePointer panel, int n, int k0, int b, int small) {
+    // 1. the diagonal block (EJML on 64 x 64 blocks, gemm between them)
     double[] diagonal = new double[b * b];
     for (int i = 0; i < b; i++) {
       l.position((long) (k0 + i) * n + k0).get(diagonal, i * b, i + 1); // lower triangle of row i
@@ -95,21 +102,19 @@ public final class Cholesky implements AutoCloseable {
         diagonal[i * b + j] = diagonal[j * b + i];
       }
     }
-    CholeskyDecompositionInner_DDRM chol = new CholeskyDecompositionInner_DDRM(true);
-    if (!chol.decompose(DMatrixRMaj.wrap(b, b, diagonal)) || !finiteDiagonal(chol.getT(null).data, b)) {
+    double[][] factored;
+    try {
+      factored = factorDiagonal(diagonal, b, small);
+    } catch (SingularSystemException e) {
       throw new SingularSystemException("the matrix is not positive-definite (pivot block at column " + k0
           + " of " + n + "); increase the ridge regularisation");
     }
-    double[] lower = chol.getT(null).data;
+    double[] lower = factored[0];
+    double[] inverse = factored[1];
     for (int i = 0; i < b; i++) {
       l.position((long) (k0 + i) * n + k0).put(lower, i * b, i + 1);
     }
     l.position(0);
-    double[] inverse = new double[b * b];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(lower, i * b, inverse, i * b, i + 1);
-    }
-    TriangularSolver_DDRM.invertLower(inverse, b);
     int m = n - k0 - b;
     if (m == 0) {
       return inverse;
@@ -130,6 +135,36 @@ public final class Cholesky implements AutoCloseable {
           (long) j0 * n + j0, n);
     }
     return inverse;
+  }
+
+  /**
+   * {L, L^-1} of a diagonal block (b x b, symmetric, row-major). Up to {@value #SMALL_BLOCK} columns by EJML; a
+   * larger block is itself factored blocked at {@value #SMALL_BLOCK} (its panels and trailing updates by gemm) and
+   * inverted by a blocked forward solve of the identity, so that EJML's O(b^3) Java loops only ever see small blocks.
+   *
+   * @throws SingularSystemException when the block is not numerically positive-definite
+   */
+  private static double[][] factorDiagonal(double[] diagonal, int b, int small) {
+    if (b > small) {
+      try (Cholesky inner = factor(diagonal, b, 0, small, small)) {
+        double[] identity = new double[b * b];
+        for (int i = 0; i < b; i++) {
+          identity[i * b + i] = 1;
+        }
+        return new double[][] {inner.lower(), inner.forwardSolve(identity, b)};
+      }
+    }
+    CholeskyDecompositionInner_DDRM chol = new CholeskyDecompositionInner_DDRM(true);
+    if (!chol.decompose(DMatrixRMaj.wrap(b, b, diagonal)) || !finiteDiagonal(chol.getT(null).data, b)) {
+      throw new SingularSystemException("the diagonal block is not positive-definite");
+    }
+    double[] lower = chol.getT(null).data;
+    double[] inverse = new double[b * b];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(lower, i * b, inverse, i * b, i + 1);
+    }
+    TriangularSolver_DDRM.invertLower(inverse, b);
+    return new double[][] {lower, inverse};
   }
 
   private static boolean finiteDiagonal(double[] lower, int b) {
