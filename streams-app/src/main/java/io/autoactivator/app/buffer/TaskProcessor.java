@@ -41,8 +41,9 @@ import io.autoactivator.schemas.serde.SampleSummaryReader;
  * <ul>
  *   <li>a sample is accepted (validated against its task's classes once a boundary is known; accepted samples are
  *       re-checked when the boundary arrives, and the misfits dead-lettered). The samples topic is the buffer: the
- *       state keeps where the accepted copy lies (task-samples store: sample id -> partition, offset, size, label)
- *       and the task's offset ranges, never the sample itself; training reads the task back from the log;</li>
+ *       state keeps where the accepted copy lies (task-samples store: per sample its id, partition, offset, size and
+ *       label, in chunks per task) and the task's offset ranges, never the sample itself; training reads the task
+ *       back from the log;</li>
  *   <li>quotas: {@code task.max.samples} per task and {@code model.max.buffered.bytes} per model, each a TOO_LARGE
  *       dead letter and a count in {@code autoactivator.quota.rejections};</li>
  *   <li>a task is READY when its END arrived and every sample the END announced is buffered; READY tasks are handed
