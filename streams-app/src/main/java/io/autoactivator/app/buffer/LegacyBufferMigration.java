@@ -49,10 +49,13 @@ final class LegacyBufferMigration {
     }
   }
 
-  /** Moves the old entries, the first time it is called while there are any; does nothing afterwards. */
-  void runOnce() {
+  /**
+   * Moves the old entries, the first time it is called while there are any; does nothing afterwards. True when it
+   * ran (and so wrote the task and model states).
+   */
+  boolean runOnce() {
     if (!pending) {
-      return;
+      return false;
     }
     pending = false;
     long moved = 0;
@@ -71,9 +74,11 @@ final class LegacyBufferMigration {
               + " publish it again", kv.key, e.topic(), e.partition(), e.offset(), samplesTopic);
           continue;
         }
-        if (!accepted.contains(kv.key)) {
+        String sampleId = s.getSampleId().toString();
+        String taskId = s.getTaskId().toString();
+        if (!accepted.contains(modelId, taskId, sampleId)) {
           int size = e.value().length;
-          accepted.add(kv.key, new AcceptedSample(e.partition(), e.offset(), size, s.getLabel()));
+          accepted.add(modelId, taskId, sampleId, new AcceptedSample(e.partition(), e.offset(), size, s.getLabel()));
           TaskState located = task.located(e.partition(), e.offset(), size);
           tasks.put(StoreNames.taskKey(located.modelId(), located.taskId()), located);
           ModelState model = models.get(modelId);
@@ -87,5 +92,6 @@ final class LegacyBufferMigration {
       LOG.info("moved {} samples of the old task buffer to the log buffer (they are read back from {} at"
           + " training; its retention must still hold them)", moved, samplesTopic);
     }
+    return true;
   }
 }

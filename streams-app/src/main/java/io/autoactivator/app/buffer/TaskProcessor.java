@@ -41,8 +41,9 @@ import io.autoactivator.schemas.serde.SampleSummaryReader;
  * <ul>
  *   <li>a sample is accepted (validated against its task's classes once a boundary is known; accepted samples are
  *       re-checked when the boundary arrives, and the misfits dead-lettered). The samples topic is the buffer: the
- *       state keeps where the accepted copy lies (task-samples store: sample id -> partition, offset, size, label)
- *       and the task's offset ranges, never the sample itself; training reads the task back from the log;</li>
+ *       state keeps where the accepted copy lies (task-samples store: per sample its id, partition, offset, size and
+ *       label, in chunks per task) and the task's offset ranges, never the sample itself; training reads the task
+ *       back from the log;</li>
  *   <li>quotas: {@code task.max.samples} per task and {@code model.max.buffered.bytes} per model, each a TOO_LARGE
  *       dead letter and a count in {@code autoactivator.quota.rejections};</li>
  *   <li>a task is READY when its END arrived and every sample the END announced is buffered; READY tasks are handed
@@ -84,8 +85,10 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private ProcessorContext<String, Outbound> context;
   private AcceptedSamples accepted;
   private LegacyBufferMigration legacyBuffer;
-  private KeyValueStore<String, TaskState> tasks;
-  private KeyValueStore<String, ModelState> models;
+  private KeyValueStore<String, TaskState> taskStore;
+  private KeyValueStore<String, ModelState> modelStore;
+  private DecodedStates<TaskState> tasks;
+  private DecodedStates<ModelState> models;
 
   /**
    * @param samplesTopic the samples topic (where the accepted samples stay; named in dead letters of samples
@@ -111,11 +114,13 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
     this.accepted = new AcceptedSamples(context.getStateStore(StoreNames.TASK_SAMPLES), metrics);
-    this.tasks = context.getStateStore(StoreNames.TASK_STATE);
-    this.models = context.getStateStore(StoreNames.MODEL_STATE);
+    this.taskStore = context.getStateStore(StoreNames.TASK_STATE);
+    this.modelStore = context.getStateStore(StoreNames.MODEL_STATE);
+    this.tasks = new DecodedStates<>(taskStore);
+    this.models = new DecodedStates<>(modelStore);
     // the old task-buffer store's entries are moved before the first record or sweep is handled
     this.legacyBuffer = new LegacyBufferMigration(context.getStateStore(StoreNames.LEGACY_TASK_BUFFER), accepted,
-        tasks, models, codecs, samplesTopic);
+        taskStore, modelStore, codecs, samplesTopic);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
     context.schedule(Duration.ofMillis(period), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
@@ -127,7 +132,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   @Override
   public void process(Record<String, Decoded> record) {
-    legacyBuffer.runOnce();
+    migrateLegacyBuffer();
     Envelope envelope = record.value().accepted();
     Object parsed = record.value().parsed();
     long now = context.currentSystemTimeMs();
@@ -146,15 +151,15 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     String modelId = s.modelId();
     String taskId = s.taskId();
     TaskState task = task(modelId, taskId, now);
-    String key = StoreNames.sampleKey(modelId, taskId, s.sampleId());
     ModelState model = model(modelId);
     int size = envelope.value().length;
-    if (refused(envelope, checks.sample(task, model, s, size, () -> accepted.contains(key)), now)) {
+    if (refused(envelope, checks.sample(task, model, s, size, () -> accepted.contains(modelId, taskId,
+        s.sampleId())), now)) {
       return;
     }
     int length = Math.toIntExact(s.featureCount()); // at most input.max.features, checked on decode
     models.put(modelId, (model.dimension() == 0 ? model.withDimension(length) : model).buffering(size));
-    accepted.add(key, new AcceptedSample(envelope.partition(), envelope.offset(), size, s.label()));
+    accepted.add(modelId, taskId, s.sampleId(), new AcceptedSample(envelope.partition(), envelope.offset(), size, s.label()));
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
     if (apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status() == TaskStatus.READY) {
       schedule(modelId); // only a sample that completes its task can start a training
@@ -212,7 +217,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     if (model.committedVersion() != 0 || model.dimension() == 0) {
       return;
     }
-    try (KeyValueIterator<String, TaskState> it = tasks.prefixScan(modelId + "/", KEYS)) {
+    try (KeyValueIterator<String, TaskState> it = taskStore.prefixScan(modelId + "/", KEYS)) {
       while (it.hasNext()) {
         TaskState other = it.next().value;
         if (other.status() != TaskStatus.QUARANTINED && other.received() > 0) {
@@ -276,6 +281,14 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     schedule(modelId);
   }
 
+  /** Runs the legacy migration once; it writes the stores directly, so the decoded states start over after it. */
+  private void migrateLegacyBuffer() {
+    if (legacyBuffer.runOnce()) {
+      tasks.clear();
+      models.clear();
+    }
+  }
+
   /** Hands the model's next task to training if it is READY and nothing of the model is training. */
   private void schedule(String modelId) {
     ModelState model = models.get(modelId);
@@ -292,15 +305,16 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   private void submit(ModelState model, TaskState task) {
     LOG.info("model {} task {}: {} samples handed to training on top of version {}", model.modelId(),
         task.taskId(), task.received(), model.committedVersion());
-    training.submit(new TrainingRequest(model.modelId(), task.taskId(), model.committedVersion(), task.classes(),
+    training.submit(new TrainingRequest(model.modelId(), task.taskId(), model.committedVersion(),
+        task.classes().clone(),
         task.expected()));
   }
 
   /** Wall-clock sweep: re-submits lost training, reports incomplete tasks. */
   private void sweep(long now) {
-    legacyBuffer.runOnce();
+    migrateLegacyBuffer();
     List<ModelState> all = new ArrayList<>();
-    try (KeyValueIterator<String, ModelState> it = models.all()) {
+    try (KeyValueIterator<String, ModelState> it = modelStore.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
     }
     for (ModelState loaded : all) {
@@ -325,7 +339,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
       }
     }
     List<TaskState> states = new ArrayList<>();
-    try (KeyValueIterator<String, TaskState> it = tasks.all()) {
+    try (KeyValueIterator<String, TaskState> it = taskStore.all()) {
       it.forEachRemaining(kv -> states.add(kv.value));
     }
     TaskLifecycle.Swept swept = new TaskLifecycle.Swept(now, incompleteTimeout.toMillis(), abandonedTimeoutMs);
@@ -428,7 +442,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   /** Another task of the model that announced one of {@code classes}, or null. */
   private String classOwner(String modelId, String taskId, int[] classes) {
-    try (KeyValueIterator<String, TaskState> it = tasks.prefixScan(modelId + "/", KEYS)) {
+    try (KeyValueIterator<String, TaskState> it = taskStore.prefixScan(modelId + "/", KEYS)) {
       while (it.hasNext()) {
         TaskState other = it.next().value;
         if (!other.taskId().equals(taskId) && Arrays.stream(other.classes()).anyMatch(c -> contains(classes, c))) {

@@ -101,12 +101,12 @@ public final class TopologyFactory {
         .register(c.meters());
     TaskMetrics taskMetrics = new TaskMetrics(c.meters(), buffered);
 
-    // Task and model states are read and rewritten on every sample: record caches fold those writes into one
-    // changelog record per key and commit. Accepted samples are written once each (20 bytes: where the sample lies
-    // on the samples topic), so their store is not cached. The legacy task buffer is only read (and emptied) once,
-    // by an upgraded instance.
+    // Task and model states are rewritten on every sample, and so is the open chunk of a task's accepted samples
+    // (where they lie on the samples topic, some dozens per chunk): record caches fold those writes into one
+    // changelog record per key and commit. The legacy task buffer is only read (and emptied) once, by an upgraded
+    // instance.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES),
-        Serdes.String(), Serdes.ByteArray()));
+        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.LEGACY_TASK_BUFFER), Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_STATE),

@@ -1,7 +1,9 @@
 package io.autoactivator.app.train;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -11,14 +13,16 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.autoactivator.app.kafka.AcceptedChunk;
 import io.autoactivator.app.kafka.AcceptedSample;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
 
 /**
  * Finds one task's samples for training: the task-samples store says which records of the samples topic the task
- * accepted (one per sample id, de-duplicated at ingest), and the {@link LogTaskSource} it returns reads exactly
- * those records back from the topic. Rows are the samples in sample-id order (the store's key order), as the buffer
+ * accepted (one per sample id, de-duplicated at ingest; in chunks of entries, or one per key as earlier releases
+ * wrote them), and the {@link LogTaskSource} it returns reads exactly those records back from the topic. Rows are
+ * the samples in sample-id order (the order of the per-sample keys of earlier releases), as the buffer
  * of earlier releases handed them over, so a task trains into the same bytes on every instance, after every restart
  * and across the upgrade. The store comes from interactive queries in the app.
  */
@@ -50,14 +54,25 @@ public final class SampleSource {
     String prefix = StoreNames.taskPrefix(modelId, taskId);
     // '0' is the character after '/', and no key equals "<model>/<task>0" (they have three parts)
     String end = prefix.substring(0, prefix.length() - 1) + "0";
-    TreeMap<Integer, Located> byPartition = new TreeMap<>();
-    int row = 0;
+    List<AcceptedChunk.Entry> entries = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.get().range(prefix, end)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        AcceptedSample a = AcceptedSample.decode(kv.value);
-        byPartition.computeIfAbsent(a.partition(), p -> new Located()).add(a.offset(), row++);
+        if (StoreNames.isChunkKey(kv.key)) {
+          entries.addAll(AcceptedChunk.decode(kv.value));
+        } else { // one sample per key, as earlier releases wrote them
+          entries.add(new AcceptedChunk.Entry(kv.key.substring(prefix.length()).getBytes(StandardCharsets.UTF_8),
+              AcceptedSample.decode(kv.value)));
+        }
       }
+    }
+    // rows in sample-id order: the order of the per-sample keys (UTF-8 bytes) that earlier releases trained in
+    entries.sort((a, b) -> Arrays.compareUnsigned(a.id(), b.id()));
+    TreeMap<Integer, Located> byPartition = new TreeMap<>();
+    int row = 0;
+    for (AcceptedChunk.Entry e : entries) {
+      AcceptedSample a = e.sample();
+      byPartition.computeIfAbsent(a.partition(), p -> new Located()).add(a.offset(), row++);
     }
     List<LogTaskSource.Partition> partitions = new ArrayList<>();
     byPartition.forEach((p, located) -> partitions.add(located.sorted(p)));

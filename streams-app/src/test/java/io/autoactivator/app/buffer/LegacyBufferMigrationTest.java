@@ -2,6 +2,7 @@ package io.autoactivator.app.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.ingest.Decoded;
+import io.autoactivator.app.kafka.AcceptedChunk;
 import io.autoactivator.app.kafka.AcceptedSample;
 import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
@@ -70,8 +72,9 @@ class LegacyBufferMigrationTest {
     context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
 
     assertThat(legacy.approximateNumEntries()).as("the old buffer is emptied").isZero();
-    assertThat(AcceptedSample.decode(accepted.get("m/t1/a"))).isEqualTo(new AcceptedSample(0, 9, a.length, 3));
-    assertThat(AcceptedSample.decode(accepted.get("m/t1/b"))).isEqualTo(new AcceptedSample(0, 5, b.length, 4));
+    assertThat(AcceptedChunk.decode(accepted.get(StoreNames.chunkKey("m", "t1", 0)))).containsExactly(
+        new AcceptedChunk.Entry("a".getBytes(StandardCharsets.UTF_8), new AcceptedSample(0, 9, a.length, 3)),
+        new AcceptedChunk.Entry("b".getBytes(StandardCharsets.UTF_8), new AcceptedSample(0, 5, b.length, 4)));
     assertThat(buffered.get()).isEqualTo(2);
     TaskState task = tasks.get("m/t1");
     assertThat(task.received()).isEqualTo(2);
@@ -106,16 +109,16 @@ class LegacyBufferMigrationTest {
     AcceptedSamples accepted = new AcceptedSamples(acceptedStore, new TaskMetrics(meters, buffered));
     LegacyBufferMigration migration = new LegacyBufferMigration(legacy, accepted, tasks, models, codecs, SAMPLES);
 
-    migration.runOnce();
+    assertThat(migration.runOnce()).as("it ran").isTrue();
     assertThat(legacy.approximateNumEntries()).isZero();
-    assertThat(acceptedStore.get("m/t1/a")).isNotNull();
-    assertThat(acceptedStore.get("m/t9/z")).as("no task state: nothing to train it with").isNull();
+    assertThat(accepted.contains("m", "t1", "a")).isTrue();
+    assertThat(accepted.contains("m", "t9", "z")).as("no task state: nothing to train it with").isFalse();
     assertThat(buffered.get()).isEqualTo(1);
     assertThat(models.get("m").bufferedBytes()).isEqualTo(a.length);
 
     legacy.put("m/t1/b", EnvelopeSerde.encode(new Envelope(Envelope.Kind.SAMPLE, SAMPLES, 0, 10, 1, null,
         sample("b", 4))));
-    migration.runOnce();
+    assertThat(migration.runOnce()).isFalse();
     assertThat(legacy.approximateNumEntries()).as("it runs once per partition").isEqualTo(1);
   }
 

@@ -112,6 +112,38 @@ class LogBufferBrokerTest extends BrokerTestBase {
     }
   }
 
+  @Test
+  void acceptedSamplesReachTheChangelogInChunksAndAnInstanceRestoredFromItStillRejectsEveryDuplicate()
+      throws Exception {
+    AppSettings settings = settings("chunks");
+    Topics topics = settings.topics();
+    Dataset task = BrokerFixture.mnist(mnist, 100, 3, 4);
+    try (StreamingLearnerApp first = new StreamingLearnerApp(settings,
+        broker.appProperties("chunks-app", BrokerFixture.tempDir("chunks-a")), new SimpleMeterRegistry())) {
+      first.start();
+      await().atMost(WAIT).until(first::isReady);
+      broker.samples(topics, "m", "t1", task, 0, task.size(), true);
+      await().atMost(WAIT).until(() -> first.tasks().stream().anyMatch(t -> t.received() == task.size()));
+    }
+    int changelogRecords = broker.readAll("chunks-app-task-samples-changelog").size();
+    assertThat(changelogRecords).as("one record per chunk and commit, not one per sample")
+        .isPositive().isLessThan(task.size() / 4);
+
+    // another state directory: everything the new instance knows comes from the changelogs
+    try (StreamingLearnerApp second = new StreamingLearnerApp(settings,
+        broker.appProperties("chunks-app", BrokerFixture.tempDir("chunks-b")), new SimpleMeterRegistry())) {
+      second.start();
+      await().atMost(WAIT).until(second::isReady);
+      broker.samples(topics, "m", "t1", task, 0, task.size(), true); // every sample again
+      broker.end(topics, "m", "t1", new int[] {3, 4}, task.size());
+      await().atMost(WAIT).until(() -> second.models().servingVersion("m").equals(OptionalLong.of(1)));
+      assertThat(second.models().header("m", 1).orElseThrow().getTasks()).singleElement()
+          .satisfies(t -> assertThat(t.getSampleCount()).isEqualTo(task.size()));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters(topics))
+          .hasSize(task.size()).allSatisfy(d -> assertThat(d.getReason().toString()).isEqualTo("DUPLICATE_SAMPLE")));
+    }
+  }
+
   /** The rows of {@code data} ordered as their sample ids {@code <task>-<row>} sort. */
   private static TaskData inSampleIdOrder(Dataset data, String task, int[] classes) {
     Integer[] rows = IntStream.range(0, data.size()).boxed().toArray(Integer[]::new);

@@ -44,7 +44,7 @@ class LogBufferTopologyTest {
     f.keyedSample("m", "t1", "a", 0, 1f, 2f);
     f.keyedSample("m", "t1", "b", 1, 1f, 2f);
     assertThat(f.repartitioned()).as("no copy through the repartition topic").isFalse();
-    assertThat(AcceptedSample.decode(f.buffer().get("m/t1/b"))).isEqualTo(new AcceptedSample(0, 1, sampleBytes, 1));
+    assertThat(f.accepted("m", "t1", "b")).isEqualTo(new AcceptedSample(0, 1, sampleBytes, 1));
     assertThat(f.task("m", "t1").ranges().toString()).isEqualTo("[0:0..1]");
     assertThat(f.task("m", "t1").bytes()).isEqualTo(2L * sampleBytes);
     assertThat(f.model("m").bufferedBytes()).isEqualTo(2L * sampleBytes);
@@ -57,7 +57,7 @@ class LogBufferTopologyTest {
     f.keyedSample("m", "t1", "a", 0, 1f, 2f);
     f.sample("m", "t1", "b", 1, 1f, 2f);
     assertThat(f.repartitioned()).isTrue();
-    assertThat(AcceptedSample.decode(f.buffer().get("m/t1/b"))).isEqualTo(new AcceptedSample(0, 1, sampleBytes, 1));
+    assertThat(f.accepted("m", "t1", "b")).isEqualTo(new AcceptedSample(0, 1, sampleBytes, 1));
     assertThat(f.task("m", "t1").received()).isEqualTo(2);
   }
 
@@ -73,7 +73,7 @@ class LogBufferTopologyTest {
       assertThat(two.repartitioned()).as("model a is at home on partition 0").isFalse();
       two.keyedSample("m2", "t1", "x", 0, 1f, 2f);
       assertThat(two.repartitioned()).as("model m2 lives on partition 1").isTrue();
-      assertThat(AcceptedSample.decode(two.buffer().get("m2/t1/x")).offset()).as("still located on the samples"
+      assertThat(two.accepted("m2", "t1", "x").offset()).as("still located on the samples"
           + " topic").isEqualTo(1);
     }
   }

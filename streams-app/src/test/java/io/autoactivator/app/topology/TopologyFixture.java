@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -24,6 +26,8 @@ import io.autoactivator.app.buffer.ModelState;
 import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.kafka.AcceptedChunk;
+import io.autoactivator.app.kafka.AcceptedSample;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
 import io.autoactivator.app.snapshot.ModelCatalog;
@@ -199,15 +203,29 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   long buffered(String model, String task) {
-    long n = 0;
-    try (var it = buffer().prefixScan(StoreNames.taskPrefix(model, task),
-        new org.apache.kafka.common.serialization.StringSerializer())) {
+    return accepted(model, task).size();
+  }
+
+  /** Where the task's accepted sample {@code sampleId} lies, or null. */
+  AcceptedSample accepted(String model, String task, String sampleId) {
+    return accepted(model, task).get(sampleId);
+  }
+
+  /** The task's accepted samples by id, read from the task-samples store (chunks and per-sample keys). */
+  Map<String, AcceptedSample> accepted(String model, String task) {
+    Map<String, AcceptedSample> all = new TreeMap<>();
+    String prefix = StoreNames.taskPrefix(model, task);
+    try (var it = buffer().prefixScan(prefix, new StringSerializer())) {
       while (it.hasNext()) {
-        it.next();
-        n++;
+        var kv = it.next();
+        if (StoreNames.isChunkKey(kv.key)) {
+          AcceptedChunk.decode(kv.value).forEach(e -> all.put(e.sampleId(), e.sample()));
+        } else {
+          all.put(kv.key.substring(prefix.length()), AcceptedSample.decode(kv.value));
+        }
       }
     }
-    return n;
+    return all;
   }
 
   double deadLetterCount(String reason) {
