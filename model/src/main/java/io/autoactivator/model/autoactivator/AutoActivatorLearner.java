@@ -185,13 +185,13 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       INDArray hty = Nd4j.create(DataType.DOUBLE, maxColumns, c);
       INDArray ainv = null;
       INDArray start = null;
-      double[] startGram = null;
+      GramAlgebra.LazyGram startGram = null;
       // gamma of this unit's head: with ridge=auto the router's validated ridge (headRidge; a unit that starts from
       // nothing uses the middle of the grid times its first block's mean diagonal: see the loop)
       double gamma = Double.isNaN(config.ridge()) ? Double.NaN : config.ridge();
       int columns = 0;
       if (d0 > 0) {
-        double[] packedGram;
+        GramAlgebra.LazyGram packedGram;
         INDArray knownCross = null;
         if (oldRead == 0) {
           // transfer=router: the unit starts from the shared features, whose Gram and cross terms on this task are
@@ -207,7 +207,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
             start = Nd4j.hstack(shared.phi(), start);
           }
           // Upper-triangle blocks only (float gemm, accumulated in double), mirrored; exactly symmetric.
-          packedGram = GramAlgebra.upperGram(start);
+          packedGram = new GramAlgebra.LazyGram(start);
         }
         startGram = packedGram;
         hty.get(NDArrayIndex.interval(0, d0), NDArrayIndex.all()).assign(knownCross != null ? knownCross
@@ -225,7 +225,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         if (Double.isNaN(gamma)) {
           // ridge=auto: the relative ridge the router validated on this task, on the head's own Gram (it reads the
           // same features; a search of its own measured no better: see headRidge)
-          gamma = headRidge(shared) * RouterTuning.meanDiagonal(startGram, d0);
+          gamma = headRidge(shared) * startGram.meanDiagonal();
         }
         beta = startingHead(start, startGram, startCross, gamma);
         outputs = start.mmul(beta.castTo(start.dataType())).castTo(DataType.DOUBLE);
@@ -250,7 +250,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
           }
         }
         if (ainv == null && columns > 0) {
-          ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram, d0, gamma));
+          ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram.get(), d0, gamma));
         }
         INDArray evalResidual = evalRows == null ? residual : Nd4j.pullRows(residual, 1, evalRows);
         Candidate chosen = search(evalX, evalResidual, l, nodes + l);
@@ -326,7 +326,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
      * {@code H^T (H H^T + gamma I)^-1 Y} when the task has fewer rows than columns (the same solution; an n x n
      * system instead of D x D, e.g. a table of 150 rows read through 2,500 shared features).
      */
-    private INDArray startingHead(INDArray start, double[] packedGram, INDArray startCross, double gamma) {
+    private INDArray startingHead(INDArray start, GramAlgebra.LazyGram packedGram, INDArray startCross,
+        double gamma) {
       int columns = (int) start.columns();
       if (n < columns) {
         INDArray rows = start.castTo(DataType.DOUBLE);
@@ -335,7 +336,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
             y.dup('c').data().asDouble(), n, c), new long[] {n, c}, 'c');
         return rows.transpose().mmul(dual);
       }
-      double[] solution = RouterTuning.solve(packedGram, columns, gamma, startCross.dup('c').data().asDouble(),
+      double[] solution = RouterTuning.solve(packedGram.get(), columns, gamma, startCross.dup('c').data().asDouble(),
           c);
       return Nd4j.create(solution, new long[] {columns, c}, 'c');
     }
@@ -641,8 +642,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       }
       // Gram in float gemm (fast), upper triangle only, accumulated in double; the router ridge dominates float
       // rounding.
-      double[] taskGram = GramAlgebra.upperGram(phi);
-      gram = gram.plus(phi, taskGram);
+      GramAlgebra.LazyGram taskGram = new GramAlgebra.LazyGram(phi);
+      gram = gram.plus(phi, taskGram::get);
       double[] taskCross = phi.transpose().mmul(y.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE).dup('c').data()
           .asDouble();
       int classesNow = oldClasses + c;
@@ -698,6 +699,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
    * The shared layer after this task, with the task's features (float n x F), their packed Gram and their cross
    * terms with the task's one-hot targets (F x c row-major).
    */
-  private record SharedFeatures(RidgeRouter router, INDArray phi, double[] taskGram, double[] taskCross) {
+  private record SharedFeatures(RidgeRouter router, INDArray phi, GramAlgebra.LazyGram taskGram,
+      double[] taskCross) {
   }
 }

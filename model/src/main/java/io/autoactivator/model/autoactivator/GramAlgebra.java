@@ -139,4 +139,38 @@ final class GramAlgebra {
     }
     return m;
   }
+
+  /**
+   * The packed upper Gram of a matrix's columns, computed on first use: a router kept factored and a unit head
+   * solved in the dual never need it (n F^2 flops a task).
+   */
+  static final class LazyGram {
+
+    private final INDArray rows;
+    private double[] packed;
+
+    LazyGram(INDArray rows) {
+      this.rows = rows;
+    }
+
+    double[] get() {
+      if (packed == null) {
+        packed = upperGram(rows);
+      }
+      return packed;
+    }
+
+    /**
+     * The mean of the Gram's diagonal, from the rows' squares summed in double (never from the Gram, so the value does
+     * not depend on whether the Gram was computed).
+     */
+    double meanDiagonal() {
+      int columns = (int) rows.columns();
+      double sum = 0;
+      for (float v : rows.dup('c').data().asFloat()) {
+        sum += (double) v * v;
+      }
+      return Math.max(sum / columns, 1e-12);
+    }
+  }
 }

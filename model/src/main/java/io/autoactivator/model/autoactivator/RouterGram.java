@@ -4,6 +4,8 @@ import io.autoactivator.model.linalg.Cholesky;
 import io.autoactivator.model.linalg.RowFactor;
 import io.autoactivator.model.linalg.SingularSystemException;
 
+import java.util.function.Supplier;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -52,9 +54,10 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
    * G plus a task's rows.
    *
    * @param phi      the task's features, n x F
-   * @param taskGram the same rows' Gram, packed (what the packed form adds)
+   * @param taskGram the same rows' Gram, packed (what the packed form adds; the factored form asks only when it
+   *                 packs)
    */
-  RouterGram plus(INDArray phi, double[] taskGram);
+  RouterGram plus(INDArray phi, Supplier<double[]> taskGram);
 
   /**
    * The ridge systems of {@link RouterTuning#chooseRidge}: the readout over every class seen and the leverages of
@@ -75,10 +78,14 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
   record Fit(double[] readout, double[] leverage) {
   }
 
-  /** {@link Fit}s at any ridge, each from its own factorisation. */
-  interface RidgeSystem {
+  /** {@link Fit}s at any ridge, each from its own factorisation; close it to free what it holds natively. */
+  interface RidgeSystem extends AutoCloseable {
     /** @throws SingularSystemException when {@code G + ridge I} is numerically singular */
     Fit at(double ridge);
+
+    @Override
+    default void close() {
+    }
   }
 
   /** The packed upper triangle of G, F(F+1)/2 values row by row. */
@@ -102,10 +109,11 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
     }
 
     @Override
-    public RouterGram plus(INDArray phi, double[] taskGram) {
+    public RouterGram plus(INDArray phi, Supplier<double[]> taskGram) {
       double[] sum = packed.clone();
+      double[] add = taskGram.get();
       for (int i = 0; i < sum.length; i++) {
-        sum[i] += taskGram[i];
+        sum[i] += add[i];
       }
       return new Packed(sum, features);
     }
@@ -146,12 +154,13 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
     }
 
     @Override
-    public RouterGram plus(INDArray phi, double[] taskGram) {
+    public RouterGram plus(INDArray phi, Supplier<double[]> taskGram) {
       int n = (int) phi.rows();
       if (factor.rows() + (long) n > FACTOR_LIMIT * features()) {
         double[] packed = factor.gramPacked();
+        double[] add = taskGram.get();
         for (int i = 0; i < packed.length; i++) {
-          packed[i] += taskGram[i];
+          packed[i] += add[i];
         }
         return new Packed(packed, features());
       }
@@ -161,19 +170,28 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
     @Override
     public RidgeSystem system(double[] phiT, int m, double[] cross, int k) {
       int r = factor.rows();
-      double[] small = factor.rowGram();
-      double[] rc = factor.multiply(cross, k);
-      double[] z = factor.multiply(phiT, m);
+      RowFactor.Products products = factor.products();
+      double[] small = products.rowGram();
+      double[] rc = products.multiply(cross, k);
+      double[] z = products.multiply(phiT, m);
       double[] norms = squaredColumnNorms(phiT, features(), m);
-      return ridge -> {
-        try (Cholesky inner = Cholesky.factor(small, r, ridge)) {
-          double[] readout = woodbury(cross, factor.multiplyTransposed(inner.solve(rc, k), k), ridge);
-          double[] reduced = squaredColumnNorms(inner.forwardSolve(z, m), r, m);
-          double[] leverage = new double[m];
-          for (int i = 0; i < m; i++) {
-            leverage[i] = (norms[i] - reduced[i]) / ridge;
+      return new RidgeSystem() {
+        @Override
+        public Fit at(double ridge) {
+          try (Cholesky inner = Cholesky.factor(small, r, ridge)) {
+            double[] readout = woodbury(cross, products.multiplyTransposed(inner.solve(rc, k), k), ridge);
+            double[] reduced = squaredColumnNorms(inner.forwardSolve(z, m), r, m);
+            double[] leverage = new double[m];
+            for (int i = 0; i < m; i++) {
+              leverage[i] = (norms[i] - reduced[i]) / ridge;
+            }
+            return new Fit(readout, leverage);
           }
-          return new Fit(readout, leverage);
+        }
+
+        @Override
+        public void close() {
+          products.close();
         }
       };
     }
@@ -181,17 +199,19 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
     @Override
     public double[] solve(double ridge, double[] cross, int k) {
       int r = factor.rows();
-      double[] small = factor.rowGram();
-      double[] rc = factor.multiply(cross, k);
-      double g = ridge;
-      for (int attempt = 0; ; attempt++) {
-        try (Cholesky inner = Cholesky.factor(small, r, g)) {
-          return woodbury(cross, factor.multiplyTransposed(inner.solve(rc, k), k), g);
-        } catch (SingularSystemException e) {
-          if (attempt == 6) {
-            throw e;
+      try (RowFactor.Products products = factor.products()) {
+        double[] small = products.rowGram();
+        double[] rc = products.multiply(cross, k);
+        double g = ridge;
+        for (int attempt = 0; ; attempt++) {
+          try (Cholesky inner = Cholesky.factor(small, r, g)) {
+            return woodbury(cross, products.multiplyTransposed(inner.solve(rc, k), k), g);
+          } catch (SingularSystemException e) {
+            if (attempt == 6) {
+              throw e;
+            }
+            g *= 10;
           }
-          g *= 10;
         }
       }
     }

@@ -161,22 +161,23 @@ final class RouterTuning {
     int[] rows = validationRows();
     int m = rows.length;
     double[] phiT = Nd4j.pullRows(phi, 1, rows).transpose().castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    RouterGram.RidgeSystem system = gram.system(phiT, m, cross, classesNow);
     RidgeFit best = null;
     double bestError = Double.POSITIVE_INFINITY;
-    for (int r = ridges.length - 1; r >= 0; r--) {
-      RouterGram.Fit fit;
-      try {
-        fit = system.at(ridges[r] * diagonal);
-      } catch (SingularSystemException tooSmall) {
-        LOG.debug("router ridge {}: singular", ridges[r]);
-        continue;
-      }
-      double error = leaveOneOutError(phiT, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
-      LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", ridges[r], error, m);
-      if (error < bestError) {
-        bestError = error;
-        best = new RidgeFit(ridges[r], fit.readout());
+    try (RouterGram.RidgeSystem system = gram.system(phiT, m, cross, classesNow)) {
+      for (int r = ridges.length - 1; r >= 0; r--) {
+        RouterGram.Fit fit;
+        try {
+          fit = system.at(ridges[r] * diagonal);
+        } catch (SingularSystemException tooSmall) {
+          LOG.debug("router ridge {}: singular", ridges[r]);
+          continue;
+        }
+        double error = leaveOneOutError(phiT, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
+        LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", ridges[r], error, m);
+        if (error < bestError) {
+          bestError = error;
+          best = new RidgeFit(ridges[r], fit.readout());
+        }
       }
     }
     return best != null ? best : unvalidated(gram, diagonal, cross, classesNow, ridges, previous);

@@ -20,8 +20,9 @@ import org.bytedeco.javacpp.DoublePointer;
  * against R's rows, panel by panel: the panel's reflectors are formed in Java (each has one entry on an R row and n on
  * the new rows), gathered into the compact WY form {@code I - V T V^T}, and applied to the trailing columns by three
  * double gemm calls of the bundled OpenBLAS ({@link Gemm}). Phase 2 factors what is left of the new rows (columns r
- * and beyond) by a QR of its leading n x n block, whose explicit Q is applied to the rest by one gemm. Every
- * O(n r f) or O(n^2 f) flop runs in gemm. An instance is immutable.
+ * and beyond) by a QR of its leading block, whose explicit Q is applied to the rest by one gemm. The new rows are
+ * taken a chunk of {@value #PANEL} at a time (each chunk's phase 2 adds its rows to R before the next chunk's phase 1),
+ * so every O(n r f) or O(n^2 f) flop runs in gemm and the Java work is O(panel (r + n) n). An instance is immutable.
  */
 public final class RowFactor {
 
@@ -112,17 +113,27 @@ public final class RowFactor {
     int r0 = rows;
     int added = Math.min(n, f - r0);
     int r1 = r0 + added;
-    try (DoublePointer r = new DoublePointer(Math.max(1L, (long) r1 * f)); DoublePointer p = new DoublePointer(phi)) {
+    try (DoublePointer r = new DoublePointer(Math.max(1L, (long) r1 * f))) {
       r.put(values, 0, values.length);
       if (added > 0) {
         r.position((long) r0 * f).put(new double[added * f], 0, added * f);
         r.position(0);
       }
-      for (int j0 = 0; j0 < r0; j0 += panel) {
-        eliminatePanel(r, p, n, j0, Math.min(panel, r0 - j0));
-      }
-      if (added > 0) {
-        factorRemainder(r, p, n, r0, added);
+      // the new rows a chunk at a time: each chunk is eliminated against every row of R so far (phase 1, gemm) and
+      // only its own remainder is factored in Java (phase 2), so phase 2's O(n^3) Java work stays O(chunk^2 n)
+      int current = r0;
+      for (int c0 = 0; c0 < n; c0 += panel) {
+        int rowsInChunk = Math.min(panel, n - c0);
+        try (DoublePointer p = new DoublePointer(Arrays.copyOfRange(phi, c0 * f, (c0 + rowsInChunk) * f))) {
+          for (int j0 = 0; j0 < current; j0 += panel) {
+            eliminatePanel(r, p, rowsInChunk, j0, Math.min(panel, current - j0));
+          }
+          int grows = Math.min(rowsInChunk, f - current);
+          if (grows > 0) {
+            factorRemainder(r, p, rowsInChunk, current, grows);
+            current += grows;
+          }
+        }
       }
       double[] out = new double[r1 * f];
       r.get(out);
@@ -356,81 +367,152 @@ public final class RowFactor {
   }
 
   /**
-   * {@code K = R R^T}, rows x rows row-major and exactly symmetric: the small Gram of a Woodbury solve. Only the
-   * blocks on and above the diagonal are multiplied, each from the first column where R's rows can be nonzero (R is
-   * zero below its diagonal): about a third of the flops of the plain product at r = F / 2.
+   * R copied once to native memory for several products with it (each product would otherwise copy R again:
+   * r x F doubles); close it to free the copy. Not thread-safe.
    */
-  public double[] rowGram() {
-    int r = rows;
-    int f = features;
-    double[] k = new double[Math.multiplyExact(r, r)];
-    if (r == 0) {
-      return k;
+  public Products products() {
+    return new Products();
+  }
+
+  /** Products with R from one native copy of it ({@link #products()}). */
+  public final class Products implements AutoCloseable {
+
+    private DoublePointer nativeR;
+
+    private Products() {
+      nativeR = new DoublePointer(Math.max(1L, values.length));
+      nativeR.put(values, 0, values.length);
     }
-    int block = Cholesky.BLOCK;
-    try (DoublePointer pr = new DoublePointer(values); DoublePointer pk = new DoublePointer((long) r * r)) {
-      for (int i0 = 0; i0 < r; i0 += block) {
-        int bi = Math.min(block, r - i0);
-        for (int j0 = i0; j0 < r; j0 += block) {
-          int bj = Math.min(block, r - j0);
-          // K[I, J] = R[I, j0:] R[J, j0:]^T: R[J, c] = 0 for c < j0
-          Gemm.dgemm(false, true, bi, bj, f - j0, 1.0, pr, (long) i0 * f + j0, f, pr, (long) j0 * f + j0, f, 0.0,
-              pk, (long) i0 * r + j0, r);
+
+    private DoublePointer r() {
+      if (nativeR == null) {
+        throw new IllegalStateException("these products were closed");
+      }
+      return nativeR;
+    }
+
+    /**
+     * {@code K = R R^T}, rows x rows row-major and exactly symmetric: the small Gram of a Woodbury solve. Only the
+     * blocks on and above the diagonal are multiplied, each from the first column where R's rows can be nonzero
+     * (R is zero below its diagonal): about a third of the flops of the plain product at r = F / 2.
+     */
+    public double[] rowGram() {
+      int r = rows;
+      int f = features;
+      double[] k = new double[Math.multiplyExact(r, r)];
+      if (r == 0) {
+        return k;
+      }
+      int block = Cholesky.BLOCK;
+      DoublePointer pr = r();
+      try (DoublePointer pk = new DoublePointer((long) r * r)) {
+        for (int i0 = 0; i0 < r; i0 += block) {
+          int bi = Math.min(block, r - i0);
+          for (int j0 = i0; j0 < r; j0 += block) {
+            int bj = Math.min(block, r - j0);
+            // K[I, J] = R[I, j0:] R[J, j0:]^T: R[J, c] = 0 for c < j0
+            Gemm.dgemm(false, true, bi, bj, f - j0, 1.0, pr, (long) i0 * f + j0, f, pr, (long) j0 * f + j0, f,
+                0.0, pk, (long) i0 * r + j0, r);
+          }
+        }
+        pk.get(k);
+      }
+      for (int i = 0; i < r; i++) {
+        for (int j = i + 1; j < r; j++) {
+          k[j * r + i] = k[i * r + j];
         }
       }
-      pk.get(k);
+      return k;
     }
-    for (int i = 0; i < r; i++) {
-      for (int j = i + 1; j < r; j++) {
-        k[j * r + i] = k[i * r + j];
+
+    /** {@code R B} for B features x m row-major: rows x m. */
+    public double[] multiply(double[] b, int m) {
+      checkLength(b, (long) features * m, "b");
+      return withR(false, false, rows, m, features, b, true);
+    }
+
+    /** {@code R X^T} for X m x features row-major (m rows of features): rows x m. */
+    public double[] multiplyRows(double[] x, int m) {
+      checkLength(x, (long) m * features, "x");
+      return withR(false, true, rows, m, features, x, true);
+    }
+
+    /** {@code R^T U} for U rows x m row-major: features x m. */
+    public double[] multiplyTransposed(double[] u, int m) {
+      checkLength(u, (long) rows * m, "u");
+      return withR(true, false, features, m, rows, u, true);
+    }
+
+    /** G = R^T R, upper triangle packed row by row (features(features+1)/2 values). */
+    public double[] gramPacked() {
+      double[] full = withR(true, false, features, features, rows, null, false);
+      double[] packed = new double[features * (features + 1) / 2];
+      int at = 0;
+      for (int i = 0; i < features; i++) {
+        System.arraycopy(full, i * features + i, packed, at, features - i);
+        at += features - i;
       }
+      return packed;
     }
-    return k;
-  }
 
-  /** {@code R B} for B features x m row-major: rows x m. */
-  public double[] multiply(double[] b, int m) {
-    checkLength(b, (long) features * m, "b");
-    return product(false, false, rows, m, features, values, b);
-  }
-
-  /** {@code R X^T} for X m x features row-major (m rows of features): rows x m. */
-  public double[] multiplyRows(double[] x, int m) {
-    checkLength(x, (long) m * features, "x");
-    return product(false, true, rows, m, features, values, x);
-  }
-
-  /** {@code R^T U} for U rows x m row-major: features x m. */
-  public double[] multiplyTransposed(double[] u, int m) {
-    checkLength(u, (long) rows * m, "u");
-    return product(true, false, features, m, rows, values, u);
-  }
-
-  /** G = R^T R, upper triangle packed row by row (features(features+1)/2 values). */
-  public double[] gramPacked() {
-    double[] full = product(true, false, features, features, rows, values, values);
-    double[] packed = new double[features * (features + 1) / 2];
-    int at = 0;
-    for (int i = 0; i < features; i++) {
-      System.arraycopy(full, i * features + i, packed, at, features - i);
-      at += features - i;
-    }
-    return packed;
-  }
-
-  private static double[] product(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b) {
-    double[] out = new double[Math.multiplyExact(m, n)];
-    if (m == 0 || n == 0 || k == 0) {
+    /** op(R) op(B) for a given B, or op(R) R when {@code given} is false. */
+    private double[] withR(boolean transA, boolean transB, int m, int n, int k, double[] b, boolean given) {
+      double[] out = new double[Math.multiplyExact(m, n)];
+      if (m == 0 || n == 0 || k == 0) {
+        return out;
+      }
+      DoublePointer pr = r();
+      try (DoublePointer pb = given ? new DoublePointer(b) : null; DoublePointer pc = new DoublePointer((long) m * n)) {
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        Gemm.dgemm(transA, transB, m, n, k, 1.0, pr, 0, lda, given ? pb : pr, 0, ldb, 0.0, pc, 0, n);
+        pc.get(out);
+      }
       return out;
     }
-    try (DoublePointer pa = new DoublePointer(a); DoublePointer pb = new DoublePointer(b);
-        DoublePointer pc = new DoublePointer((long) m * n)) {
-      int lda = transA ? m : k;
-      int ldb = transB ? k : n;
-      Gemm.dgemm(transA, transB, m, n, k, 1.0, pa, 0, lda, pb, 0, ldb, 0.0, pc, 0, n);
-      pc.get(out);
+
+    @Override
+    public void close() {
+      if (nativeR != null) {
+        nativeR.close();
+        nativeR = null;
+      }
     }
-    return out;
+  }
+
+  /** {@link Products#rowGram()} of one product. */
+  public double[] rowGram() {
+    try (Products p = products()) {
+      return p.rowGram();
+    }
+  }
+
+  /** {@link Products#multiply}. */
+  public double[] multiply(double[] b, int m) {
+    try (Products p = products()) {
+      return p.multiply(b, m);
+    }
+  }
+
+  /** {@link Products#multiplyRows}. */
+  public double[] multiplyRows(double[] x, int m) {
+    try (Products p = products()) {
+      return p.multiplyRows(x, m);
+    }
+  }
+
+  /** {@link Products#multiplyTransposed}. */
+  public double[] multiplyTransposed(double[] u, int m) {
+    try (Products p = products()) {
+      return p.multiplyTransposed(u, m);
+    }
+  }
+
+  /** {@link Products#gramPacked()}. */
+  public double[] gramPacked() {
+    try (Products p = products()) {
+      return p.gramPacked();
+    }
   }
 
   private static void checkLength(double[] a, long expected, String name) {

@@ -219,11 +219,11 @@ class RouterTuningTest {
   void theGramStaysFactoredWhileItsRowsAreAtMostTwoThirdsOfTheFeaturesThenPacks() {
     int f = 36;
     INDArray twelve = Nd4j.rand(DataType.FLOAT, 12, f);
-    RouterGram gram = RouterGram.empty(f, 12).plus(twelve, GramAlgebra.upperGram(twelve));
+    RouterGram gram = RouterGram.empty(f, 12).plus(twelve, () -> GramAlgebra.upperGram(twelve));
     assertThat(gram).isInstanceOf(RouterGram.Factored.class);
-    gram = gram.plus(twelve, GramAlgebra.upperGram(twelve));
+    gram = gram.plus(twelve, () -> GramAlgebra.upperGram(twelve));
     assertThat(gram).as("24 rows of 36 features").isInstanceOf(RouterGram.Factored.class);
-    gram = gram.plus(twelve, GramAlgebra.upperGram(twelve));
+    gram = gram.plus(twelve, () -> GramAlgebra.upperGram(twelve));
     assertThat(gram).isInstanceOf(RouterGram.Packed.class);
     double[] packed = ((RouterGram.Packed) gram).packed();
     double[] expected = GramAlgebra.upperGram(Nd4j.vstack(twelve, twelve, twelve));
