@@ -33,7 +33,9 @@ public final class Roofline implements AutoCloseable {
     this.dimension = dimension;
     this.hidden = hidden;
     this.classes = classes;
-    this.w1 = Nd4j.rand(DataType.FLOAT, dimension, hidden).subi(0.5);
+    // column-major, as the model's fused first layer: the faster layout for a few rows (BENCHMARKS.md, issue 12
+    // session 6), the same at 256; the roofline is the faster of the two
+    this.w1 = Nd4j.rand(DataType.FLOAT, dimension, hidden).subi(0.5).dup('f');
     this.w2 = Nd4j.rand(DataType.FLOAT, hidden, classes).subi(0.5);
     resize(batch);
   }

@@ -119,6 +119,12 @@ public final class SystemBench implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "3", description = "Repeats of figures 2 and 4 (medians).")
   int repeats;
 
+  @Option(names = "--query-compression", defaultValue = "none",
+      description = "compression.type of the bench's query producer in figures 2 and 3. Default: ${DEFAULT-VALUE}, as"
+          + " a latency client would send 3 KB float vectors (lz4, sessions 1-5: every one-record batch allocated"
+          + " ~130 KB in this JVM, whose collections then paused the app under test too).")
+  String queryCompression;
+
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run.")
   int latencySeconds;
 
@@ -538,7 +544,7 @@ public final class SystemBench implements Callable<Integer> {
     List<Double> roofline = new ArrayList<>();
     INDArray batch = Nd4j.create(flatten(rows, servingBatch), new long[] {servingBatch, model.inputDimension()}, 'c');
     Roofline gemm = Roofline.of(model, Roofline.routerFeatures(learner, options), servingBatch);
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5);
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 5, queryCompression);
          KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, topics.predictions(), "read_committed")) {
       for (int r = 0; r < repeats; r++) {
         String prefix = "tp" + r + "-";
@@ -663,7 +669,7 @@ public final class SystemBench implements Callable<Integer> {
     Histogram inference = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
     String prefix = "lat" + Math.round(rate) + "-" + modelId + "-";
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0);
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0, queryCompression);
          KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
          KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
              "read_uncommitted")) {
@@ -878,13 +884,17 @@ public final class SystemBench implements Callable<Integer> {
 
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+    return producer(bootstrap, lingerMs, "lz4");
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs, String compression) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 

@@ -23,8 +23,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * knowledge transfer also reads all earlier units' nodes), and a per-sample router that reactivates one unit per
  * input row without a task id.
  *
- * <p>Inference is batched: one gemm computes every node for the whole batch, each head reads a column range of it,
- * and the router works row by row on those matrices, so a row's answer never depends on the other rows. All state is
+ * <p>Inference is batched and a row's answer never depends on the other rows. With the ridge router (the default)
+ * a batch is two products over concatenated weights ({@link FusedInference}); with the paper's or the Mahalanobis
+ * router one gemm computes every node, each head reads a column range of it, and the router works row by row. All state is
  * final and never written after construction; {@link #predict} uses only local arrays, so it is thread-safe.
  *
  * <p>{@link Predictions#classScores()}: the fired unit's softmax probabilities for its own classes, 0 elsewhere.
@@ -64,7 +65,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
   private final List<INDArray> mahalanobisMeans;
   private final List<INDArray> mahalanobisPrecisions;
   private final List<double[]> mahalanobisOffsets;
-  private final INDArray routerReadout;
+  /** The ridge router's inference as two products (null for the other routers). */
+  private final FusedInference fused;
 
   AutoActivatorModel(String learner, AutoActivatorConfig config, long seed, int inputDimension, List<String> taskIds,
       List<Unit> units, RidgeRouter router, List<List<BlockRecord>> recruitment) {
@@ -138,14 +140,10 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       }
     }
     if (router != null) {
-      int f = router.features();
       if (router.map().inputDimension() != inputDimension) {
         throw new IllegalArgumentException("the router's feature map reads " + router.map().inputDimension()
             + " features, the model has " + inputDimension);
       }
-      routerReadout = Nd4j.create(router.readout(), new long[] {f, router.classes()}, 'c');
-    } else {
-      routerReadout = null;
     }
     if (config.sharedFeatures() && router == null) {
       throw new IllegalArgumentException("router=ridge and transfer=router need the shared feature layer's state");
@@ -160,6 +158,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         && units.stream().anyMatch(u -> u.mahalanobis() == null)) {
       throw new IllegalArgumentException("router=mahalanobis needs every unit's statistics");
     }
+    this.fused = FusedInference.applies(config, router)
+        ? new FusedInference(inputDimension, units, router, config.activation(), nodeWeights, nodeBiases) : null;
   }
 
   @Override
@@ -306,6 +306,11 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
 
   private void predictChunk(INDArray x, int offset, int[] givenTask, int[] labels, float[][] classScores, int[] fired,
       float[][] taskScores) {
+    if (fused != null) {
+      predictFused(x, offset, givenTask, labels, classScores, fired, taskScores);
+      return;
+    }
+    // the paper's and the Mahalanobis router: unit by unit
     int n = (int) x.rows();
     int taskCount = units.size();
     INDArray hidden = hidden(x);
@@ -337,15 +342,6 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         }
       }
     }
-    float[] routerScores = null;
-    if (config.router() == AutoActivatorConfig.Router.RIDGE) {
-      routerScores = ridgeTaskScores(phi, scores);
-    }
-    // Within the fired task: the unit's head alone, or (class.score=sum, per-sample routing) the unit's and the
-    // router's ridge outputs added, two regressions onto the same one-hot targets whose errors partly cancel.
-    boolean sum = givenTask == null && routerScores != null
-        && config.classScore() == AutoActivatorConfig.ClassScore.SUM;
-    int routerClasses = router == null ? 0 : router.classes();
     boolean lowerWins = config.router() == AutoActivatorConfig.Router.PAPER;
     for (int i = 0; i < n; i++) {
       int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores[i], lowerWins);
@@ -358,8 +354,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < c; k++) {
         row[firstColumn + k] = p[i * c + k];
-        double score = sum ? raw[unitIndex][i * c + k] + routerScores[i * routerClasses + firstColumn + k]
-            : p[i * c + k];
+        double score = p[i * c + k];
         if (score > bestScore) {
           bestScore = score;
           bestClass = k;
@@ -369,6 +364,82 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       classScores[offset + i] = row;
       fired[offset + i] = unitIndex;
       taskScores[offset + i] = scores[i];
+    }
+  }
+
+  /**
+   * {@link #predictChunk} for the ridge router: every head's logits and the router's class scores come from
+   * {@link FusedInference}'s two products; the rest (softmax, task scores, the fired unit's class) is the same
+   * per-row Java work on one array.
+   */
+  private void predictFused(INDArray x, int offset, int[] givenTask, int[] labels, float[][] classScores, int[] fired,
+      float[][] taskScores) {
+    int n = (int) x.rows();
+    int taskCount = units.size();
+    int width = fused.columns();
+    float[] y = fused.outputs(x);
+    int routerColumn = fused.routerColumn();
+    boolean max = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX;
+    boolean sum = givenTask == null && config.classScore() == AutoActivatorConfig.ClassScore.SUM;
+    float[] p = new float[maxClassesPerTask()];
+    for (int i = 0; i < n; i++) {
+      int base = i * width;
+      float[] scores = new float[taskCount];
+      for (int t = 0; t < taskCount; t++) {
+        int c = units.get(t).classes().length;
+        int from = base + routerColumn + fused.unitColumn(t); // the router's classes are in model order
+        double value = max ? Double.NEGATIVE_INFINITY : 0;
+        for (int j = 0; j < c; j++) {
+          value = max ? Math.max(value, y[from + j]) : value + y[from + j];
+        }
+        scores[t] = (float) value;
+      }
+      int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores, false);
+      int[] unitClasses = units.get(unitIndex).classes();
+      int c = unitClasses.length;
+      int logits = base + fused.unitColumn(unitIndex);
+      softmax(y, logits, c, p);
+      float[] row = new float[classes.length];
+      int firstColumn = fused.unitColumn(unitIndex);
+      int bestClass = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < c; k++) {
+        row[firstColumn + k] = p[k];
+        double score = sum ? y[logits + k] + y[base + routerColumn + firstColumn + k] : p[k];
+        if (score > bestScore) {
+          bestScore = score;
+          bestClass = k;
+        }
+      }
+      labels[offset + i] = unitClasses[bestClass];
+      classScores[offset + i] = row;
+      fired[offset + i] = unitIndex;
+      taskScores[offset + i] = scores;
+    }
+  }
+
+  private int maxClassesPerTask() {
+    int max = 1;
+    for (Unit unit : units) {
+      max = Math.max(max, unit.classes().length);
+    }
+    return max;
+  }
+
+  /** Softmax of {@code c} logits at {@code from} into {@code p[0, c)} (max-shifted, as {@link #softmaxRows}). */
+  private static void softmax(float[] logits, int from, int c, float[] p) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int k = 0; k < c; k++) {
+      max = Math.max(max, logits[from + k]);
+    }
+    float sum = 0;
+    for (int k = 0; k < c; k++) {
+      float e = (float) Math.exp(logits[from + k] - max);
+      p[k] = e;
+      sum += e;
+    }
+    for (int k = 0; k < c; k++) {
+      p[k] /= sum;
     }
   }
 
@@ -481,27 +552,6 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       z[i] = (float) (-(logD2 - stats.logMean()) / stats.logStd());
     }
     return z;
-  }
-
-  /** Fills each row's task scores from the router's class scores, and returns those (row-major n x classes). */
-  private float[] ridgeTaskScores(INDArray phi, float[][] scores) {
-    float[] s = phi.mmul(routerReadout).dup('c').data().asFloat();
-    int k = router.classes();
-    for (int i = 0; i < scores.length; i++) {
-      int column = 0;
-      for (int t = 0; t < units.size(); t++) {
-        int c = units.get(t).classes().length;
-        double value = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX
-            ? Double.NEGATIVE_INFINITY : 0;
-        for (int j = 0; j < c; j++) {
-          float v = s[i * k + column + j];
-          value = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX ? Math.max(value, v) : value + v;
-        }
-        scores[i][t] = (float) value;
-        column += c;
-      }
-    }
-    return s;
   }
 
   private int columnOf(int label) {

@@ -58,6 +58,11 @@ final class DenseFeatureMap implements FeatureMap {
     return weights.clone();
   }
 
+  /** A copy of the biases, one per feature. */
+  float[] biases() {
+    return biases.clone();
+  }
+
   @Override
   public long parameterCount() {
     return (long) weights.length + biases.length;

@@ -33,7 +33,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code <application.id>-serving}, no auto-commit, from the earliest offset on a first start, as Kafka Streams
  * read queries before), a group-less read_uncommitted reader for the read-back, an idempotent {@code acks=all}
  * producer with {@code linger.ms=0} (answers go out as soon as they exist; batches form while a send is in
- * flight), and, for a deployment upgraded from the topology that answered queries, the query offsets that
+ * flight) and {@code compression.type=none} (an answer is ~100 bytes; the app's lz4 default for its other producers
+ * cost ~130 KB of garbage per batch here), and, for a deployment upgraded from the topology that answered queries, the query offsets that
  * topology had committed in its own group.
  */
 public final class ServingClients {
@@ -99,6 +100,11 @@ public final class ServingClients {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     if (!clients.servingProducerSets(ProducerConfig.LINGER_MS_CONFIG)) {
       config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    }
+    if (!clients.servingProducerSets(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+      // answers are ~100 bytes and, without linger, one per batch: nothing to compress, while every lz4 batch
+      // allocated ~130 KB of buffers (JFR, BENCHMARKS.md issue 12 session 6), young-GC pauses of 20-90 ms in the tail
+      config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     }
     config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-serving");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
