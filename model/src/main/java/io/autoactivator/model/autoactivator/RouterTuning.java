@@ -161,6 +161,7 @@ final class RouterTuning {
     int[] rows = validationRows();
     int m = rows.length;
     double[] phiT = Nd4j.pullRows(phi, 1, rows).transpose().castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    INDArray validation = Nd4j.create(phiT, new long[] {f, m}, 'c');
     RidgeFit best = null;
     double bestError = Double.POSITIVE_INFINITY;
     try (RouterGram.RidgeSystem system = gram.system(phiT, m, cross, classesNow)) {
@@ -172,7 +173,7 @@ final class RouterTuning {
           LOG.debug("router ridge {}: singular", ridges[r]);
           continue;
         }
-        double error = leaveOneOutError(phiT, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
+        double error = leaveOneOutError(validation, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
         LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", ridges[r], error, m);
         if (error < bestError) {
           bestError = error;
@@ -191,20 +192,12 @@ final class RouterTuning {
   }
 
   /** Sum over the validation rows of the squared leave-one-out residuals over every class seen. */
-  private double leaveOneOutError(double[] phiT, double[] leverage, double[] readout, int[] rows, int f,
+  private double leaveOneOutError(INDArray validation, double[] leverage, double[] readout, int[] rows, int f,
       int classes, int classOffset) {
     int m = rows.length;
-    double[] predicted = new double[m * classes];
-    for (int j = 0; j < f; j++) {
-      int base = j * m;
-      int w = j * classes;
-      for (int i = 0; i < m; i++) {
-        double p = phiT[base + i];
-        for (int k = 0; k < classes; k++) {
-          predicted[i * classes + k] += p * readout[w + k];
-        }
-      }
-    }
+    // every validation row's fitted scores, m x classes: one double gemm (validation is F x m)
+    double[] predicted = validation.transpose().mmul(Nd4j.create(readout, new long[] {f, classes}, 'c')).dup('c')
+        .data().asDouble();
     double error = 0;
     for (int i = 0; i < m; i++) {
       double keep = Math.max(1 - leverage[i], 1e-9);

@@ -33,6 +33,8 @@ public final class RowFactor {
   private final int rows;
   /** R, rows x features row-major; zero below the diagonal. */
   private final double[] values;
+  /** Cached by {@link #meanDiagonal()} (racy but idempotent: every thread computes the same value). */
+  private double meanDiagonal = Double.NaN;
 
   private RowFactor(int features, int rows, double[] values) {
     this.features = features;
@@ -84,13 +86,16 @@ public final class RowFactor {
     return values.clone();
   }
 
-  /** The mean of G's diagonal: the sum of R's squares over f. */
+  /** The mean of G's diagonal: the sum of R's squares over f (computed once). */
   public double meanDiagonal() {
-    double sum = 0;
-    for (double v : values) {
-      sum += v * v;
+    if (Double.isNaN(meanDiagonal)) {
+      double sum = 0;
+      for (double v : values) {
+        sum += v * v;
+      }
+      meanDiagonal = sum / features;
     }
-    return sum / features;
+    return meanDiagonal;
   }
 
   /**
@@ -252,19 +257,8 @@ public final class RowFactor {
       }
       Gemm.dgemm(false, false, b, width, n, 1.0, wt, 0, n, p, c0, f, 1.0, y, 0, width);
       Gemm.dgemm(true, false, b, width, b, 1.0, tp, 0, b, y, 0, width, 0.0, ty, 0, width);
-      double[] row = new double[width];
-      double[] update = new double[width];
-      for (int i = 0; i < b; i++) {
-        long at = (long) (j0 + i) * f + c0;
-        r.position(at).get(row, 0, width);
-        ty.position((long) i * width).get(update, 0, width);
-        for (int k = 0; k < width; k++) {
-          row[k] -= update[k];
-        }
-        r.position(at).put(row, 0, width);
-      }
-      r.position(0);
-      ty.position(0);
+      // R[panel rows, c0:] -= T^T Y, in place (one more small gemm instead of a copy out, a loop and a copy back)
+      Gemm.dgemm(true, false, b, width, b, -1.0, tp, 0, b, y, 0, width, 1.0, r, (long) j0 * f + c0, f);
       Gemm.dgemm(true, false, n, width, b, -1.0, wt, 0, n, ty, 0, width, 1.0, p, c0, f);
     }
   }
