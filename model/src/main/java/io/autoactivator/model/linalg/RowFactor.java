@@ -302,16 +302,7 @@ public final class RowFactor {
       tau[k] = (beta - alpha) / beta;
       col[ck + k] = beta;
       for (int c = k + 1; c < added; c++) {
-        int cc = c * n;
-        double s = col[cc + k];
-        for (int i = k + 1; i < n; i++) {
-          s += col[ck + i] * col[cc + i];
-        }
-        s *= tau[k];
-        col[cc + k] -= s;
-        for (int i = k + 1; i < n; i++) {
-          col[cc + i] -= s * col[ck + i];
-        }
+        reflect(col, ck, tau[k], col, c * n, k, n);
       }
     }
     double[] upper = new double[added];
@@ -337,18 +328,8 @@ public final class RowFactor {
       if (tau[k] == 0) {
         continue;
       }
-      int ck = k * n;
       for (int c = k; c < added; c++) {
-        int qc = c * n;
-        double s = qT[qc + k];
-        for (int i = k + 1; i < n; i++) {
-          s += col[ck + i] * qT[qc + i];
-        }
-        s *= tau[k];
-        qT[qc + k] -= s;
-        for (int i = k + 1; i < n; i++) {
-          qT[qc + i] -= s * col[ck + i];
-        }
+        reflect(col, k * n, tau[k], qT, c * n, k, n);
       }
     }
     // the new rows' trailing columns: Q[:, :added]^T Phi[:, c0:]
@@ -471,6 +452,22 @@ public final class RowFactor {
         nativeR.close();
         nativeR = null;
       }
+    }
+  }
+
+  /**
+   * Applies the reflector {@code H = I - tau v v^T}, {@code v = [1, vs[vo + k + 1 .. vo + n)]} (its first entry at
+   * row k), to rows k .. n-1 of the column stored at {@code a[ao ..]}.
+   */
+  private static void reflect(double[] vs, int vo, double tau, double[] a, int ao, int k, int n) {
+    double s = a[ao + k];
+    for (int i = k + 1; i < n; i++) {
+      s += vs[vo + i] * a[ao + i];
+    }
+    s *= tau;
+    a[ao + k] -= s;
+    for (int i = k + 1; i < n; i++) {
+      a[ao + i] -= s * vs[vo + i];
     }
   }
 
