@@ -5,6 +5,7 @@ import io.autoactivator.model.linalg.SymmetricGram;
 import io.autoactivator.model.linalg.SymmetricSolver;
 
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -166,9 +167,13 @@ final class GramAlgebra {
      */
     double meanDiagonal() {
       int columns = (int) rows.columns();
+      INDArray dense = rows.dataType() != DataType.FLOAT ? rows.castTo(DataType.FLOAT).dup('c')
+          : rows.isView() || rows.ordering() != 'c' ? rows.dup('c') : rows;
+      FloatBuffer values = dense.data().asNioFloat(); // a view of the buffer: no copy of n x F floats
       double sum = 0;
-      for (float v : rows.dup('c').data().asFloat()) {
-        sum += (double) v * v;
+      for (long i = 0, length = dense.length(); i < length; i++) {
+        double v = values.get((int) i);
+        sum += v * v;
       }
       return Math.max(sum / columns, 1e-12);
     }

@@ -31,8 +31,8 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
    * The factored form is kept while rows seen <= this fraction of the features. Per task and three candidate
    * ridges it costs about {@code 4 n r F + r^2 (F - r/3) / 2 + r^3 + 3 r^2 m} flops (QR update, R R^T, three r x r
    * factorisations and leverages) against {@code F^3 + 3 F^2 m} packed, which cross near r = 0.8 F; measured on
-   * F = 2,500 features and 250-row tasks (BENCHMARKS.md, session 6) the factored form was faster up to 0.7 F and even
-   * at 0.8 F. Two thirds keeps a margin for the factored form's Java panel work.
+   * F = 2,500 features and 250-row tasks (BENCHMARKS.md, session 6) the factored form was faster up to 0.7 F and
+   * equal or slower at 0.8 F. Two thirds keeps a margin for the factored form's Java panel work.
    */
   double FACTOR_LIMIT = 2.0 / 3;
 

@@ -34,7 +34,7 @@ public final class RowFactor {
   /** R, rows x features row-major; zero below the diagonal. */
   private final double[] values;
   /** Cached by {@link #meanDiagonal()} (racy but idempotent: every thread computes the same value). */
-  private double meanDiagonal = Double.NaN;
+  private volatile double meanDiagonal = Double.NaN;
 
   private RowFactor(int features, int rows, double[] values) {
     this.features = features;
