@@ -292,22 +292,19 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
 
   private Predictions predict(INDArray x, int[] givenTask) {
     int n = (int) x.rows();
-    int[] labels = new int[n];
-    float[][] classScores = new float[n][];
-    int[] fired = new int[n];
-    float[][] taskScores = new float[n][];
+    Predictions out = new Predictions(new int[n], new float[n][], new int[n], new float[n][]);
     for (int start = 0; start < n; start += PREDICT_CHUNK) {
       int end = Math.min(n, start + PREDICT_CHUNK);
       INDArray chunk = start == 0 && end == n ? x : x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-      predictChunk(chunk, start, givenTask, labels, classScores, fired, taskScores);
+      predictChunk(chunk, start, givenTask, out);
     }
-    return new Predictions(labels, classScores, fired, taskScores);
+    return out;
   }
 
-  private void predictChunk(INDArray x, int offset, int[] givenTask, int[] labels, float[][] classScores, int[] fired,
-      float[][] taskScores) {
+  /** Answers rows {@code offset ..} of {@code out} for the chunk {@code x}. */
+  private void predictChunk(INDArray x, int offset, int[] givenTask, Predictions out) {
     if (fused != null) {
-      predictFused(x, offset, givenTask, labels, classScores, fired, taskScores);
+      predictFused(x, offset, givenTask, out);
       return;
     }
     // the paper's and the Mahalanobis router: unit by unit
@@ -346,25 +343,34 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     for (int i = 0; i < n; i++) {
       int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores[i], lowerWins);
       int[] unitClasses = units.get(unitIndex).classes();
-      int c = unitClasses.length;
-      float[] p = probabilities[unitIndex];
-      float[] row = new float[classes.length];
-      int firstColumn = columnOf(unitClasses[0]);
-      int bestClass = 0;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < c; k++) {
-        row[firstColumn + k] = p[i * c + k];
-        double score = p[i * c + k];
-        if (score > bestScore) {
-          bestScore = score;
-          bestClass = k;
-        }
-      }
-      labels[offset + i] = unitClasses[bestClass];
-      classScores[offset + i] = row;
-      fired[offset + i] = unitIndex;
-      taskScores[offset + i] = scores[i];
+      answer(out, offset + i, unitIndex, columnOf(unitClasses[0]), probabilities[unitIndex], i * unitClasses.length,
+          null, 0, scores[i]);
     }
+  }
+
+  /**
+   * Writes the answer of row {@code at}: the fired unit's probabilities {@code p[from .. from + C_t)} in its class
+   * columns (from {@code firstColumn}), and its class of the highest score, {@code score[scoreFrom + k]} (the
+   * probabilities themselves when {@code score} is null).
+   */
+  private void answer(Predictions out, int at, int unitIndex, int firstColumn, float[] p, int from, float[] score,
+      int scoreFrom, float[] taskScores) {
+    int[] unitClasses = units.get(unitIndex).classes();
+    float[] row = new float[classes.length];
+    int bestClass = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < unitClasses.length; k++) {
+      row[firstColumn + k] = p[from + k];
+      double value = score == null ? p[from + k] : score[scoreFrom + k];
+      if (value > bestScore) {
+        bestScore = value;
+        bestClass = k;
+      }
+    }
+    out.labels()[at] = unitClasses[bestClass];
+    out.classScores()[at] = row;
+    out.firedTask()[at] = unitIndex;
+    out.taskScores()[at] = taskScores;
   }
 
   /**
@@ -372,8 +378,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
    * {@link FusedInference}'s two products; the rest (softmax, task scores, the fired unit's class) is the same
    * per-row Java work on one array.
    */
-  private void predictFused(INDArray x, int offset, int[] givenTask, int[] labels, float[][] classScores, int[] fired,
-      float[][] taskScores) {
+  private void predictFused(INDArray x, int offset, int[] givenTask, Predictions out) {
     int n = (int) x.rows();
     int taskCount = units.size();
     int width = fused.columns();
@@ -382,6 +387,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     boolean max = config.routerTaskScore() == AutoActivatorConfig.TaskScore.MAX;
     boolean sum = givenTask == null && config.classScore() == AutoActivatorConfig.ClassScore.SUM;
     float[] p = new float[maxClassesPerTask()];
+    float[] combined = sum ? new float[maxClassesPerTask()] : null;
     for (int i = 0; i < n; i++) {
       int base = i * width;
       float[] scores = new float[taskCount];
@@ -395,26 +401,16 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         scores[t] = (float) value;
       }
       int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores, false);
-      int[] unitClasses = units.get(unitIndex).classes();
-      int c = unitClasses.length;
+      int c = units.get(unitIndex).classes().length;
       int logits = base + fused.unitColumn(unitIndex);
       softmax(y, logits, c, p);
-      float[] row = new float[classes.length];
       int firstColumn = fused.unitColumn(unitIndex);
-      int bestClass = 0;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < c; k++) {
-        row[firstColumn + k] = p[k];
-        double score = sum ? y[logits + k] + y[base + routerColumn + firstColumn + k] : p[k];
-        if (score > bestScore) {
-          bestScore = score;
-          bestClass = k;
+      if (sum) {
+        for (int k = 0; k < c; k++) {
+          combined[k] = y[logits + k] + y[base + routerColumn + firstColumn + k];
         }
       }
-      labels[offset + i] = unitClasses[bestClass];
-      classScores[offset + i] = row;
-      fired[offset + i] = unitIndex;
-      taskScores[offset + i] = scores;
+      answer(out, offset + i, unitIndex, firstColumn, p, 0, combined, 0, scores);
     }
   }
 

@@ -198,14 +198,11 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
 
     @Override
     public double[] solve(double ridge, double[] cross, int k) {
-      int r = factor.rows();
-      try (RowFactor.Products products = factor.products()) {
-        double[] small = products.rowGram();
-        double[] rc = products.multiply(cross, k);
+      try (RidgeSystem system = system(new double[0], 0, cross, k)) {
         double g = ridge;
         for (int attempt = 0; ; attempt++) {
-          try (Cholesky inner = Cholesky.factor(small, r, g)) {
-            return woodbury(cross, products.multiplyTransposed(inner.solve(rc, k), k), g);
+          try {
+            return system.at(g).readout();
           } catch (SingularSystemException e) {
             if (attempt == 6) {
               throw e;

@@ -177,7 +177,8 @@ public final class Cholesky implements AutoCloseable {
     return true;
   }
 
-  private static void copy(DoublePointer from, long fromOffset, DoublePointer to, long toOffset, int count) {
+  /** Copies {@code count} doubles between off-heap buffers, at offsets from their current positions. */
+  static void copy(DoublePointer from, long fromOffset, DoublePointer to, long toOffset, int count) {
     DoublePointer src = new DoublePointer(from).position(from.position() + fromOffset).limit(from.position()
         + fromOffset + count);
     DoublePointer dst = new DoublePointer(to).position(to.position() + toOffset).limit(to.position() + toOffset

@@ -253,7 +253,7 @@ public final class RowFactor {
     try (DoublePointer wt = new DoublePointer(lowT); DoublePointer tp = new DoublePointer(t);
         DoublePointer y = new DoublePointer((long) b * width); DoublePointer ty = new DoublePointer((long) b * width)) {
       for (int i = 0; i < b; i++) {
-        copy(r, (long) (j0 + i) * f + c0, y, (long) i * width, width);
+        Cholesky.copy(r, (long) (j0 + i) * f + c0, y, (long) i * width, width);
       }
       Gemm.dgemm(false, false, b, width, n, 1.0, wt, 0, n, p, c0, f, 1.0, y, 0, width);
       Gemm.dgemm(true, false, b, width, b, 1.0, tp, 0, b, y, 0, width, 0.0, ty, 0, width);
@@ -336,7 +336,7 @@ public final class RowFactor {
     try (DoublePointer qp = new DoublePointer(qT); DoublePointer rest = new DoublePointer((long) added * width)) {
       Gemm.dgemm(false, false, added, width, n, 1.0, qp, 0, n, p, c0, f, 0.0, rest, 0, width);
       for (int i = 0; i < added; i++) {
-        copy(rest, (long) i * width, r, (long) (r0 + i) * f + c0, width);
+        Cholesky.copy(rest, (long) i * width, r, (long) (r0 + i) * f + c0, width);
       }
     }
   }
@@ -406,12 +406,6 @@ public final class RowFactor {
       return withR(false, false, rows, m, features, b, true);
     }
 
-    /** {@code R X^T} for X m x features row-major (m rows of features): rows x m. */
-    public double[] multiplyRows(double[] x, int m) {
-      checkLength(x, (long) m * features, "x");
-      return withR(false, true, rows, m, features, x, true);
-    }
-
     /** {@code R^T U} for U rows x m row-major: features x m. */
     public double[] multiplyTransposed(double[] u, int m) {
       checkLength(u, (long) rows * m, "u");
@@ -471,35 +465,7 @@ public final class RowFactor {
     }
   }
 
-  /** {@link Products#rowGram()} of one product. */
-  public double[] rowGram() {
-    try (Products p = products()) {
-      return p.rowGram();
-    }
-  }
-
-  /** {@link Products#multiply}. */
-  public double[] multiply(double[] b, int m) {
-    try (Products p = products()) {
-      return p.multiply(b, m);
-    }
-  }
-
-  /** {@link Products#multiplyRows}. */
-  public double[] multiplyRows(double[] x, int m) {
-    try (Products p = products()) {
-      return p.multiplyRows(x, m);
-    }
-  }
-
-  /** {@link Products#multiplyTransposed}. */
-  public double[] multiplyTransposed(double[] u, int m) {
-    try (Products p = products()) {
-      return p.multiplyTransposed(u, m);
-    }
-  }
-
-  /** {@link Products#gramPacked()}. */
+  /** {@link Products#gramPacked()} from a copy of R made for it. */
   public double[] gramPacked() {
     try (Products p = products()) {
       return p.gramPacked();
@@ -510,12 +476,6 @@ public final class RowFactor {
     if (a.length != expected) {
       throw new IllegalArgumentException(name + " has " + a.length + " values, expected " + expected);
     }
-  }
-
-  private static void copy(DoublePointer from, long fromOffset, DoublePointer to, long toOffset, int count) {
-    DoublePointer src = new DoublePointer(from).position(fromOffset).limit(fromOffset + count);
-    DoublePointer dst = new DoublePointer(to).position(toOffset).limit(toOffset + count);
-    dst.put(src);
   }
 
   @Override

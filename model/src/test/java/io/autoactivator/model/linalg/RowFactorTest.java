@@ -128,12 +128,16 @@ class RowFactorTest {
         assertThat(packed[at++]).isCloseTo(g[a * f + b], org.assertj.core.data.Offset.offset(1e-10));
       }
     }
-    double[] k = factor.rowGram();
     double[] r = factor.values();
     double[] u = rows(20, 3, 9);
-    double[] rtu = factor.multiplyTransposed(u, 3);
-    double[] back = factor.multiply(rtu, 3);
-    double[] xr = factor.multiplyRows(x, 20);
+    double[] k;
+    double[] back;
+    double[] xr;
+    try (RowFactor.Products products = factor.products()) {
+      k = products.rowGram();
+      back = products.multiply(products.multiplyTransposed(u, 3), 3);
+      xr = products.multiply(transpose(x, 20, f), 20);
+    }
     for (int i = 0; i < 20; i++) {
       for (int j = 0; j < 20; j++) {
         double v = 0;
@@ -161,7 +165,10 @@ class RowFactorTest {
     int n = 300; // more than one 256-row block of K
     RowFactor factor = RowFactor.empty(f).append(rows(n, f, 11), n);
     double[] r = factor.values();
-    double[] k = factor.rowGram();
+    double[] k;
+    try (RowFactor.Products products = factor.products()) {
+      k = products.rowGram();
+    }
     for (int i = 0; i < n; i += 7) {
       for (int j = 0; j < n; j += 5) {
         double v = 0;
@@ -183,6 +190,16 @@ class RowFactorTest {
     assertThatThrownBy(() -> RowFactor.of(10, 4, forged)).hasMessageContaining("row 1");
     forged[10 + 0] = Double.NaN;
     assertThatThrownBy(() -> RowFactor.of(10, 4, forged)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static double[] transpose(double[] x, int n, int f) {
+    double[] t = new double[x.length];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < f; j++) {
+        t[j * n + i] = x[i * f + j];
+      }
+    }
+    return t;
   }
 
   private static double trace(double[] g, int f) {
