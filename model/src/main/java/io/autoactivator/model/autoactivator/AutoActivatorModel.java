@@ -403,7 +403,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
       int unitIndex = givenTask != null ? givenTask[offset + i] : best(scores, false);
       int c = units.get(unitIndex).classes().length;
       int logits = base + fused.unitColumn(unitIndex);
-      softmax(y, logits, c, p);
+      softmax(y, logits, c, p, 0);
       int firstColumn = fused.unitColumn(unitIndex);
       if (sum) {
         for (int k = 0; k < c; k++) {
@@ -422,8 +422,8 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return max;
   }
 
-  /** Softmax of {@code c} logits at {@code from} into {@code p[0, c)} (max-shifted, as {@link #softmaxRows}). */
-  private static void softmax(float[] logits, int from, int c, float[] p) {
+  /** Softmax of {@code c} logits at {@code from} into {@code p[to, to + c)} (max-shifted, as ND4J's). */
+  private static void softmax(float[] logits, int from, int c, float[] p, int to) {
     float max = Float.NEGATIVE_INFINITY;
     for (int k = 0; k < c; k++) {
       max = Math.max(max, logits[from + k]);
@@ -431,11 +431,11 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     float sum = 0;
     for (int k = 0; k < c; k++) {
       float e = (float) Math.exp(logits[from + k] - max);
-      p[k] = e;
+      p[to + k] = e;
       sum += e;
     }
     for (int k = 0; k < c; k++) {
-      p[k] /= sum;
+      p[to + k] /= sum;
     }
   }
 
@@ -510,19 +510,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
   static float[] softmaxRows(float[] logits, int c) {
     float[] p = new float[logits.length];
     for (int row = 0; row < logits.length; row += c) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int k = 0; k < c; k++) {
-        max = Math.max(max, logits[row + k]);
-      }
-      float sum = 0;
-      for (int k = 0; k < c; k++) {
-        float e = (float) Math.exp(logits[row + k] - max);
-        p[row + k] = e;
-        sum += e;
-      }
-      for (int k = 0; k < c; k++) {
-        p[row + k] /= sum;
-      }
+      softmax(logits, row, c, p, row);
     }
     return p;
   }
