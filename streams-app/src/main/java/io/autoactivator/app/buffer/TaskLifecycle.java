@@ -20,9 +20,10 @@ import java.util.List;
  * </pre>
  *
  * <p>Every decision about the task is taken here and kept in its {@link TaskState}, which is changelogged: the
- * attempts it was handed to training, and why it was quarantined ({@link TaskState#cause()}). Nothing about a
- * task's life is remembered in memory only, so an instance that takes the task over after a crash or a rebalance
- * knows all of it.
+ * attempts it was handed to training, and why it was quarantined ({@link TaskState#cause()}), so an instance that
+ * takes the task over after a crash or a rebalance knows all of it. What stays in memory is about one process, not
+ * the task: what its training thread is running or has just published, and what it found out until the sweep
+ * takes that into the state (the training hand-off).
  */
 public final class TaskLifecycle {
 
@@ -144,8 +145,8 @@ public final class TaskLifecycle {
         return Transition.stay(state);
       }
       return state.attempts() >= lost.maxAttempts()
-          ? new Transition(state.quarantined("training failed or was lost " + state.attempts()
-              + " times (training.max.attempts)", lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+          ? new Transition(state.quarantined("training failed or was lost at each of its "
+              + state.attempts() + " attempts (training.max.attempts)", lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
               Effect.REPORT_QUARANTINED))
           : new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING));
     }

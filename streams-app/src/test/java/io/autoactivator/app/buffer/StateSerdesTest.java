@@ -62,7 +62,8 @@ class StateSerdesTest {
     assertThat(training.cause()).isEmpty();
     TaskState lostAgain = TaskLifecycle.apply(training, new TaskLifecycle.TrainingLost(1, 9)).state();
     assertThat(lostAgain.status()).as("an old value goes on through the lifecycle").isEqualTo(TaskStatus.QUARANTINED);
-    assertThat(lostAgain.cause()).isEqualTo("training failed or was lost 1 times (training.max.attempts)");
+    assertThat(lostAgain.cause()).isEqualTo("training failed or was lost at each of its 1 attempts"
+        + " (training.max.attempts)");
   }
 
   private static TaskState read(String hex) {

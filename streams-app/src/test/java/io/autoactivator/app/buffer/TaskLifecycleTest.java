@@ -81,7 +81,8 @@ class TaskLifecycleTest {
     assertThat(third.state().classes()).as("its classes are free again").isEmpty();
     assertThat(third.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
     assertThat(third.state().attempts()).isEqualTo(2);
-    assertThat(third.state().cause()).isEqualTo("training failed or was lost 2 times (training.max.attempts)");
+    assertThat(third.state().cause()).isEqualTo("training failed or was lost at each of its 2 attempts"
+        + " (training.max.attempts)");
     assertThat(second.state().cause()).as("no cause before the quarantine").isEmpty();
     assertThat(TaskLifecycle.apply(third.state(), new TaskLifecycle.TrainingLost(2, 7)).effects()).isEmpty();
   }
