@@ -2,6 +2,7 @@ package io.autoactivator.schemas.serde;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import io.autoactivator.schemas.PredictionRequest;
 
@@ -28,14 +29,14 @@ public record RequestRow(String requestId, String modelId, float[] features, Lon
     /** Equal ids and version, and features equal bit for bit. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof RequestRow r && java.util.Objects.equals(requestId, r.requestId)
-                && java.util.Objects.equals(modelId, r.modelId) && Arrays.equals(features, r.features)
-                && java.util.Objects.equals(pinnedVersion, r.pinnedVersion);
+        return o instanceof RequestRow r && Objects.equals(requestId, r.requestId)
+                && Objects.equals(modelId, r.modelId) && Arrays.equals(features, r.features)
+                && Objects.equals(pinnedVersion, r.pinnedVersion);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(requestId, modelId, pinnedVersion) * 31 + Arrays.hashCode(features);
+        return Objects.hash(requestId, modelId, pinnedVersion) * 31 + Arrays.hashCode(features);
     }
 
     @Override
