@@ -3,6 +3,9 @@ package io.autoactivator.bench;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.records.Validation;
 import io.autoactivator.schemas.LabelledSample;
+import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.serde.RequestRow;
+import io.autoactivator.schemas.serde.RequestRowReader;
 import io.autoactivator.schemas.serde.SampleSummary;
 import io.autoactivator.schemas.serde.SampleSummaryReader;
 import java.time.Instant;
@@ -23,6 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Figure 5's CPU ceiling: decoding one {@code LabelledSample} of 784 floats with the app's serde (single-object
  * encoding, no registry) and turning it into the float[] the trainer uses. One thread: ops/s = samples/s per core.
+ * Also the serving consumer's cost per request: a 784-feature {@code PredictionRequest} decoded whole and copied
+ * into its row (before session 7) against {@link RequestRowReader} (straight into the row).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,6 +39,7 @@ public class AvroDecodeBenchmark {
 
   private final RecordCodecs codecs = RecordCodecs.singleObject();
   private byte[] encoded;
+  private byte[] query;
 
   @Setup
   public void setUp() {
@@ -44,6 +50,20 @@ public class AvroDecodeBenchmark {
     }
     LabelledSample sample = new LabelledSample("bench", "task-0", "task-0-1", 3, features, Instant.now());
     encoded = codecs.samples().serializer().serialize("samples", sample);
+    query = codecs.queries().serializer().serialize("queries", new PredictionRequest("q-1", "bench", features, null,
+        Instant.now()));
+  }
+
+  /** The serving consumer before session 7: the whole request, then its boxed features copied into the row. */
+  @Benchmark
+  public float[] queryBoxed() {
+    return Validation.toArray(codecs.queries().deserializer().deserialize("queries", query).getFeatures());
+  }
+
+  /** The serving consumer since session 7: the row read straight from the bytes. */
+  @Benchmark
+  public RequestRow queryRow() {
+    return codecs.queries().read("queries", query, RequestRowReader.INSTANCE);
   }
 
   @Benchmark

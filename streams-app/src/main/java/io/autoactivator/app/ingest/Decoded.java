@@ -7,8 +7,9 @@ import io.autoactivator.app.records.Outbound;
  * What the decoder made of one input record: either a good record in its envelope, or the dead letter that
  * replaces it. Exactly one of {@code accepted} and {@code rejected} is set.
  *
- * <p>{@code parsed} is what the decoder already read from {@code accepted}'s bytes: the Avro record, or for a sample
- * its {@link io.autoactivator.schemas.serde.SampleSummary} (ingest never needs the features). It lives only inside
+ * <p>{@code parsed} is what the decoder already read from {@code accepted}'s bytes: the Avro record, for a sample
+ * its {@link io.autoactivator.schemas.serde.SampleSummary} (ingest never needs the features), for a query its
+ * {@link io.autoactivator.schemas.serde.RequestRow} (the features as the row the model reads). It lives only inside
  * one sub-topology (it never crosses a repartition topic or a store), so a step right after the decoder, such as
  * serving or the task processor for samples already on their model's partition, need not pay for a second Avro
  * decode; anything downstream of a repartition decodes the envelope again.

@@ -25,8 +25,8 @@ import io.autoactivator.app.snapshot.ModelView;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.schemas.Prediction;
-import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.PredictionStatus;
+import io.autoactivator.schemas.serde.RequestRow;
 
 /**
  * Answers one batch of requests: every request gets exactly one Prediction, computed by exactly one version, and
@@ -79,18 +79,18 @@ final class BatchAnswerer {
     Map<String, Group> groups = new LinkedHashMap<>();
     for (PendingQuery q : batch) {
       metrics.queued(startNanos - q.receivedNanos());
-      PredictionRequest request = q.request();
-      ModelView view = views.computeIfAbsent(request.getModelId(), registry::view).orElse(null);
-      Long pinned = request.getPinnedVersion();
+      RequestRow request = q.request();
+      ModelView view = views.computeIfAbsent(request.modelId(), registry::view).orElse(null);
+      Long pinned = request.pinnedVersion();
       Reply reply = replies.get(q);
       if (pinned == null && (view == null || view.servingModel() == null)) {
-        answer(reply, answers.failed(request, PredictionStatus.NO_MODEL, null, "model " + request.getModelId()
+        answer(reply, answers.failed(request, PredictionStatus.NO_MODEL, null, "model " + request.modelId()
             + " has no trained version yet", q.receivedAt(), now));
         continue;
       }
       if (pinned != null && (view == null || view.model(pinned) == null)) {
         answer(reply, answers.failed(request, PredictionStatus.UNKNOWN_VERSION, pinned, "version " + pinned
-            + " of model " + request.getModelId() + " is not loaded on this instance", q.receivedAt(), now));
+            + " of model " + request.modelId() + " is not loaded on this instance", q.receivedAt(), now));
         continue;
       }
       long version = pinned != null ? pinned : view.serving();
@@ -104,7 +104,7 @@ final class BatchAnswerer {
         continue;
       }
       long shadow = pinned == null && view.shadow() > 0 && view.model(view.shadow()) != null ? view.shadow() : 0;
-      groups.computeIfAbsent(request.getModelId() + "/" + version,
+      groups.computeIfAbsent(request.modelId() + "/" + version,
           k -> new Group(model, version, shadow == 0 ? null : view.model(shadow), shadow)).members.add(q);
     }
     for (Group g : groups.values()) {
@@ -171,7 +171,7 @@ final class BatchAnswerer {
       if (topic == predictions) {
         answer(replies.get(q), p);
       } else {
-        replies.get(q).records().add(record(q, topic.name(), q.request().getRequestId(), topic.serialize(p),
+        replies.get(q).records().add(record(q, topic.name(), q.request().requestId(), topic.serialize(p),
             answeredAt));
       }
     }
@@ -180,7 +180,7 @@ final class BatchAnswerer {
   private void invalid(Reply reply, String problem, long now) {
     PendingQuery q = reply.query();
     Outbound letter = deadLetters.reject(q.envelope(), Reason.INVALID_QUERY, "request "
-        + q.request().getRequestId() + ": " + problem, now);
+        + q.request().requestId() + ": " + problem, now);
     reply.records().add(record(q, letter.topic(), q.envelope().topic(), letter.value(), now));
     answer(reply, answers.failed(q.request(), PredictionStatus.INVALID, null, problem, q.receivedAt(), now));
   }
@@ -189,7 +189,7 @@ final class BatchAnswerer {
     PendingQuery q = reply.query();
     long answeredAt = p.getAnsweredAt().toEpochMilli();
     metrics.answered(p.getStatus(), answeredAt - q.receivedAt());
-    reply.records().add(0, record(q, predictions.name(), q.request().getRequestId(), predictions.serialize(p),
+    reply.records().add(0, record(q, predictions.name(), q.request().requestId(), predictions.serialize(p),
         answeredAt));
   }
 

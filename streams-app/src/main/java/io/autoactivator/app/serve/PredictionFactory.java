@@ -8,8 +8,8 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.schemas.LabelScore;
 import io.autoactivator.schemas.Prediction;
-import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.PredictionStatus;
+import io.autoactivator.schemas.serde.RequestRow;
 
 /** Builds {@code Prediction} records: one answer per request, carrying the version that computed it. */
 final class PredictionFactory {
@@ -21,12 +21,12 @@ final class PredictionFactory {
   }
 
   /** An OK answer from row {@code row} of a batch predicted by {@code model}. */
-  Prediction ok(PredictionRequest request, ClassIncrementalModel model, long version, Predictions out, int row,
+  Prediction ok(RequestRow request, ClassIncrementalModel model, long version, Predictions out, int row,
       long receivedAt, long answeredAt, long queueMicros, long inferenceMicros) {
     int fired = out.firedTask()[row];
     return Prediction.newBuilder()
-        .setRequestId(request.getRequestId())
-        .setModelId(request.getModelId())
+        .setRequestId(request.requestId())
+        .setModelId(request.modelId())
         .setPredictedLabel(out.labels()[row])
         .setTopK(topK(model.classes(), out.classScores()[row]))
         .setFiredTaskId(fired >= 0 && fired < model.tasks().size() ? model.tasks().get(fired).taskId() : null)
@@ -40,11 +40,11 @@ final class PredictionFactory {
   }
 
   /** An answer without inference: NO_MODEL, INVALID or UNKNOWN_VERSION. */
-  Prediction failed(PredictionRequest request, PredictionStatus status, Long version, String message,
+  Prediction failed(RequestRow request, PredictionStatus status, Long version, String message,
       long receivedAt, long answeredAt) {
     return Prediction.newBuilder()
-        .setRequestId(request.getRequestId())
-        .setModelId(request.getModelId())
+        .setRequestId(request.requestId())
+        .setModelId(request.modelId())
         .setModelVersion(version)
         .setStatus(status)
         .setErrorMessage(message)

@@ -30,8 +30,7 @@ import io.autoactivator.app.ingest.Decoded;
 import io.autoactivator.app.ingest.QueryDecoder;
 import io.autoactivator.app.records.Envelope;
 import io.autoactivator.app.records.Outbound;
-import io.autoactivator.app.records.Validation;
-import io.autoactivator.schemas.PredictionRequest;
+import io.autoactivator.schemas.serde.RequestRow;
 
 /**
  * The query path, beside the learner's exactly-once topology and independent of its transactions: a consumer of the
@@ -216,13 +215,11 @@ public final class ServingLoop implements AutoCloseable {
     Decoded decoded = decoder.decode(envelope, readAt);
     if (decoded.isRejected()) {
       Outbound letter = decoded.rejected();
-      PendingQuery q = new PendingQuery(tp, epoch, envelope, null, null, readAt, readNanos);
+      PendingQuery q = new PendingQuery(tp, epoch, envelope, null, readAt, readNanos);
       send(q, List.of(BatchAnswerer.record(q, letter.topic(), r.topic(), letter.value(), readAt)));
       return;
     }
-    PredictionRequest request = (PredictionRequest) decoded.parsed();
-    queue.add(new PendingQuery(tp, epoch, envelope, request, Validation.toArray(request.getFeatures()), readAt,
-        readNanos));
+    queue.add(new PendingQuery(tp, epoch, envelope, (RequestRow) decoded.parsed(), readAt, readNanos));
   }
 
   private void backPressure(Consumer<byte[], byte[]> consumer) {

@@ -21,6 +21,7 @@ import io.autoactivator.schemas.ModelAction;
 import io.autoactivator.schemas.Prediction;
 import io.autoactivator.schemas.PredictionRequest;
 import io.autoactivator.schemas.PredictionStatus;
+import io.autoactivator.schemas.serde.RequestRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -165,7 +166,7 @@ class BatchAnswererTest {
     byte[] value = codecs.queries().serializer().serialize("queries", request);
     long o = offset++;
     batch.add(new PendingQuery(new TopicPartition("queries", 3), 1, new Envelope(Envelope.Kind.QUERY, "queries", 3, o,
-        1_000L, null, value), request, features, 1_000L, System.nanoTime()));
+        1_000L, null, value), RequestRow.of(request), 1_000L, System.nanoTime()));
   }
 
   private List<Prediction> answers() {
