@@ -131,7 +131,8 @@ final class RouterTuning {
    * ridge the readout is fitted on every task's statistics ({@code gram}, {@code cross}, this task's rows included),
    * and each validation row's prediction without that row follows in closed form,
    * {@code y_-i = (y_i - h_i t_i) / (1 - h_i)} with the leverage {@code h_i = phi_i^T (G + ridge I)^-1 phi_i}. The
-   * ridge with the smallest squared leave-one-out error over all classes seen wins (ties: the larger ridge). The
+   * ridge with the smallest squared leave-one-out error over all classes seen wins (ties: the larger ridge); a first
+   * task of one class, whose target is constant, takes the grid's middle (every ridge fits a constant). The
    * earlier tasks' statistics enter every fit but are never validated on: they carry no sample.
    *
    * <p>Why leave-one-out rather than a held-out slice: every row of a small task both trains and validates (a
@@ -145,43 +146,95 @@ final class RouterTuning {
    * @param gram       every task's Gram, this task's rows included (packed or factored: {@link RouterGram})
    * @param cross      every task's cross terms, F x classesNow row-major
    * @param oldClasses classes before this task (this task's classes are the next c columns)
-   * @param previous   the relative ridge chosen at the task before (NaN: none), whose neighbours on the grid are
-   *                   the only candidates then (the statistics change by one task at a time: three solves, not
-   *                   five), unless it sat at an end of the grid (a first task of one class prefers the smallest)
+   * @param previous   the relative ridge chosen at the task before (NaN: none); its neighbours on the grid are
+   *                   tried first ({@link #window}), and the search walks on along the grid while the error falls
+   *                   (iris in tasks of one class moved from 1e-4 to 1e-3, the window's end, with an error a third
+   *                   of its neighbour's: the walk goes on to where the error turns)
    * @return the chosen relative ridge and its readout, F x classesNow row-major
    */
   RidgeFit chooseRidge(INDArray phi, RouterGram gram, double[] cross, int oldClasses, int classesNow,
       double previous) {
     int f = (int) phi.columns();
-    double[] ridges = candidates(config.routerRidges(), previous);
+    double[] grid = config.routerRidges();
+    Arrays.sort(grid);
     double diagonal = gram.meanDiagonal();
-    if (target.length < 2 || ridges.length == 1) {
-      return unvalidated(gram, diagonal, cross, classesNow, ridges, previous);
+    // A first task of one class has a constant target: every ridge fits it, leave-one-out cannot tell them apart.
+    boolean constantTarget = oldClasses == 0 && c == 1;
+    if (target.length < 2 || grid.length == 1 || constantTarget) {
+      return unvalidated(gram, diagonal, cross, classesNow, grid, previous);
     }
     int[] rows = validationRows();
     int m = rows.length;
     double[] phiT = Nd4j.pullRows(phi, 1, rows).transpose().castTo(DataType.DOUBLE).dup('c').data().asDouble();
     INDArray validation = Nd4j.create(phiT, new long[] {f, m}, 'c');
-    RidgeFit best = null;
-    double bestError = Double.POSITIVE_INFINITY;
     try (RouterGram.RidgeSystem system = gram.system(phiT, m, cross, classesNow)) {
-      for (int r = ridges.length - 1; r >= 0; r--) {
-        RouterGram.Fit fit;
-        try {
-          fit = system.at(ridges[r] * diagonal);
-        } catch (SingularSystemException tooSmall) {
-          LOG.debug("router ridge {}: singular", ridges[r]);
-          continue;
-        }
-        double error = leaveOneOutError(validation, fit.leverage(), fit.readout(), rows, f, classesNow, oldClasses);
-        LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", ridges[r], error, m);
-        if (error < bestError) {
-          bestError = error;
-          best = new RidgeFit(ridges[r], fit.readout());
-        }
+      Search search = new Search(grid, system, diagonal, validation, rows, f, classesNow, oldClasses);
+      int[] window = window(grid, previous);
+      for (int r = window[1]; r >= window[0]; r--) {
+        search.tryRidge(r, false);
+      }
+      // The statistics moved further than one step of the grid: walk on while the error falls.
+      for (int r = window[1] + 1; r < grid.length && search.bestIndex() == r - 1; r++) {
+        search.tryRidge(r, true);
+      }
+      for (int r = window[0] - 1; r >= 0 && search.bestIndex() == r + 1; r--) {
+        search.tryRidge(r, false);
+      }
+      return search.best() != null ? search.best() : unvalidated(gram, diagonal, cross, classesNow, grid, previous);
+    }
+  }
+
+  /** The leave-one-out search over the grid's ridges: the best so far and its index. */
+  private final class Search {
+    private final double[] grid;
+    private final RouterGram.RidgeSystem system;
+    private final double diagonal;
+    private final INDArray validation;
+    private final int[] rows;
+    private final int f;
+    private final int classes;
+    private final int oldClasses;
+    private RidgeFit best;
+    private int bestIndex = -1;
+    private double bestError = Double.POSITIVE_INFINITY;
+
+    Search(double[] grid, RouterGram.RidgeSystem system, double diagonal, INDArray validation, int[] rows, int f,
+        int classes, int oldClasses) {
+      this.grid = grid;
+      this.system = system;
+      this.diagonal = diagonal;
+      this.validation = validation;
+      this.rows = rows;
+      this.f = f;
+      this.classes = classes;
+      this.oldClasses = oldClasses;
+    }
+
+    /** Scores grid ridge {@code r}; it becomes the best if its error is smaller (or equal, with {@code orEqual}). */
+    void tryRidge(int r, boolean orEqual) {
+      RouterGram.Fit fit;
+      try {
+        fit = system.at(grid[r] * diagonal);
+      } catch (SingularSystemException tooSmall) {
+        LOG.debug("router ridge {}: singular", grid[r]);
+        return;
+      }
+      double error = leaveOneOutError(validation, fit.leverage(), fit.readout(), rows, f, classes, oldClasses);
+      LOG.debug("router ridge {}: leave-one-out squared error {} on {} rows", grid[r], error, rows.length);
+      if (error < bestError || (orEqual && error == bestError)) {
+        bestError = error;
+        bestIndex = r;
+        best = new RidgeFit(grid[r], fit.readout());
       }
     }
-    return best != null ? best : unvalidated(gram, diagonal, cross, classesNow, ridges, previous);
+
+    RidgeFit best() {
+      return best;
+    }
+
+    int bestIndex() {
+      return bestIndex;
+    }
   }
 
   /** The previous task's ridge (the grid's middle at the first task) when validation cannot choose. */
@@ -225,18 +278,25 @@ final class RouterTuning {
   }
 
   /**
-   * The grid (sorted), or the grid values within a factor of ten-and-a-bit of {@code previous}; the whole grid again
-   * when {@code previous} is an end of the grid.
+   * The first and last index of the sorted {@code grid} tried first: the values within a factor of ten-and-a-bit of
+   * {@code previous} (the statistics change by one task at a time: three solves, not five), the whole grid at the
+   * first task or when {@code previous} is not inside the grid's range.
    */
-  static double[] candidates(double[] grid, double previous) {
-    double[] sorted = grid.clone();
-    Arrays.sort(sorted);
-    if (Double.isNaN(previous) || previous <= sorted[0] || previous >= sorted[sorted.length - 1]) {
-      return sorted;
+  static int[] window(double[] grid, double previous) {
+    int lo = 0;
+    int hi = grid.length - 1;
+    if (Double.isNaN(previous) || previous < grid[0] || previous > grid[grid.length - 1]) {
+      return new int[] {lo, hi};
     }
-    double[] near = Arrays.stream(sorted).filter(r -> r >= previous / 10.5 && r <= previous * 10.5).toArray();
-    return near.length == 0 ? sorted : near;
+    while (lo < hi && grid[lo] < previous / 10.5) {
+      lo++;
+    }
+    while (hi > lo && grid[hi] > previous * 10.5) {
+      hi--;
+    }
+    return new int[] {lo, hi};
   }
+
 
   /** A router ridge (relative to the mean diagonal of the Gram) and the readout it gives. */
   record RidgeFit(double relative, double[] readout) {

@@ -29,8 +29,9 @@ public final class TransformingProvider implements LearnerProvider {
   public static final String OPTION = "input.transform";
   static final String DEFAULT = "auto";
   private static final String DOC = "the model's input transform, fitted on the first task's training rows and"
-      + " frozen: auto (per-feature standardisation when the widest feature range is over 10x the lower quartile"
-      + " of the ranges, else one shift and one scale for all features), standardize, global or none";
+      + " frozen: auto (per-feature standardisation when, among the features whose most frequent value covers less"
+      + " than half of the rows, the widest range is over 10x the narrowest; else one shift and one scale for all"
+      + " features), standardize, global or none";
 
   private final LearnerProvider inner;
 

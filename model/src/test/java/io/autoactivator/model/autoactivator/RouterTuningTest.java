@@ -175,17 +175,51 @@ class RouterTuningTest {
   }
 
   @Test
-  void laterTasksTryTheNeighboursOfThePreviousChoiceAndTheWholeGridFromAnEnd() {
-    assertThat(RouterTuning.candidates(GRID, 1e-3)).containsExactly(1e-4, 1e-3, 1e-2);
-    assertThat(RouterTuning.candidates(GRID, 1e-5)).containsExactly(GRID);
-    assertThat(RouterTuning.candidates(GRID, 1e-1)).containsExactly(GRID);
-    assertThat(RouterTuning.candidates(GRID, Double.NaN)).containsExactly(GRID);
+  void laterTasksStartFromTheNeighboursOfThePreviousChoiceAndWalkOnFromTheWindowsEnd() {
+    assertThat(RouterTuning.window(GRID, 1e-3)).containsExactly(1, 3);
+    assertThat(RouterTuning.window(GRID, 1e-5)).containsExactly(0, 1);
+    assertThat(RouterTuning.window(GRID, 1e-1)).containsExactly(3, 4);
+    assertThat(RouterTuning.window(GRID, Double.NaN)).containsExactly(0, 4);
+    assertThat(RouterTuning.window(GRID, 1.0)).as("outside the grid: all of it").containsExactly(0, 4);
     Task t = Task.random(30, 12, 2, 15, 2, 11);
     INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
     double[][] all = t.statistics(-1);
     RouterTuning.RidgeFit fit = tuning(t).chooseRidge(phi, new RouterGram.Packed(t.packed(all[0]), t.f()), all[1],
         t.oldClasses(), t.classes(), 1e-3);
-    assertThat(fit.relative()).isEqualTo(bruteForceBest(t, new double[] {1e-4, 1e-3, 1e-2}));
+    assertThat(bruteForceBest(t, new double[] {1e-4, 1e-3, 1e-2})).as("the window's best is its end").isEqualTo(1e-2);
+    assertThat(fit.relative()).as("the search walked on to the grid's best").isEqualTo(bruteForceBest(t, GRID))
+        .isEqualTo(1e-1);
+  }
+
+  @Test
+  void theSearchWalksPastTheWindowWhileTheErrorFalls() {
+    double[] grid = {1e-3, 1e-2, 1e-1, 1, 10};
+    AutoActivatorConfig config = AutoActivatorConfig.fromOptions(Map.of("router.ridges", "1e-3,1e-2,1e-1,1,10"));
+    java.util.Set<Double> beyond = new java.util.TreeSet<>();
+    for (long seed = 1; seed <= 6; seed++) {
+      Task t = Task.random(10 + (int) seed * 8, 30, 2, 15, 2, 0.5 * seed, seed);
+      INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
+      double[][] all = t.statistics(-1);
+      for (double previous : new double[] {1e-3, 10}) {
+        RouterTuning.RidgeFit fit = tuning(t, config).chooseRidge(phi,
+            new RouterGram.Packed(t.packed(all[0]), t.f()), all[1], t.oldClasses(), t.classes(), previous);
+        assertThat(fit.relative()).as("seed " + seed + ", from " + previous).isEqualTo(bruteForceBest(t, grid));
+        if (Math.abs(Math.log10(fit.relative() / previous)) > 1.5) {
+          beyond.add(fit.relative());
+        }
+      }
+    }
+    assertThat(beyond).as("some tasks' best ridge lies more than one step from the previous one").isNotEmpty();
+  }
+
+  @Test
+  void aFirstTaskOfOneClassTakesTheMiddleOfTheGrid() {
+    Task t = Task.random(30, 12, 1, 0, 0, 11);
+    INDArray phi = Nd4j.create(t.phi(), new long[] {t.n(), t.f()}, 'c');
+    double[][] all = t.statistics(-1);
+    RouterTuning.RidgeFit fit = tuning(t).chooseRidge(phi, new RouterGram.Packed(t.packed(all[0]), t.f()), all[1],
+        0, 1, Double.NaN);
+    assertThat(fit.relative()).isEqualTo(1e-3);
   }
 
   @Test

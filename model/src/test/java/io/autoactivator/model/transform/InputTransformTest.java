@@ -52,6 +52,30 @@ class InputTransformTest {
   }
 
   @Test
+  void aNarrowDenseFeatureBesideWideOnesMeansDifferentUnits() {
+    // a refractive index (1.52 +- 0.003) beside percentages (+- 1): the ranges' spread is in one dense feature
+    float[][] glass = new float[40][];
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < glass.length; i++) {
+      glass[i] = new float[] {1.52f + 0.003f * (float) random.nextGaussian(), 13 + (float) random.nextGaussian(),
+          72 + (float) random.nextGaussian(), 8 + (float) random.nextGaussian()};
+    }
+    assertThat(InputTransform.fit(glass, InputTransform.Mode.AUTO).kind()).isEqualTo(InputTransform.Kind.STANDARDIZE);
+  }
+
+  @Test
+  void aNarrowFeatureThatIsMostlyOneValueDoesNotMeanDifferentUnits() {
+    // pixels: a border pixel lit faintly on a few rows has a tiny range, but it is background on most of them
+    float[][] pixels = new float[40][];
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = new float[] {random.nextFloat(), random.nextFloat(), i % 10 == 0 ? 0.01f : 0f, random.nextFloat()};
+    }
+    assertThat(InputTransform.dense(pixels)).containsExactly(true, true, false, true);
+    assertThat(InputTransform.fit(pixels, InputTransform.Mode.AUTO).kind()).isEqualTo(InputTransform.Kind.GLOBAL);
+  }
+
+  @Test
   void noneIsTheIdentity() {
     InputTransform t = InputTransform.fit(MIXED, InputTransform.Mode.NONE);
     assertThat(t.kind()).isEqualTo(InputTransform.Kind.NONE);

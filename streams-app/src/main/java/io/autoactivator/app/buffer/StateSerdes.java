@@ -20,10 +20,12 @@ public final class StateSerdes {
 
   /**
    * Layout written; 2 added the task's training attempts, 3 the task's accepted bytes and offset ranges on the
-   * samples topic and the model's buffered bytes (the log became the buffer). Layouts 1 and 2 are still read: their
-   * tasks have no ranges and no bytes until the task processor migrates the old task-buffer store into them.
+   * samples topic and the model's buffered bytes (the log became the buffer), 4 the task's quarantine cause. Layouts
+   * 1 and 2 are still read: their tasks have no ranges and no bytes until the task processor migrates the old
+   * task-buffer store into them; a task of layouts 1 to 3 has no cause (empty). The changelogs hold every layout
+   * an earlier build wrote, so none is ever dropped from the reader.
    */
-  private static final byte VERSION = 3;
+  private static final byte VERSION = 4;
 
   private StateSerdes() {
   }
@@ -53,6 +55,7 @@ public final class StateSerdes {
         out.writeLong(r.first(i));
         out.writeLong(r.last(i));
       }
+      out.writeUTF(s.cause());
     }), (topic, data) -> data == null ? null : read(data, (version, in) -> {
       String modelId = in.readUTF();
       String taskId = in.readUTF();
@@ -84,8 +87,9 @@ public final class StateSerdes {
         }
         ranges = OffsetRanges.of(partitions, first, last);
       }
+      String cause = version >= 4 ? in.readUTF() : "";
       return new TaskState(modelId, taskId, status, start, end, classes, expected, received, firstSeen, lastSeen,
-          trainedVersion, attempts, bytes, ranges);
+          trainedVersion, attempts, bytes, ranges, cause);
     }));
   }
 

@@ -1,5 +1,6 @@
 package io.autoactivator.app.buffer;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,12 @@ import java.util.List;
  *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
  *   TRAINING --its samples are gone from the samples topic (retention)--> QUARANTINED (dead letter SAMPLES_EXPIRED)
  * </pre>
+ *
+ * <p>Every decision about the task is taken here and kept in its {@link TaskState}, which is changelogged: the
+ * attempts it was handed to training, and why it was quarantined ({@link TaskState#cause()}), so an instance that
+ * takes the task over after a crash or a rebalance knows all of it. What stays in memory is about one process, not
+ * the task: what its training thread is running or has just published, and what it found out until the sweep
+ * takes that into the state (the training hand-off).
  */
 public final class TaskLifecycle {
 
@@ -50,9 +57,9 @@ public final class TaskLifecycle {
 
   /**
    * Training found samples of the task deleted from the samples topic (retention): it can never be trained on all
-   * its data, and it is never trained on part of it.
+   * its data, and it is never trained on part of it. {@code why} is what training found (it becomes the cause).
    */
-  public record SamplesLost(long now) implements Event {
+  public record SamplesLost(String why, long now) implements Event {
   }
 
   /** An operator aborted the task (a task-events ABORT). */
@@ -138,21 +145,22 @@ public final class TaskLifecycle {
         return Transition.stay(state);
       }
       return state.attempts() >= lost.maxAttempts()
-          ? new Transition(state.quarantined(lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+          ? new Transition(state.quarantined("training failed or was lost at each of its "
+              + state.attempts() + " attempts (training.max.attempts)", lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
               Effect.REPORT_QUARANTINED))
           : new Transition(state.attempted(), List.of(Effect.RESUBMIT_TRAINING));
     }
     if (event instanceof SamplesLost lost) {
       return state.status() != TaskStatus.TRAINING
           ? Transition.stay(state)
-          : new Transition(state.quarantined(lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
+          : new Transition(state.quarantined(lost.why(), lost.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
               Effect.REPORT_SAMPLES_LOST));
     }
     if (event instanceof Aborted a) {
       return state.status() == TaskStatus.TRAINED || state.status() == TaskStatus.QUARANTINED
           ? Transition.stay(state)
-          : new Transition(state.quarantined(a.now()), List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER,
-              Effect.REPORT_QUARANTINED));
+          : new Transition(state.quarantined("aborted by an operator (task-events ABORT)", a.now()),
+              List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED));
     }
     if (event instanceof Committed c) {
       return new Transition(state.trained(c.version(), c.now()), List.of(Effect.DELETE_BUFFER));
@@ -164,7 +172,9 @@ public final class TaskLifecycle {
       List<Effect> effects = state.startSeen() || state.endSeen()
           ? List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED)
           : List.of(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED, Effect.FORGET_STATE);
-      return new Transition(state.quarantined(sweep.now()), effects);
+      return new Transition(state.quarantined("abandoned: no record for " + Duration.ofMillis(
+          sweep.abandonedTimeoutMs()) + " (task.abandoned.timeout.ms) while " + state.waitingFor(), sweep.now()),
+          effects);
     }
     return waiting && sweep.now() - state.lastSeen() >= sweep.incompleteTimeoutMs()
         ? new Transition(state.withStatus(TaskStatus.INCOMPLETE), List.of(Effect.REPORT_INCOMPLETE))

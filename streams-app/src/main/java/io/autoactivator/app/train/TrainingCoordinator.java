@@ -35,9 +35,11 @@ import io.micrometer.core.instrument.Timer;
  * the snapshot topic and only then marks the task trained and deletes its buffer.
  *
  * <p>Failures are logged and forgotten: the task stays TRAINING in the task state, and the task processor's sweep
- * re-submits it. Because training is deterministic and the version is parent + 1, a retry publishes the same
- * snapshot again, which every reader ignores as already known. A task whose samples retention deleted is the
- * exception: it is never retried, {@link #unrecoverable} says why, and the task processor quarantines it.
+ * re-submits it (the attempts are counted in the task state, not here). Because training is deterministic and the
+ * version is parent + 1, a retry publishes the same snapshot again, which every reader ignores as already known. A
+ * task whose samples retention deleted is the exception: it is never retried, {@link #takeUnrecoverable} hands the
+ * reason over once, and the task processor quarantines it with that cause. What this remembers beyond the task
+ * states is in {@link TrainingOutcomes}, which forgets each entry once it is no longer news.
  */
 public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable {
 
@@ -54,15 +56,10 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   private final Counter failures;
   private final Counter expired;
   private final ExecutorService executor;
-  /** "model/task" of the tasks queued or training here. */
+  /** "model/task" of the tasks queued or training here: each goes when its training ends, however it ends. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-  /**
-   * "model/task" -> version of the snapshots published here and not loaded by the follower yet: on their way back,
-   * not to be trained again. An entry goes once its version is loaded (the task's state then says TRAINED).
-   */
-  private final Map<String, Long> published = new ConcurrentHashMap<>();
-  /** "model/task" -> why it can never train (its samples are gone from the log). */
-  private final Map<String, String> unrecoverable = new ConcurrentHashMap<>();
+  /** Snapshots published here and not loaded yet; tasks found untrainable and not taken yet. */
+  private final TrainingOutcomes outcomes;
   private volatile boolean closing;
 
   public TrainingCoordinator(AppSettings settings, IncrementalLearner learner, SampleSource samples,
@@ -73,6 +70,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     this.catalog = catalog;
     this.codec = codec;
     this.publisher = publisher;
+    this.outcomes = new TrainingOutcomes(catalog::loaded);
     this.trainingTime = Timer.builder("autoactivator.training.seconds").description("time to learn one task")
         .register(meters);
     this.failures = Counter.builder("autoactivator.training.failures")
@@ -89,9 +87,11 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
   @Override
   public void submit(TrainingRequest request) {
     String key = request.modelId() + "/" + request.taskId();
-    if (closing || onItsWayBack(key) || loaded(request.modelId(), request.version()) || !inFlight.add(key)) {
+    if (closing || outcomes.onItsWayBack(request.modelId(), request.taskId())
+        || loaded(request.modelId(), request.version()) || !inFlight.add(key)) {
       return;
     }
+    outcomes.submitted(request.modelId(), request.taskId());
     executor.execute(() -> {
       try {
         train(request);
@@ -100,7 +100,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
         LOG.info("training of {} abandoned (closing); it is redone after restart", key);
       } catch (SamplesExpiredException e) {
         expired.increment();
-        unrecoverable.put(key, e.getMessage());
+        outcomes.unrecoverable(request.modelId(), request.taskId(), e.getMessage());
         LOG.error("training of {} is impossible: {}. Set retention.ms (and retention.bytes) of {} above the"
             + " longest time a task waits to train", key, e.getMessage(), settings.topics().samples());
       } catch (OutOfMemoryError e) {
@@ -120,26 +120,12 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
 
   @Override
   public boolean inFlight(String modelId, String taskId) {
-    String key = modelId + "/" + taskId;
-    return inFlight.contains(key) || onItsWayBack(key);
+    return inFlight.contains(modelId + "/" + taskId) || outcomes.onItsWayBack(modelId, taskId);
   }
 
   @Override
-  public String unrecoverable(String modelId, String taskId) {
-    return unrecoverable.get(modelId + "/" + taskId);
-  }
-
-  /** True while the snapshot this instance published for {@code key} is not loaded; forgets it once it is. */
-  private boolean onItsWayBack(String key) {
-    Long version = published.get(key);
-    if (version == null) {
-      return false;
-    }
-    if (loaded(key.substring(0, key.indexOf('/')), version)) {
-      published.remove(key, version);
-      return false;
-    }
-    return true;
+  public String takeUnrecoverable(String modelId, String taskId) {
+    return outcomes.takeUnrecoverable(modelId, taskId);
   }
 
   private boolean loaded(String modelId, long version) {
@@ -170,7 +156,7 @@ public final class TrainingCoordinator implements TrainingHandoff, AutoCloseable
     SnapshotBytes payload = codec.encode(model, provenance);
     ModelSnapshot header = SnapshotHeaders.of(provenance, sampleCounts(request, task.size()), payload, Instant.now());
     int chunks = publisher.publish(header, payload.bytes());
-    published.put(request.modelId() + "/" + request.taskId(), request.version());
+    outcomes.published(request.modelId(), request.taskId(), request.version());
     LOG.info("model {} task {}: trained in {} ms on {} samples, version {} published ({} bytes, {} chunks)",
         request.modelId(), request.taskId(), nanos / 1_000_000, task.size(), request.version(), payload.length(),
         chunks);

@@ -17,10 +17,10 @@ public interface TrainingHandoff {
 
   /**
    * Why the task can never be trained, when this instance's last attempt found that out (its samples are gone from
-   * the samples topic: retention deleted them); null otherwise. The task processor then quarantines it instead of
-   * trying again.
+   * the samples topic: retention deleted them); null otherwise. Handed over once: the hand-off forgets it, and the
+   * task processor quarantines the task instead of trying again, with this as the cause kept in the task's state.
    */
-  default String unrecoverable(String modelId, String taskId) {
+  default String takeUnrecoverable(String modelId, String taskId) {
     return null;
   }
 }

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The state layouts: the current one round-trips, the layout before the log became the buffer is still read. */
+/**
+ * The state layouts: the current one round-trips; the layout before the log became the buffer and the one before
+ * the quarantine cause are still read (the changelogs hold them).
+ */
 class StateSerdesTest {
 
   @Test
@@ -24,6 +28,46 @@ class StateSerdesTest {
     assertThat(back.bytes()).isEqualTo(9_000);
     assertThat(back.received()).isEqualTo(3);
     assertThat(back.toString()).isEqualTo(task.toString());
+  }
+
+  @Test
+  void aQuarantinedTaskKeepsItsCauseThroughTheStore() {
+    TaskState task = TaskState.fresh("m", "t1", 1).withEnd(new int[] {3}, 1, 2).withStatus(TaskStatus.TRAINING)
+        .attempted().quarantined("samples of task t1 were deleted from t.samples-0", 3);
+    TaskState back = StateSerdes.taskState().deserializer().deserialize("t",
+        StateSerdes.taskState().serializer().serialize("t", task));
+    assertThat(back.cause()).isEqualTo("samples of task t1 were deleted from t.samples-0");
+    assertThat(back.toString()).isEqualTo(task.toString());
+    assertThat(TaskState.fresh("m", "t2", 1).quarantined("x".repeat(70_000), 2).cause())
+        .as("bounded: a cause partly comes from outside").hasSize(TaskState.MAX_CAUSE_CHARS);
+  }
+
+  /**
+   * Values the layout-3 serde wrote (main at 04ec711, before the cause), as the task-state changelog still holds
+   * them: a quarantined task after two attempts and a task in training. They read as they were, with no cause.
+   */
+  @Test
+  void layoutThreeWrittenByTheOldSerdeIsReadWithoutACause() {
+    TaskState quarantined = read("0300016d00027431060101000000000000000000000001000000000000000000000000000000010000"
+        + "000000000009000000000000000000000002000000000000000000000000");
+    assertThat(quarantined.toString())
+        .isEqualTo("m/t1 QUARANTINED classes=[] received=0/1 bytes=0 offsets=[] attempts=2");
+    assertThat(quarantined.cause()).isEmpty();
+
+    TaskState training = read("0300016d0002743203000100000001000000050000000000000001000000000000000100000000000000"
+        + "0100000000000000040000000000000000000000010000000000000bb8000000010000000200000000000000280000000000000028");
+    assertThat(training.toString())
+        .isEqualTo("m/t2 TRAINING classes=[5] received=1/1 bytes=3000 offsets=[2:40..40]");
+    assertThat(training.attempts()).isEqualTo(1);
+    assertThat(training.cause()).isEmpty();
+    TaskState lostAgain = TaskLifecycle.apply(training, new TaskLifecycle.TrainingLost(1, 9)).state();
+    assertThat(lostAgain.status()).as("an old value goes on through the lifecycle").isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(lostAgain.cause()).isEqualTo("training failed or was lost at each of its 1 attempts"
+        + " (training.max.attempts)");
+  }
+
+  private static TaskState read(String hex) {
+    return StateSerdes.taskState().deserializer().deserialize("t", HexFormat.of().parseHex(hex));
   }
 
   @Test

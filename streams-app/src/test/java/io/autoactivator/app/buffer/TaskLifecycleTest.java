@@ -80,6 +80,10 @@ class TaskLifecycleTest {
     assertThat(third.state().status()).isEqualTo(TaskStatus.QUARANTINED);
     assertThat(third.state().classes()).as("its classes are free again").isEmpty();
     assertThat(third.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
+    assertThat(third.state().attempts()).isEqualTo(2);
+    assertThat(third.state().cause()).isEqualTo("training failed or was lost at each of its 2 attempts"
+        + " (training.max.attempts)");
+    assertThat(second.state().cause()).as("no cause before the quarantine").isEmpty();
     assertThat(TaskLifecycle.apply(third.state(), new TaskLifecycle.TrainingLost(2, 7)).effects()).isEmpty();
   }
 
@@ -87,6 +91,7 @@ class TaskLifecycleTest {
   void anOperatorAbortQuarantinesAnyTaskNotTrainedYet() {
     Transition t = TaskLifecycle.apply(ready(), new TaskLifecycle.Aborted(9));
     assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(t.state().cause()).isEqualTo("aborted by an operator (task-events ABORT)");
     assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
     assertThat(TaskLifecycle.apply(t.state(), new TaskLifecycle.Aborted(10)).effects()).isEmpty();
   }
@@ -94,11 +99,12 @@ class TaskLifecycleTest {
   @Test
   void aTrainingTaskWhoseSamplesRetentionDeletedIsQuarantinedNotRetried() {
     TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
-    Transition t = TaskLifecycle.apply(training, new TaskLifecycle.SamplesLost(12));
+    Transition t = TaskLifecycle.apply(training, new TaskLifecycle.SamplesLost("t.samples-0 starts at 9", 12));
     assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(t.state().cause()).as("what training found is the cause").isEqualTo("t.samples-0 starts at 9");
     assertThat(t.state().classes()).as("its classes are free again").isEmpty();
     assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_SAMPLES_LOST);
-    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.SamplesLost(12)).effects())
+    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.SamplesLost("gone", 12)).effects())
         .as("only a task in training finds out").isEmpty();
   }
 
@@ -138,6 +144,8 @@ class TaskLifecycleTest {
     assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
     assertThat(t.state().classes()).as("its classes are released").isEmpty();
     assertThat(t.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_ABANDONED);
+    assertThat(t.state().cause()).isEqualTo("abandoned: no record for PT1S (task.abandoned.timeout.ms) while its"
+        + " END announced 3 samples and 2 arrived");
 
     TaskState open = TaskLifecycle.apply(fresh(), new TaskLifecycle.Buffered(1, 100)).state();
     assertThat(TaskLifecycle.apply(open, new TaskLifecycle.Swept(1_100, 5_000, 1_000)).effects())

@@ -109,7 +109,23 @@ class LogBufferBrokerTest extends BrokerTestBase {
       await().atMost(WAIT).until(() -> app.models().servingVersion("m").equals(OptionalLong.of(1)));
       assertThat(app.models().header("m", 1).orElseThrow().getTasks()).singleElement()
           .satisfies(t -> assertThat(t.getTaskId().toString()).isEqualTo("t2"));
+      assertThat(quarantined(app, "t1").cause()).as("what training found is the task's cause")
+          .contains(topics.samples(), "deleted");
     }
+    // another state directory: the new instance knows why from the task-state changelog alone
+    try (StreamingLearnerApp restored = new StreamingLearnerApp(settings,
+        broker.appProperties("expire-app", BrokerFixture.tempDir("expire-b")), new SimpleMeterRegistry())) {
+      restored.start();
+      await().atMost(WAIT).until(restored::isReady);
+      await().atMost(WAIT).until(() -> restored.tasks().stream().anyMatch(t -> t.taskId().equals("t1")));
+      assertThat(quarantined(restored, "t1").cause()).contains(topics.samples(), "deleted");
+    }
+  }
+
+  private static TaskState quarantined(StreamingLearnerApp app, String taskId) {
+    TaskState task = app.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst().orElseThrow();
+    assertThat(task.status()).isEqualTo(TaskStatus.QUARANTINED);
+    return task;
   }
 
   @Test

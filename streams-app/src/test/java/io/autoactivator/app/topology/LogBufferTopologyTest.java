@@ -128,5 +128,8 @@ class LogBufferTopologyTest {
     assertThat(f.training.requests).as("never retried; the next task trains").extracting(TrainingRequest::taskId)
         .containsExactly("t1", "t2");
     assertThat(f.buffered("m", "t1")).isZero();
+    assertThat(f.task("m", "t1").cause()).as("the finding is kept in the task's state")
+        .isEqualTo("samples of task t1 were deleted from t.samples-0");
+    assertThat(f.training.unrecoverable).as("and taken from the hand-off, which forgets it").isEmpty();
   }
 }

@@ -13,7 +13,7 @@ final class RecordingHandoff implements TrainingHandoff {
 
   final List<TrainingRequest> requests = new ArrayList<>();
   final Set<String> inFlight = new HashSet<>();
-  /** "model/task" -> why training found it can never train (its samples are gone from the log). */
+  /** "model/task" -> why training found it can never train (its samples are gone from the log); taken once. */
   final java.util.Map<String, String> unrecoverable = new java.util.HashMap<>();
 
   /** When set, the next submission throws (a bug in a processor's collaborator). */
@@ -30,8 +30,8 @@ final class RecordingHandoff implements TrainingHandoff {
   }
 
   @Override
-  public String unrecoverable(String modelId, String taskId) {
-    return unrecoverable.get(modelId + "/" + taskId);
+  public String takeUnrecoverable(String modelId, String taskId) {
+    return unrecoverable.remove(modelId + "/" + taskId);
   }
 
   @Override
