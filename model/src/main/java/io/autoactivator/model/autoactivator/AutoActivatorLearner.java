@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -45,15 +47,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class AutoActivatorLearner implements IncrementalLearner {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AutoActivatorLearner.class);
+
   /**
    * Tasks whose in-memory matrices ({@link #inMemoryBytes}) exceed this many bytes train read in chunks
-   * ({@link ChunkedUnitTraining}). 1 GiB: half of the smallest heap the service is run with (-Xmx2g), where ND4J's
-   * off-heap limit (JavaCPP's maxbytes) is tied to -Xmx by default and the app and the chunk being read need the
-   * rest. A constant, not a share of this JVM's heap, so every instance takes the same path for the same task and
-   * writes the same bytes; every benchmark task we hold is below it (split MNIST's 12,000 rows x 784: 0.48 GB), so
-   * they train in memory exactly as before.
+   * ({@link ChunkedUnitTraining}): {@link TaskSource#IN_MEMORY_BUDGET}.
    */
-  static final long IN_MEMORY_BUDGET = 1L << 30;
+  static final long IN_MEMORY_BUDGET = TaskSource.IN_MEMORY_BUDGET;
 
   private final String name;
   private final AutoActivatorConfig config;
@@ -117,6 +117,9 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     }
     TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
     AutoActivatorModel prev = checkPrevious(previous, source.taskId(), source.classes(), source.dimension());
+    LOG.info("task {}: {} samples x {} features read in chunks (in memory its matrices would take {} MB, over the"
+        + " budget of {} MB)", source.taskId(), source.size(), source.dimension(),
+        inMemoryBytes(source.size(), source.dimension()) >> 20, inMemoryBudget >> 20);
     long started = System.nanoTime();
     int taskIndex = prev == null ? 0 : prev.tasks().size();
     progress.taskStarted(source.taskId(), source.size(), config.maxNodes());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.Predictions;
-import io.autoactivator.model.api.TaskChunk;
+import io.autoactivator.model.api.ShuffledChunks;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class ChunkedUnitTrainingTest {
   static List<AutoActivatorModel> chunked = new ArrayList<>();
   static List<ClassIncrementalModel> chunkedModels = new ArrayList<>();
   static List<ClassIncrementalModel> inMemoryModels = new ArrayList<>();
-  static int[] passes = new int[1];
+  static AtomicInteger passes = new AtomicInteger();
 
   @BeforeAll
   static void train() {
@@ -68,7 +68,7 @@ class ChunkedUnitTrainingTest {
   void theTaskIsReadInPassesOfChunksNeverMaterialised() {
     // the first task's transform fit; per task the router's statistics, the starting head's score, then per block
     // (two) its statistics and the new head's score
-    assertThat(passes[0]).isEqualTo(1 + PAIRS.length * (2 + 2 * 2));
+    assertThat(passes.get()).isEqualTo(1 + PAIRS.length * (2 + 2 * 2));
   }
 
   @Test
@@ -144,62 +144,5 @@ class ChunkedUnitTrainingTest {
       diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
     }
     assertThat(diff).isLessThanOrEqualTo(relative * Math.max(scale, 1e-6));
-  }
-
-  /** A task handed over in chunks of {@code size} rows in a fixed shuffled order, counting its passes. */
-  private record ShuffledChunks(TaskData task, int size, int[] passes) implements TaskSource {
-
-    @Override
-    public String taskId() {
-      return task.taskId();
-    }
-
-    @Override
-    public int[] classes() {
-      return task.classes();
-    }
-
-    @Override
-    public int size() {
-      return task.size();
-    }
-
-    @Override
-    public int dimension() {
-      return task.dimension();
-    }
-
-    @Override
-    public void read(int maxRows, ChunkReader reader) {
-      passes[0]++;
-      int step = Math.min(size, maxRows);
-      int chunks = (task.size() + step - 1) / step;
-      int[] order = new int[chunks];
-      for (int i = 0; i < chunks; i++) {
-        order[i] = i;
-      }
-      SplittableRandom random = new SplittableRandom(5);
-      for (int i = chunks - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int swap = order[i];
-        order[i] = order[j];
-        order[j] = swap;
-      }
-      for (int k : order) {
-        int from = k * step;
-        int to = Math.min(task.size(), from + step);
-        int[] rows = new int[to - from];
-        for (int i = 0; i < rows.length; i++) {
-          rows[i] = from + i;
-        }
-        reader.accept(new TaskChunk(rows, Arrays.copyOfRange(task.features(), from, to),
-            Arrays.copyOfRange(task.labels(), from, to)));
-      }
-    }
-
-    @Override
-    public TaskData materialise() {
-      throw new AssertionError("a streamed task is never materialised");
-    }
   }
 }
