@@ -37,6 +37,15 @@ public interface IncrementalLearner {
     return learn(previous, source.materialise(), listener);
   }
 
+  /**
+   * Whether {@link #learn(ClassIncrementalModel, TaskSource, TrainingListener)} would read {@code source} in chunks
+   * after {@code previous} (rather than materialise it): a wrapper that prepares every row (the input transform)
+   * asks, to stream too. The default: never.
+   */
+  default boolean streams(ClassIncrementalModel previous, TaskSource source) {
+    return false;
+  }
+
   /** A stable hash of this learner's configuration, recorded in snapshot provenance. */
   String configHash();
 }

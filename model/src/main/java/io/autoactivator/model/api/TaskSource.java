@@ -18,6 +18,16 @@ import java.util.Arrays;
  */
 public interface TaskSource {
 
+  /**
+   * The most bytes a learner's in-memory matrices of one task should take; beyond, a learner that can reads the task
+   * in chunks instead ({@link IncrementalLearner#streams}). 1 GiB: half of the smallest heap the service is run
+   * with (-Xmx2g), where ND4J's off-heap limit (JavaCPP's maxbytes) is tied to -Xmx by default and the app and the
+   * chunk being read need the rest. A constant, not a share of this JVM's heap, so every instance takes the same
+   * path for the same task and writes the same bytes; every benchmark task we hold is below it (split MNIST's
+   * 12,000 rows x 784 features), so those train exactly as before.
+   */
+  long IN_MEMORY_BUDGET = 1L << 30;
+
   /** The task's id, unique within one model's task sequence. */
   String taskId();
 

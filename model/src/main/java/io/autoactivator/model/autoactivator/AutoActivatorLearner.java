@@ -5,6 +5,7 @@ import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.linalg.SingularSystemException;
 import io.autoactivator.model.linalg.SymmetricSolver;
@@ -14,8 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -43,14 +47,29 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class AutoActivatorLearner implements IncrementalLearner {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AutoActivatorLearner.class);
+
+  /**
+   * Tasks whose in-memory matrices ({@link #inMemoryBytes}) exceed this many bytes train read in chunks
+   * ({@link ChunkedUnitTraining}): {@link TaskSource#IN_MEMORY_BUDGET}.
+   */
+  static final long IN_MEMORY_BUDGET = TaskSource.IN_MEMORY_BUDGET;
+
   private final String name;
   private final AutoActivatorConfig config;
   private final long seed;
+  private final long inMemoryBudget;
 
   public AutoActivatorLearner(String name, AutoActivatorConfig config, long seed) {
+    this(name, config, seed, IN_MEMORY_BUDGET);
+  }
+
+  /** A learner whose tasks train read in chunks beyond {@code inMemoryBudget} bytes (tests force that path). */
+  AutoActivatorLearner(String name, AutoActivatorConfig config, long seed, long inMemoryBudget) {
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
     this.seed = seed;
+    this.inMemoryBudget = inMemoryBudget;
   }
 
   @Override
@@ -75,7 +94,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
   public AutoActivatorModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
     Objects.requireNonNull(task, "task");
     TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
-    AutoActivatorModel prev = checkPrevious(previous, task);
+    AutoActivatorModel prev = checkPrevious(previous, task.taskId(), task.classes(), task.dimension());
     long started = System.nanoTime();
     int taskIndex = prev == null ? 0 : prev.tasks().size();
     progress.taskStarted(task.taskId(), task.size(), config.maxNodes());
@@ -85,10 +104,52 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     return model;
   }
 
-  private AutoActivatorModel checkPrevious(ClassIncrementalModel previous, TaskData task) {
+  /**
+   * Learns the task {@code source} reads: in memory, exactly as {@link #learn(ClassIncrementalModel, TaskData,
+   * TrainingListener)}, when its matrices fit {@link #IN_MEMORY_BUDGET} (or the configuration has no chunked path);
+   * else read in chunks ({@link ChunkedUnitTraining}), with memory bounded by the features instead of the rows.
+   */
+  @Override
+  public AutoActivatorModel learn(ClassIncrementalModel previous, TaskSource source, TrainingListener listener) {
+    Objects.requireNonNull(source, "source");
+    if (!streams(previous, source)) {
+      return learn(previous, source.materialise(), listener);
+    }
+    TrainingListener progress = listener == null ? TrainingListener.NONE : listener;
+    AutoActivatorModel prev = checkPrevious(previous, source.taskId(), source.classes(), source.dimension());
+    LOG.info("task {}: {} samples x {} features read in chunks (in memory its matrices would take {} MB, over the"
+        + " budget of {} MB)", source.taskId(), source.size(), source.dimension(),
+        inMemoryBytes(source.size(), source.dimension()) >> 20, inMemoryBudget >> 20);
+    long started = System.nanoTime();
+    int taskIndex = prev == null ? 0 : prev.tasks().size();
+    progress.taskStarted(source.taskId(), source.size(), config.maxNodes());
+    AutoActivatorModel model = new ChunkedUnitTraining(this, prev, source, taskIndex, progress).run();
+    progress.taskFinished(source.taskId(), model.unitList().get(taskIndex).nodes(),
+        (System.nanoTime() - started) / 1e9);
+    return model;
+  }
+
+  @Override
+  public boolean streams(ClassIncrementalModel previous, TaskSource source) {
+    AutoActivatorModel prev = previous instanceof AutoActivatorModel model ? model : null;
+    return inMemoryBytes(source.size(), source.dimension()) > inMemoryBudget
+        && ChunkedUnitTraining.supports(config, prev, source.size(), source.dimension());
+  }
+
+  /**
+   * What the in-memory training holds for a task of {@code n} rows of {@code d} features at most: the rows three
+   * times (materialised, transformed, off-heap float), the router's features (n x F float) and the unit's columns
+   * once it recruits (n x (F + max.nodes) double).
+   */
+  long inMemoryBytes(long n, int d) {
+    return n * (12L * d + 4L * config.routerFeatures() + 8L * (config.routerFeatures() + config.maxNodes()));
+  }
+
+  private AutoActivatorModel checkPrevious(ClassIncrementalModel previous, String taskId, int[] taskClasses,
+      int dimension) {
     ImageShape shape = config.inputShape();
-    if (shape != null && shape.size() != task.dimension()) {
-      throw new InvalidTaskDataException("task " + task.taskId() + " has " + task.dimension() + " features per"
+    if (shape != null && shape.size() != dimension) {
+      throw new InvalidTaskDataException("task " + taskId + " has " + dimension + " features per"
           + " sample, but input.shape " + shape + " declares " + shape.size());
     }
     if (previous == null) {
@@ -102,17 +163,17 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       throw new InvalidTaskDataException("the previous model was trained with options " + model.config().toOptions()
           + ", this learner has " + config.toOptions());
     }
-    if (task.dimension() != previous.inputDimension()) {
-      throw new InvalidTaskDataException("task " + task.taskId() + " has " + task.dimension()
+    if (dimension != previous.inputDimension()) {
+      throw new InvalidTaskDataException("task " + taskId + " has " + dimension
           + " features per sample, the model expects " + previous.inputDimension());
     }
     for (LearnedTask learned : previous.tasks()) {
-      if (learned.taskId().equals(task.taskId())) {
-        throw new InvalidTaskDataException("task id " + task.taskId() + " was already learned");
+      if (learned.taskId().equals(taskId)) {
+        throw new InvalidTaskDataException("task id " + taskId + " was already learned");
       }
-      for (int c : task.classes()) {
+      for (int c : taskClasses) {
         if (Arrays.stream(learned.classes()).anyMatch(k -> k == c)) {
-          throw new InvalidTaskDataException("task " + task.taskId() + ": class " + c + " is already known (learned"
+          throw new InvalidTaskDataException("task " + taskId + ": class " + c + " is already known (learned"
               + " in task " + learned.taskId() + "); class-incremental tasks must bring new classes");
         }
       }
@@ -128,10 +189,6 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     return z ^ (z >>> 31);
   }
 
-  /** A candidate block and its inequality record. */
-  private record Candidate(float[] weights, float[] biases, double lambda, BlockRecord record) {
-  }
-
   /** The state of one task's training; discarded (with the task's data) when {@link #run} returns. */
   private final class UnitTraining {
     private final AutoActivatorModel prev;
@@ -139,6 +196,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     private final int taskIndex;
     private final TrainingListener listener;
     private final SplittableRandom random;
+    private final CandidateSearch candidates;
     private final int n;
     private final int d;
     private final int c;
@@ -156,6 +214,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       this.n = task.size();
       this.d = task.dimension();
       this.c = task.classes().length;
+      this.candidates = new CandidateSearch(config, random, taskIndex, d, c);
       this.target = new int[n];
       float[] flat = new float[n * d];
       double[] oneHot = new double[n * c];
@@ -253,7 +312,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
           ainv = GramAlgebra.inverse(GramAlgebra.unpack(startGram.get(), d0, gamma));
         }
         INDArray evalResidual = evalRows == null ? residual : Nd4j.pullRows(residual, 1, evalRows);
-        Candidate chosen = search(evalX, evalResidual, l, nodes + l);
+        CandidateSearch.Candidate chosen = candidates.search(evalX, evalResidual, l, nodes + l);
         if (chosen == null) {
           break;
         }
@@ -362,148 +421,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
     /** The random subsample the inequality is evaluated on (sorted), or null for all rows. */
     private int[] evaluationRows() {
       int m = config.inequalitySamples();
-      if (m == 0 || m >= n) {
-        return null;
-      }
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      for (int i = 0; i < m; i++) {
-        int j = i + random.nextInt(n - i);
-        int swap = order[i];
-        order[i] = order[j];
-        order[j] = swap;
-      }
-      int[] rows = Arrays.copyOf(order, m);
-      Arrays.sort(rows);
-      return rows;
-    }
-
-    /** Draws candidates and returns the admissible block with the largest sum of xi, or null. */
-    private Candidate search(INDArray evalX, INDArray evalResidual, int l, int nodesAfter) {
-      double[] energy = new double[c];
-      double[] e = evalResidual.dup('c').data().asDouble();
-      for (int i = 0; i < e.length; i++) {
-        energy[i % c] += e[i] * e[i];
-      }
-      double[] lambdas = config.lambdas();
-      if (config.lambdaMode() == AutoActivatorConfig.LambdaMode.POOLED) {
-        double[] perTrial = new double[config.trials()];
-        for (int k = 0; k < perTrial.length; k++) {
-          perTrial[k] = lambdas[k % lambdas.length];
-        }
-        return evaluate(evalX, evalResidual, energy, l, nodesAfter, perTrial);
-      }
-      for (double lambda : lambdas) {
-        double[] perTrial = new double[config.trials()];
-        Arrays.fill(perTrial, lambda);
-        Candidate found = evaluate(evalX, evalResidual, energy, l, nodesAfter, perTrial);
-        if (found != null) {
-          return found;
-        }
-      }
-      return null;
-    }
-
-    private Candidate evaluate(INDArray evalX, INDArray evalResidual, double[] energy, int l, int nodesAfter,
-        double[] lambdas) {
-      int trials = lambdas.length;
-      int width = trials * l;
-      float[] w = new float[d * width];
-      float[] b = new float[width];
-      boolean gaussian = config.distribution() == AutoActivatorConfig.Distribution.GAUSSIAN;
-      double fanIn = weightFactor(d);
-      for (int k = 0; k < trials; k++) {
-        double lambda = lambdas[k];
-        for (int i = 0; i < d; i++) {
-          for (int j = 0; j < l; j++) {
-            w[i * width + k * l + j] = (float) (lambda * fanIn * draw(gaussian));
-          }
-        }
-        for (int j = 0; j < l; j++) {
-          b[k * l + j] = (float) (lambda * draw(gaussian));
-        }
-      }
-      // Candidates' outputs transposed (width x samples), made row-major: each candidate is then a contiguous row
-      // block that gemm takes as it is. mmul returns column-major, and a row block of that is strided, so ND4J's gemm
-      // copied every candidate block and its transpose element by element (~11% of training time).
-      INDArray gt = config.activation().applyInPlace(
-          Nd4j.create(w, new long[] {d, width}, 'c').transpose().mmul(evalX.transpose())
-              .addiColumnVector(Nd4j.create(b, new long[] {width, 1}, 'c')))
-          .castTo(DataType.DOUBLE).dup('c');
-      double[] gte = gt.mmul(evalResidual).dup('c').data().asDouble();
-      double[][] projections = new double[trials][];
-      for (int k = 0; k < trials; k++) {
-        // The candidate's l x l Gram: one plain gemm on its contiguous row block (ND4J's batched matmul of all
-        // T_max blocks at once took a slow generic path: ~17% of training time).
-        INDArray block = gt.get(NDArrayIndex.interval(k * l, (k + 1) * l), NDArrayIndex.all());
-        double[] gram = block.mmul(block.transpose()).dup('c').data().asDouble();
-        double trace = 0;
-        for (int j = 0; j < l; j++) {
-          trace += gram[j * l + j];
-        }
-        if (!(trace > 0)) {
-          continue;
-        }
-        double jitter = 1e-9 * trace / l;
-        for (int j = 0; j < l; j++) {
-          gram[j * l + j] += jitter;
-        }
-        double[] rhs = Arrays.copyOfRange(gte, k * l * c, (k + 1) * l * c);
-        try {
-          double[] z = SymmetricSolver.solve(gram, rhs, l, c);
-          double[] p = new double[c];
-          for (int j = 0; j < l; j++) {
-            for (int q = 0; q < c; q++) {
-              p[q] += rhs[j * c + q] * z[j * c + q];
-            }
-          }
-          projections[k] = p;
-        } catch (SingularSystemException degenerate) {
-          // a degenerate block (e.g. all-zero relu outputs) is simply not a candidate
-        }
-      }
-      for (double r : config.rList()) {
-        double mu = (1 - r) / (nodesAfter + 1.0);
-        int best = -1;
-        double bestSum = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < trials; k++) {
-          if (projections[k] == null) {
-            continue;
-          }
-          double sum = 0;
-          boolean admissible = true;
-          for (int q = 0; q < c; q++) {
-            double xi = projections[k][q] - (1 - r - mu) * energy[q];
-            admissible &= xi >= 0;
-            sum += xi;
-          }
-          if (admissible && sum > bestSum) {
-            bestSum = sum;
-            best = k;
-          }
-        }
-        if (best >= 0) {
-          float[] wk = new float[d * l];
-          for (int i = 0; i < d; i++) {
-            System.arraycopy(w, i * width + best * l, wk, i * l, l);
-          }
-          float[] bk = Arrays.copyOfRange(b, best * l, (best + 1) * l);
-          double[] xi = new double[c];
-          for (int q = 0; q < c; q++) {
-            xi[q] = projections[best][q] - (1 - r - mu) * energy[q];
-          }
-          BlockRecord record = new BlockRecord(taskIndex, nodesAfter, r, mu, lambdas[best], projections[best].clone(),
-              energy.clone(), xi);
-          return new Candidate(wk, bk, lambdas[best], record);
-        }
-      }
-      return null;
-    }
-
-    private double draw(boolean gaussian) {
-      return gaussian ? random.nextGaussian() : 2 * random.nextDouble() - 1;
+      return m == 0 || m >= n ? null : CandidateSearch.sampleRows(random, n, m);
     }
 
     private double accuracy(INDArray outputs) {
@@ -677,22 +595,24 @@ public final class AutoActivatorLearner implements IncrementalLearner {
      * router.lambda=auto choosing its scale on this task.
      */
     private FeatureMap drawDenseMap() {
-      long layerSeed = taskSeed(seed, -1);
-      int f = config.routerFeatures();
-      RouterTuning.Draws draws = RouterTuning.Draws.of(d, f, layerSeed);
-      double[] scales;
-      if (config.mixedRouterScales()) {
-        scales = config.routerLambdas();
-      } else {
-        scales = new double[] {Double.isNaN(config.routerLambda()) ? tuning.chooseScale(draws) : config.routerLambda()};
-      }
-      return new DenseFeatureMap(d, draws.weights(scales, config.scaling()), draws.biases(scales, config.scaling()));
+      return denseMap(d, tuning::chooseScale);
     }
   }
 
-  /** Multiplier of candidate weights: sqrt(3/d) with fan-in scaling (std lambda/sqrt(d)), 1 with absolute. */
-  private double weightFactor(int d) {
-    return config.scaling() == AutoActivatorConfig.Scaling.FANIN ? Math.sqrt(3.0 / d) : 1.0;
+  /**
+   * A first task's dense router layer on {@code d} features: its draws from the layer's seed, at the configured
+   * scale(s), or at the one {@code chooseScale} picks when router.lambda=auto.
+   */
+  DenseFeatureMap denseMap(int d, ToDoubleFunction<RouterTuning.Draws> chooseScale) {
+    RouterTuning.Draws draws = RouterTuning.Draws.of(d, config.routerFeatures(), taskSeed(seed, -1));
+    double[] scales;
+    if (config.mixedRouterScales()) {
+      scales = config.routerLambdas();
+    } else {
+      scales = new double[] {Double.isNaN(config.routerLambda()) ? chooseScale.applyAsDouble(draws)
+          : config.routerLambda()};
+    }
+    return new DenseFeatureMap(d, draws.weights(scales, config.scaling()), draws.biases(scales, config.scaling()));
   }
 
   /**

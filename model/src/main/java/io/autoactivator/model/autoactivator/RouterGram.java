@@ -60,6 +60,14 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
   RouterGram plus(INDArray phi, Supplier<double[]> taskGram);
 
   /**
+   * G plus a task of {@code rows} rows known only by its packed Gram (a task read in chunks); the sum is packed, so
+   * the task must take the rows seen beyond {@link #FACTOR_LIMIT} F.
+   *
+   * @throws IllegalArgumentException when the sum would still be kept factored (that needs the rows themselves)
+   */
+  RouterGram plusPacked(long rows, double[] taskGram);
+
+  /**
    * The ridge systems of {@link RouterTuning#chooseRidge}: the readout over every class seen and the leverages of
    * m validation rows, at any ridge.
    *
@@ -119,6 +127,11 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
     }
 
     @Override
+    public RouterGram plusPacked(long rows, double[] taskGram) {
+      return plus(null, () -> taskGram);
+    }
+
+    @Override
     public RidgeSystem system(double[] phiT, int m, double[] cross, int k) {
       double[] full = GramAlgebra.unpackArray(packed, features);
       return ridge -> {
@@ -165,6 +178,19 @@ sealed interface RouterGram permits RouterGram.Packed, RouterGram.Factored {
         return new Packed(packed, features());
       }
       return new Factored(factor.append(phi.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n));
+    }
+
+    @Override
+    public RouterGram plusPacked(long rows, double[] taskGram) {
+      if (factor.rows() + rows <= FACTOR_LIMIT * features()) {
+        throw new IllegalArgumentException("a task of " + rows + " rows after " + factor.rows() + " keeps the Gram of "
+            + features() + " features factored: add its rows, not its Gram");
+      }
+      double[] packed = factor.gramPacked();
+      for (int i = 0; i < packed.length; i++) {
+        packed[i] += taskGram[i];
+      }
+      return new Packed(packed, features());
     }
 
     @Override

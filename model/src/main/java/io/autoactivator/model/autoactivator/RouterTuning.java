@@ -264,7 +264,7 @@ final class RouterTuning {
   }
 
   /** Every row of the task (sorted) up to {@value #LOO_ROWS}; beyond, a seeded sample of that many. */
-  private int[] validationRows() {
+  int[] validationRows() {
     if (order.length <= LOO_ROWS) {
       int[] all = new int[order.length];
       for (int i = 0; i < all.length; i++) {

@@ -11,6 +11,7 @@ import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnerProvider;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
 
 /**
@@ -28,13 +29,16 @@ public final class AnalyticLearner implements IncrementalLearner {
   private final double ridge;
   private final long seed;
   private final String hash;
+  private final long inMemoryBudget;
 
-  AnalyticLearner(int features, double scale, double ridge, long seed, String hash) {
+  /** {@code inMemoryBudget}: tasks beyond it are read in chunks ({@link TaskSource#IN_MEMORY_BUDGET}; tests force it). */
+  AnalyticLearner(int features, double scale, double ridge, long seed, String hash, long inMemoryBudget) {
     this.features = features;
     this.scale = scale;
     this.ridge = ridge;
     this.seed = seed;
     this.hash = hash;
+    this.inMemoryBudget = inMemoryBudget;
   }
 
   private static Map<String, String> docs() {
@@ -54,9 +58,7 @@ public final class AnalyticLearner implements IncrementalLearner {
 
   @Override
   public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
-    if (previous != null && !(previous instanceof RidgeFeatureModel && NAME.equals(previous.learner()))) {
-      throw new InvalidTaskDataException("analytic cannot continue a model of learner " + previous.learner());
-    }
+    checkPrevious(previous);
     long start = System.nanoTime();
     listener.taskStarted(task.taskId(), task.size(), 0);
     RidgeFeatureModel prior = (RidgeFeatureModel) previous;
@@ -65,6 +67,38 @@ public final class AnalyticLearner implements IncrementalLearner {
     RidgeFeatureModel model = RidgeFeatureModel.learn(NAME, prior, layer, ridge, task);
     listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
     return model;
+  }
+
+  /**
+   * Learns the task {@code source} reads: materialised as before while the task and its transformed copy fit
+   * {@link TaskSource#IN_MEMORY_BUDGET}, else in one pass of chunks (the Gram and cross terms are sums over them).
+   */
+  @Override
+  public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskSource source, TrainingListener listener) {
+    if (!streams(previous, source)) {
+      return learn(previous, source.materialise(), listener);
+    }
+    checkPrevious(previous);
+    long start = System.nanoTime();
+    listener.taskStarted(source.taskId(), source.size(), 0);
+    RidgeFeatureModel prior = (RidgeFeatureModel) previous;
+    RandomFeatures layer = prior != null ? prior.randomFeatures()
+        : RandomFeatures.generate(source.dimension(), features, scale, seed);
+    RidgeFeatureModel model = RidgeFeatureModel.learn(NAME, prior, layer, ridge, source);
+    listener.taskFinished(source.taskId(), 0, (System.nanoTime() - start) / 1e9);
+    return model;
+  }
+
+  /** Whether the task's rows twice (materialised and transformed) would exceed the in-memory budget. */
+  @Override
+  public boolean streams(ClassIncrementalModel previous, TaskSource source) {
+    return 8L * source.size() * source.dimension() > inMemoryBudget;
+  }
+
+  private static void checkPrevious(ClassIncrementalModel previous) {
+    if (previous != null && !(previous instanceof RidgeFeatureModel && NAME.equals(previous.learner()))) {
+      throw new InvalidTaskDataException("analytic cannot continue a model of learner " + previous.learner());
+    }
   }
 
   @Override
@@ -88,7 +122,7 @@ public final class AnalyticLearner implements IncrementalLearner {
     public IncrementalLearner create(Map<String, String> options, long seed) {
       LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
       return new AnalyticLearner(o.integer("features", 2500, 1), o.real("scale", 1.0, 0), o.real("ridge", 1.0, 0),
-          seed, Hashes.of(NAME, o.canonical(), seed));
+          seed, Hashes.of(NAME, o.canonical(), seed), TaskSource.IN_MEMORY_BUDGET);
     }
 
     @Override

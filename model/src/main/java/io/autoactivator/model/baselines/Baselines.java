@@ -13,6 +13,7 @@ import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.LearnerProvider;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 
 /**
  * The comparison learners of the benchmark, each registered in {@link io.autoactivator.model.api.Learners} after the
@@ -67,6 +68,11 @@ public final class Baselines {
 
   /** Checks that {@code task} can be learned on top of {@code previous} (same dimension, all classes new). */
   static void checkNewTask(ClassIncrementalModel previous, TaskData task) {
+    checkNewTask(previous, TaskSource.of(task));
+  }
+
+  /** {@link #checkNewTask(ClassIncrementalModel, TaskData)} for a task read from a source. */
+  static void checkNewTask(ClassIncrementalModel previous, TaskSource task) {
     if (previous == null) {
       return;
     }

@@ -19,6 +19,7 @@ import io.autoactivator.model.api.LearnerProvider;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
 
 /**
@@ -29,18 +30,23 @@ import io.autoactivator.model.api.TrainingListener;
 public final class NcmLearner implements IncrementalLearner {
 
   public static final String NAME = "ncm";
+  /** Rows per chunk of a task read in chunks. */
+  private static final int CHUNK = 2048;
   static final Map<String, String> DOCS = docs();
 
   private final int features;
   private final double scale;
   private final long seed;
   private final String hash;
+  private final long inMemoryBudget;
 
-  private NcmLearner(int features, double scale, long seed, String hash) {
+  /** {@code inMemoryBudget}: tasks beyond it are read in chunks ({@link TaskSource#IN_MEMORY_BUDGET}; tests force it). */
+  NcmLearner(int features, double scale, long seed, String hash, long inMemoryBudget) {
     this.features = features;
     this.scale = scale;
     this.seed = seed;
     this.hash = hash;
+    this.inMemoryBudget = inMemoryBudget;
   }
 
   private static Map<String, String> docs() {
@@ -82,6 +88,72 @@ public final class NcmLearner implements IncrementalLearner {
         sums[k * width + j] += rows[i][j];
       }
     }
+    Model model = withMeans(prior, layer, task.taskId(), task.classes(), task.dimension(), sums, counts, width);
+    listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
+    return model;
+  }
+
+  /**
+   * Learns the task {@code source} reads: materialised as before while the task fits
+   * {@link TaskSource#IN_MEMORY_BUDGET}, else in one pass of chunks (a class's mean is its rows' sum over the chunks,
+   * divided by its count).
+   */
+  @Override
+  public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskSource source, TrainingListener listener) {
+    if (!streams(previous, source)) {
+      return learn(previous, source.materialise(), listener);
+    }
+    if (previous != null && !(previous instanceof Model)) {
+      throw new InvalidTaskDataException("ncm cannot continue a model of learner " + previous.learner());
+    }
+    Baselines.checkNewTask(previous, source);
+    long start = System.nanoTime();
+    listener.taskStarted(source.taskId(), source.size(), 0);
+    Model prior = (Model) previous;
+    int d = source.dimension();
+    RandomFeatures layer = prior != null ? prior.layer
+        : features > 0 ? RandomFeatures.generate(d, features, scale, seed) : null;
+    int width = layer == null ? d : layer.count();
+    int[] taskClasses = source.classes();
+    int newK = taskClasses.length;
+    double[] sums = new double[newK * width];
+    int[] counts = new int[newK];
+    source.read(CHUNK, chunk -> {
+      INDArray x = Baselines.matrix(chunk.features(), d);
+      float[][] rows = layer == null ? chunk.features() : layer.transform(x).toFloatMatrix();
+      for (int i = 0; i < rows.length; i++) {
+        int k = indexOf(taskClasses, chunk.labels()[i]);
+        counts[k]++;
+        for (int j = 0; j < width; j++) {
+          sums[k * width + j] += rows[i][j];
+        }
+      }
+    });
+    Model model = withMeans(prior, layer, source.taskId(), taskClasses, d, sums, counts, width);
+    listener.taskFinished(source.taskId(), 0, (System.nanoTime() - start) / 1e9);
+    return model;
+  }
+
+  /** Whether the task (materialised, transformed, off-heap) and its features would exceed the in-memory budget. */
+  @Override
+  public boolean streams(ClassIncrementalModel previous, TaskSource source) {
+    long width = features > 0 ? features : source.dimension();
+    return 4L * source.size() * (3L * source.dimension() + width) > inMemoryBudget;
+  }
+
+  private static int indexOf(int[] values, int value) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == value) {
+        return i;
+      }
+    }
+    throw new InvalidTaskDataException("label " + value + " is not among the task's classes");
+  }
+
+  /** {@code prior} plus the task's classes, each mean its sum over its count. */
+  private static Model withMeans(Model prior, RandomFeatures layer, String taskId, int[] taskClasses, int dimension,
+      double[] sums, int[] counts, int width) {
+    int newK = taskClasses.length;
     int oldK = prior == null ? 0 : prior.classes.length;
     float[] means = new float[(oldK + newK) * width];
     if (prior != null) {
@@ -93,11 +165,9 @@ public final class NcmLearner implements IncrementalLearner {
       }
     }
     List<LearnedTask> tasks = new ArrayList<>(prior == null ? List.of() : prior.tasks);
-    tasks.add(new LearnedTask(task.taskId(), task.classes().clone(), 0));
-    int[] classes = prior == null ? task.classes().clone() : Baselines.concat(prior.classes, task.classes());
-    Model model = new Model(task.dimension(), layer, classes, tasks, means);
-    listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
-    return model;
+    tasks.add(new LearnedTask(taskId, taskClasses.clone(), 0));
+    int[] classes = prior == null ? taskClasses.clone() : Baselines.concat(prior.classes, taskClasses);
+    return new Model(dimension, layer, classes, tasks, means);
   }
 
   @Override
@@ -217,7 +287,7 @@ public final class NcmLearner implements IncrementalLearner {
     public IncrementalLearner create(Map<String, String> options, long seed) {
       LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
       return new NcmLearner(o.integer("features", 0, 0), o.real("scale", 1.0, 0), seed,
-          Hashes.of(NAME, o.canonical(), seed));
+          Hashes.of(NAME, o.canonical(), seed), TaskSource.IN_MEMORY_BUDGET);
     }
 
     @Override

@@ -4,15 +4,18 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.linalg.SingularSystemException;
 import io.autoactivator.model.linalg.SpdSolver;
 import io.autoactivator.model.linalg.SymmetricGram;
@@ -61,6 +64,16 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
   /** Learns {@code task} on top of {@code previous} (null: a new model on {@code features}). */
   static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features, double ridge,
       TaskData task) {
+    return learn(learner, previous, features, ridge, TaskSource.of(task));
+  }
+
+  /**
+   * Learns the task {@code source} reads on top of {@code previous}, in one pass of {@value #CHUNK}-row chunks: G
+   * and C are sums over chunks, so only a chunk's features are ever in memory. An in-memory task's chunks are its
+   * consecutive rows ({@link TaskSource#of}), as this learner always summed them.
+   */
+  static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features, double ridge,
+      TaskSource task) {
     Baselines.checkNewTask(previous, task);
     int f = features.count();
     int oldK = previous == null ? 0 : previous.classes.length;
@@ -73,17 +86,17 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
         System.arraycopy(previous.cross, i * oldK, cross, i * k, oldK);
       }
     }
-    int n = task.size();
-    int newK = task.classes().length;
-    for (int start = 0; start < n; start += CHUNK) {
-      int end = Math.min(n, start + CHUNK);
-      float[][] rows = java.util.Arrays.copyOfRange(task.features(), start, end);
+    int[] taskClasses = task.classes();
+    int newK = taskClasses.length;
+    task.read(CHUNK, chunk -> {
+      float[][] rows = chunk.features();
+      int m = chunk.size();
       INDArray h = features.transform(Baselines.matrix(rows, features.dimension()));
-      float[] y = new float[(end - start) * newK];
-      for (int i = start; i < end; i++) {
-        y[(i - start) * newK + task.classIndex(task.labels()[i])] = 1f;
+      float[] y = new float[m * newK];
+      for (int i = 0; i < m; i++) {
+        y[i * newK + indexOf(taskClasses, chunk.labels()[i])] = 1f;
       }
-      INDArray targets = Nd4j.create(y, new long[] {end - start, newK}, 'c');
+      INDArray targets = Nd4j.create(y, new long[] {m, newK}, 'c');
       SymmetricGram.addUpper(h, gram);
       float[] c = h.transpose().mmul(targets).dup('c').data().asFloat();
       for (int i = 0; i < f; i++) {
@@ -91,7 +104,7 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
           cross[i * k + oldK + j] += c[i * newK + j];
         }
       }
-    }
+    });
     SymmetricGram.mirrorUpper(gram, f);
     double[] solution = solve(gram, cross, f, k, ridge);
     float[] betaValues = new float[solution.length];
@@ -101,6 +114,15 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     List<LearnedTask> tasks = new ArrayList<>(previous == null ? List.of() : previous.tasks);
     tasks.add(new LearnedTask(task.taskId(), task.classes().clone(), 0));
     return new RidgeFeatureModel(learner, features, ridge, gram, cross, classes, tasks, betaValues);
+  }
+
+  private static int indexOf(int[] values, int value) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == value) {
+        return i;
+      }
+    }
+    throw new InvalidTaskDataException("label " + value + " is not among the task's classes " + Arrays.toString(values));
   }
 
   /** Doubles of an F x F Gram matrix, or a clear error where one Java array cannot hold it. */

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 
+import io.autoactivator.model.api.TaskSource;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -97,16 +99,59 @@ public final class InputTransform {
     if (mode == Mode.NONE) {
       return identity(d);
     }
-    double[] mean = new double[d];
-    double[] m2 = new double[d];
-    double[] min = new double[d];
-    double[] max = new double[d];
-    Arrays.fill(min, Double.POSITIVE_INFINITY);
-    Arrays.fill(max, Double.NEGATIVE_INFINITY);
-    long n = 0;
+    Moments moments = new Moments(d);
     for (float[] row : rows) {
+      moments.add(row);
+    }
+    return fitted(mode, moments, rows);
+  }
+
+  /**
+   * Fits the transform that {@code mode} asks for on the first task read from {@code source}, in one pass and one
+   * chunk at a time (never the whole task): the same statistics as {@link #fit(float[][], Mode)}, summed in the
+   * source's order, and the same density rule on the task's first {@value #DENSITY_ROWS} rows.
+   */
+  public static InputTransform fit(TaskSource source, Mode mode) {
+    int d = source.dimension();
+    if (source.size() == 0) {
+      throw new IllegalArgumentException("cannot fit an input transform on no rows");
+    }
+    if (mode == Mode.NONE) {
+      return identity(d);
+    }
+    Moments moments = new Moments(d);
+    float[][] first = new float[Math.min(source.size(), DENSITY_ROWS)][];
+    source.read(4096, chunk -> {
+      for (int i = 0; i < chunk.size(); i++) {
+        moments.add(chunk.features()[i]);
+        if (chunk.rows()[i] < first.length) {
+          first[chunk.rows()[i]] = chunk.features()[i];
+        }
+      }
+    });
+    return fitted(mode, moments, first);
+  }
+
+  /** Per-feature running mean, squared deviations (Welford), minimum and maximum. */
+  private static final class Moments {
+    final double[] mean;
+    final double[] m2;
+    final double[] min;
+    final double[] max;
+    long n;
+
+    Moments(int d) {
+      mean = new double[d];
+      m2 = new double[d];
+      min = new double[d];
+      max = new double[d];
+      Arrays.fill(min, Double.POSITIVE_INFINITY);
+      Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    }
+
+    void add(float[] row) {
       n++;
-      for (int j = 0; j < d; j++) {
+      for (int j = 0; j < mean.length; j++) {
         double v = row[j];
         double delta = v - mean[j];
         mean[j] += delta / n;
@@ -115,6 +160,16 @@ public final class InputTransform {
         max[j] = Math.max(max[j], v);
       }
     }
+  }
+
+  /** The transform of {@code mode} from the first task's moments; {@code densityRows} decide which features are dense. */
+  private static InputTransform fitted(Mode mode, Moments moments, float[][] densityRows) {
+    int d = moments.mean.length;
+    long n = moments.n;
+    double[] mean = moments.mean;
+    double[] m2 = moments.m2;
+    double[] min = moments.min;
+    double[] max = moments.max;
     double[] std = new double[d];
     double sumSquares = 0;
     for (int j = 0; j < d; j++) {
@@ -124,7 +179,7 @@ public final class InputTransform {
     Kind kind = switch (mode) {
       case STANDARDIZE -> Kind.STANDARDIZE;
       case GLOBAL -> Kind.GLOBAL;
-      default -> differentUnits(min, max, dense(rows)) ? Kind.STANDARDIZE : Kind.GLOBAL;
+      default -> differentUnits(min, max, dense(densityRows)) ? Kind.STANDARDIZE : Kind.GLOBAL;
     };
     double rms = Math.sqrt(sumSquares / d);
     double meanOfMeans = Arrays.stream(mean).average().orElse(0);

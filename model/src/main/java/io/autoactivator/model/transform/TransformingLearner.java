@@ -10,6 +10,7 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.TaskData;
+import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
 
 /**
@@ -63,6 +64,38 @@ public final class TransformingLearner implements IncrementalLearner {
     TaskData transformed = new TaskData(task.taskId(), task.classes(), transform.apply(task.features()),
         task.labels());
     return new TransformedModel(transform, inner.learn(innerPrevious, transformed, listener));
+  }
+
+  /**
+   * Learns the task {@code source} reads: materialised, exactly as {@link #learn(ClassIncrementalModel, TaskData,
+   * TrainingListener)}, unless the inner learner streams it; then the first task's transform is fitted on a pass
+   * over the source ({@link InputTransform#fit(TaskSource, InputTransform.Mode)}) and the inner learner reads every
+   * chunk transformed as it is read ({@link TransformedSource}), never the whole task.
+   */
+  @Override
+  public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskSource source, TrainingListener listener) {
+    Objects.requireNonNull(source, "source");
+    if (!streams(previous, source)) {
+      return learn(previous, source.materialise(), listener);
+    }
+    InputTransform transform = previous == null ? InputTransform.fit(source, mode)
+        : ((TransformedModel) previous).transform();
+    if (source.dimension() != transform.dimension()) {
+      throw new InvalidTaskDataException("task " + source.taskId() + " has " + source.dimension()
+          + " features per sample, the model expects " + transform.dimension());
+    }
+    return new TransformedModel(transform, inner.learn(innerPrevious(previous), new TransformedSource(source,
+        transform), listener));
+  }
+
+  @Override
+  public boolean streams(ClassIncrementalModel previous, TaskSource source) {
+    return (previous == null || previous instanceof TransformedModel) && inner.streams(innerPrevious(previous),
+        source);
+  }
+
+  private static ClassIncrementalModel innerPrevious(ClassIncrementalModel previous) {
+    return previous instanceof TransformedModel t ? t.inner() : null;
   }
 
   @Override
