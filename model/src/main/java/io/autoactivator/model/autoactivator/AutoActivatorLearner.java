@@ -565,13 +565,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       double[] taskCross = phi.transpose().mmul(y.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE).dup('c').data()
           .asDouble();
       int classesNow = oldClasses + c;
-      double[] cross = new double[f * classesNow];
-      for (int i = 0; i < f; i++) {
-        if (oldClasses > 0) {
-          System.arraycopy(oldCross, i * oldClasses, cross, i * classesNow, oldClasses);
-        }
-        System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
-      }
+      double[] cross = RidgeRouter.joinCross(oldCross, oldClasses, taskCross, f, c);
       double relative;
       double[] readout;
       if (Double.isNaN(config.routerRidge())) {
@@ -583,11 +577,7 @@ public final class AutoActivatorLearner implements IncrementalLearner {
         relative = config.routerRidge() / gram.meanDiagonal();
         readout = gram.solve(config.routerRidge(), cross, classesNow);
       }
-      float[] readoutF = new float[readout.length];
-      for (int i = 0; i < readout.length; i++) {
-        readoutF[i] = (float) readout[i];
-      }
-      return new SharedFeatures(new RidgeRouter(map, gram, cross, readoutF, relative), phi, taskGram, taskCross);
+      return new SharedFeatures(RidgeRouter.solved(map, gram, cross, readout, relative), phi, taskGram, taskCross);
     }
 
     /**

@@ -143,13 +143,7 @@ final class ChunkedUnitTraining {
     double[] oldCross = old == null ? new double[0] : old.crossTerms();
     int oldClasses = old == null ? 0 : old.classes();
     int classesNow = oldClasses + c;
-    double[] cross = new double[f * classesNow];
-    for (int i = 0; i < f; i++) {
-      if (oldClasses > 0) {
-        System.arraycopy(oldCross, i * oldClasses, cross, i * classesNow, oldClasses);
-      }
-      System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
-    }
+    double[] cross = RidgeRouter.joinCross(oldCross, oldClasses, taskCross, f, c);
     double relative;
     double[] readout;
     if (Double.isNaN(config.routerRidge())) {
@@ -167,11 +161,7 @@ final class ChunkedUnitTraining {
       relative = config.routerRidge() / gram.meanDiagonal();
       readout = gram.solve(config.routerRidge(), cross, classesNow);
     }
-    float[] readoutF = new float[readout.length];
-    for (int i = 0; i < readout.length; i++) {
-      readoutF[i] = (float) readout[i];
-    }
-    RidgeRouter router = new RidgeRouter(map, gram, cross, readoutF, relative);
+    RidgeRouter router = RidgeRouter.solved(map, gram, cross, readout, relative);
 
     // The unit's starting head on the router's features (transfer=router), from the task's Gram and cross terms.
     int oldNodes = prev == null ? 0 : prev.totalNodes();

@@ -15,6 +15,32 @@ package io.autoactivator.model.autoactivator;
 record RidgeRouter(FeatureMap map, RouterGram gram, double[] crossTerms, float[] readout,
     double relativeRidge) {
 
+  /** The router after a solve: the readout (double, as solved) kept in float for inference. */
+  static RidgeRouter solved(FeatureMap map, RouterGram gram, double[] crossTerms, double[] readout,
+      double relativeRidge) {
+    float[] readoutF = new float[readout.length];
+    for (int i = 0; i < readout.length; i++) {
+      readoutF[i] = (float) readout[i];
+    }
+    return new RidgeRouter(map, gram, crossTerms, readoutF, relativeRidge);
+  }
+
+  /**
+   * Every task's cross terms after this one: each feature's row holds the earlier classes' columns
+   * ({@code oldCross}, f x oldClasses) then this task's ({@code taskCross}, f x c), row-major.
+   */
+  static double[] joinCross(double[] oldCross, int oldClasses, double[] taskCross, int f, int c) {
+    int classesNow = oldClasses + c;
+    double[] cross = new double[f * classesNow];
+    for (int i = 0; i < f; i++) {
+      if (oldClasses > 0) {
+        System.arraycopy(oldCross, i * oldClasses, cross, i * classesNow, oldClasses);
+      }
+      System.arraycopy(taskCross, i * c, cross, i * classesNow + oldClasses, c);
+    }
+    return cross;
+  }
+
   int features() {
     return map.features();
   }
