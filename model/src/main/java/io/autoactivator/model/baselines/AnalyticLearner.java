@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
@@ -58,15 +59,8 @@ public final class AnalyticLearner implements IncrementalLearner {
 
   @Override
   public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
-    checkPrevious(previous);
-    long start = System.nanoTime();
-    listener.taskStarted(task.taskId(), task.size(), 0);
-    RidgeFeatureModel prior = (RidgeFeatureModel) previous;
-    RandomFeatures layer = prior != null ? prior.randomFeatures()
-        : RandomFeatures.generate(task.dimension(), features, scale, seed);
-    RidgeFeatureModel model = RidgeFeatureModel.learn(NAME, prior, layer, ridge, task);
-    listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
-    return model;
+    return fit(previous, task.taskId(), task.size(), task.dimension(), listener,
+        (prior, layer) -> RidgeFeatureModel.learn(NAME, prior, layer, ridge, task));
   }
 
   /**
@@ -78,14 +72,21 @@ public final class AnalyticLearner implements IncrementalLearner {
     if (!streams(previous, source)) {
       return learn(previous, source.materialise(), listener);
     }
+    return fit(previous, source.taskId(), source.size(), source.dimension(), listener,
+        (prior, layer) -> RidgeFeatureModel.learn(NAME, prior, layer, ridge, source));
+  }
+
+  /** The steps both inputs share: the previous model checked, its layer (or a new one), progress reported. */
+  private ClassIncrementalModel fit(ClassIncrementalModel previous, String taskId, int size, int dimension,
+      TrainingListener listener, BiFunction<RidgeFeatureModel, RandomFeatures, RidgeFeatureModel> solve) {
     checkPrevious(previous);
     long start = System.nanoTime();
-    listener.taskStarted(source.taskId(), source.size(), 0);
+    listener.taskStarted(taskId, size, 0);
     RidgeFeatureModel prior = (RidgeFeatureModel) previous;
     RandomFeatures layer = prior != null ? prior.randomFeatures()
-        : RandomFeatures.generate(source.dimension(), features, scale, seed);
-    RidgeFeatureModel model = RidgeFeatureModel.learn(NAME, prior, layer, ridge, source);
-    listener.taskFinished(source.taskId(), 0, (System.nanoTime() - start) / 1e9);
+        : RandomFeatures.generate(dimension, features, scale, seed);
+    RidgeFeatureModel model = solve.apply(prior, layer);
+    listener.taskFinished(taskId, 0, (System.nanoTime() - start) / 1e9);
     return model;
   }
 
