@@ -15,16 +15,21 @@ final class Codecs {
 
   /** "AABL": AutoActivator baseline. */
   static final int MAGIC = 0x4141424C;
-  static final int VERSION = 1;
+  /**
+   * The version this build writes: 2 is version 1 without the learner's name after the version (the snapshot's
+   * provenance header holds it, and the codec is the learner's own). Version 1 (builds before session 8) still reads.
+   */
+  static final int VERSION = 2;
+  /** Version 1 repeated the learner's name. */
+  private static final int NAMED_VERSION = 1;
   private static final long MAX_ELEMENTS = 1L << 30;
 
   private Codecs() {
   }
 
-  static void writeHeader(DataOutput out, String learner) throws IOException {
+  static void writeHeader(DataOutput out) throws IOException {
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
-    out.writeUTF(learner);
   }
 
   static void readHeader(DataInput in, String learner) throws IOException {
@@ -33,8 +38,12 @@ final class Codecs {
       throw new IOException("not a baseline snapshot (magic 0x" + Integer.toHexString(magic) + ")");
     }
     int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException("unsupported baseline snapshot version " + version + " (this build reads " + VERSION + ")");
+    if (version != VERSION && version != NAMED_VERSION) {
+      throw new IOException("unsupported baseline snapshot version " + version + " (this build reads "
+          + NAMED_VERSION + " and " + VERSION + ")");
+    }
+    if (version == VERSION) {
+      return;
     }
     String written = in.readUTF();
     if (!written.equals(learner)) {

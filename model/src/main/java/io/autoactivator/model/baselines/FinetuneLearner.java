@@ -27,6 +27,7 @@ import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
@@ -227,7 +228,7 @@ public final class FinetuneLearner implements IncrementalLearner {
 
     @Override
     public synchronized void writeWeights(DataOutput out) throws IOException {
-      Codecs.writeHeader(out, NAME);
+      Codecs.writeHeader(out);
       hyper.write(out);
       out.writeInt(dimension);
       Codecs.writeInts(out, classes);
@@ -295,7 +296,7 @@ public final class FinetuneLearner implements IncrementalLearner {
         }
 
         @Override
-        public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+        public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
           return Model.read(in);
         }
       };
