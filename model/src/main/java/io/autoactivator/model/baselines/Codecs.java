@@ -32,7 +32,8 @@ final class Codecs {
     out.writeInt(VERSION);
   }
 
-  static void readHeader(DataInput in, String learner) throws IOException {
+  /** Checks magic and version (and, in version 1, the learner's name); returns the version. */
+  static int readHeader(DataInput in, String learner) throws IOException {
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException("not a baseline snapshot (magic 0x" + Integer.toHexString(magic) + ")");
@@ -43,12 +44,13 @@ final class Codecs {
           + NAMED_VERSION + " and " + VERSION + ")");
     }
     if (version == VERSION) {
-      return;
+      return version;
     }
     String written = in.readUTF();
     if (!written.equals(learner)) {
       throw new IOException("snapshot was written by learner '" + written + "', not '" + learner + "'");
     }
+    return version;
   }
 
   static int positive(int value, String what) throws IOException {

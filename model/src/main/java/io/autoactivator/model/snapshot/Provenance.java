@@ -49,7 +49,7 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
   public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion,
       Map<String, Long> dataOffsets, String codeVersion) {
     Map<String, String> settings = model.learnerSettings();
-    if (!knowsItsSettings(model)) {
+    if (!knowsItsSettings(model) || !settings.containsKey("configHash")) {
       throw new IllegalArgumentException("learner " + model.learner() + ": give its options, seed and config hash"
           + " with the other factory");
     }
@@ -105,8 +105,7 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
   }
 
   private static boolean knowsItsSettings(ClassIncrementalModel model) {
-    Map<String, String> settings = model.learnerSettings();
-    return settings.containsKey("seed") && settings.containsKey("configHash");
+    return model.learnerSettings().containsKey("seed");
   }
 
   @Override

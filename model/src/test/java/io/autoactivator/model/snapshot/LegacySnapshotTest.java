@@ -34,6 +34,7 @@ class LegacySnapshotTest {
       "autoactivator.snap|autoactivator|max.nodes=10;router.features=64;trials=3|10",
       "autoactivator-untransformed.snap|autoactivator|max.nodes=10;router.features=24;trials=3;input.transform=none|40",
       "ncm.snap|ncm|features=16|20",
+      "finetune.snap|finetune|hidden=8;epochs=3;lr=0.01|20",
       "analytic.snap|analytic|features=32|20"})
   void aSnapshotOfAnEarlierBuildLoadsAndPredictsAsTheSameTrainingDoesNow(String file, String learner, String spec,
       int rows) throws Exception {
@@ -67,6 +68,19 @@ class LegacySnapshotTest {
     assertThat(occurrences(bytes, "block.size")).isEqualTo(1);
     assertSamePredictions(SnapshotFormat.read(bytes).model().predict(probe()), model.predict(probe()));
     assertThat(SnapshotFormat.read(bytes).provenance()).isEqualTo(provenance);
+  }
+
+  @Test
+  void aFinetuneSnapshotKeepsItsHyperparametersInTheHeaderOnly() throws Exception {
+    ClassIncrementalModel model = train("finetune", options("hidden=8;epochs=3;lr=0.01"), 20);
+    Provenance provenance = Provenance.of(model, "m", 1, null, 7L, Map.of("hidden", "8"), "h", Map.of(), "test");
+    assertThat(provenance.options()).containsEntry("hidden", "8").containsEntry("lr", "0.01")
+        .containsEntry("max-classes", "100");
+    byte[] bytes = SnapshotFormat.write(model, provenance);
+    assertThat(occurrences(bytes, "max-classes")).isEqualTo(1);
+    ClassIncrementalModel back = SnapshotFormat.read(bytes).model();
+    assertSamePredictions(back.predict(probe()), model.predict(probe()));
+    assertThat(SnapshotFormat.write(back, SnapshotFormat.read(bytes).provenance())).isEqualTo(bytes);
   }
 
   @Test
