@@ -37,13 +37,18 @@ public final class AutoActivatorCodec implements ModelCodec {
       throw new IOException("unsupported AutoActivator weights format " + format + " (this build reads 1 to "
           + AutoActivatorModel.WEIGHTS_FORMAT + ")");
     }
-    LearnerSettings settings = format >= AutoActivatorModel.SETTINGS_IN_HEADER_FORMAT ? header : repeated(in);
+    boolean fromHeader = format >= AutoActivatorModel.SETTINGS_IN_HEADER_FORMAT;
+    LearnerSettings settings = fromHeader ? header : repeated(in);
     if (!settings.learner().equals(learner)) {
       throw new IOException("the weights belong to learner '" + settings.learner() + "', this codec reads '" + learner
           + "'");
     }
     long seed = settings.seed();
-    Map<String, String> options = settings.options();
+    Map<String, String> options = new LinkedHashMap<>(settings.options());
+    if (fromHeader) {
+      // the header may record options its writer gave beside the model's own: they are not this configuration's
+      options.keySet().retainAll(AutoActivatorConfig.defaultOptions().keySet());
+    }
     AutoActivatorConfig config;
     try {
       config = AutoActivatorConfig.fromStoredOptions(options, format);

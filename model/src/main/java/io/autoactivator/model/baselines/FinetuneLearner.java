@@ -266,7 +266,9 @@ public final class FinetuneLearner implements IncrementalLearner {
       Hyper hyper;
       if (Codecs.readHeader(in, NAME) == Codecs.VERSION) {
         try {
-          hyper = Hyper.of(header.options(), header.seed());
+          Map<String, String> own = new java.util.TreeMap<>(header.options());
+          own.keySet().retainAll(DOCS.keySet()); // the header may record options its writer gave beside these
+          hyper = Hyper.of(own, header.seed());
         } catch (IllegalArgumentException e) {
           throw new IOException("the header's options are invalid: " + e.getMessage(), e);
         }

@@ -73,7 +73,8 @@ class LegacySnapshotTest {
   @Test
   void aFinetuneSnapshotKeepsItsHyperparametersInTheHeaderOnly() throws Exception {
     ClassIncrementalModel model = train("finetune", options("hidden=8;epochs=3;lr=0.01"), 20);
-    Provenance provenance = Provenance.of(model, "m", 1, null, 7L, Map.of("hidden", "8"), "h", Map.of(), "test");
+    Provenance provenance = Provenance.of(model, "m", 1, null, 7L, Map.of("hidden", "8", "deployment", "blue"), "h",
+        Map.of(), "test");
     assertThat(provenance.options()).containsEntry("hidden", "8").containsEntry("lr", "0.01")
         .containsEntry("max-classes", "100");
     byte[] bytes = SnapshotFormat.write(model, provenance);
@@ -86,11 +87,11 @@ class LegacySnapshotTest {
   @Test
   void theHeaderRecordsTheModelsOwnSettingsSoTheWeightsReadBackAsTheSameModel() throws Exception {
     ClassIncrementalModel model = train("autoactivator", options("max.nodes=10;router.features=64;trials=3"), 10);
-    Provenance given = Provenance.of(model, "m", 1, null, 99L, Map.of("input.transform", "auto", "trials", "4"),
-        "h", Map.of(), "test");
+    Provenance given = Provenance.of(model, "m", 1, null, 99L, Map.of("input.transform", "auto", "trials", "4",
+        "deployment", "blue"), "h", Map.of(), "test");
     assertThat(given.seed()).as("the model's seed wins").isEqualTo(7L);
     assertThat(given.options()).as("the model's option values win; the caller's others are kept")
-        .containsEntry("trials", "3").containsEntry("input.transform", "auto");
+        .containsEntry("trials", "3").containsEntry("input.transform", "auto").containsEntry("deployment", "blue");
     byte[] bytes = SnapshotFormat.write(model, given);
     assertSamePredictions(SnapshotFormat.read(bytes).model().predict(probe()), model.predict(probe()));
 
