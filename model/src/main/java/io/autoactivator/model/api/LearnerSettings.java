@@ -40,14 +40,4 @@ public record LearnerSettings(String learner, long seed, Map<String, String> opt
     String seed = settings.get("seed");
     return new LearnerSettings(model.learner(), seed == null ? 0 : Long.parseLong(seed), options);
   }
-
-  /** The same settings without the option {@code key} (a wrapper's own option, which the inner learner does not know). */
-  public LearnerSettings without(String key) {
-    if (!options.containsKey(key)) {
-      return this;
-    }
-    Map<String, String> rest = new TreeMap<>(options);
-    rest.remove(key);
-    return new LearnerSettings(learner, seed, rest);
-  }
 }

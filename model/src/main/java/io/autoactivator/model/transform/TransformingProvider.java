@@ -85,12 +85,11 @@ public final class TransformingProvider implements LearnerProvider {
 
     @Override
     public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
-      LearnerSettings innerSettings = header.without(OPTION); // the transform's own option: not the inner learner's
       int first = in.readInt();
       if (first != TransformedModel.MAGIC) {
         InputStream replay = new SequenceInputStream(
             new ByteArrayInputStream(ByteBuffer.allocate(4).putInt(first).array()), new DataInputAsStream(in));
-        ClassIncrementalModel model = inner.readWeights(new DataInputStream(replay), innerSettings);
+        ClassIncrementalModel model = inner.readWeights(new DataInputStream(replay), header);
         return new TransformedModel(InputTransform.identity(model.inputDimension()), model);
       }
       int format = in.readInt();
@@ -99,7 +98,7 @@ public final class TransformingProvider implements LearnerProvider {
             + TransformedModel.FORMAT + ")");
       }
       InputTransform transform = InputTransform.read(in);
-      ClassIncrementalModel model = inner.readWeights(in, innerSettings);
+      ClassIncrementalModel model = inner.readWeights(in, header);
       if (model.inputDimension() != transform.dimension()) {
         throw new IOException("the input transform has " + transform.dimension() + " features, the model "
             + model.inputDimension());
