@@ -5,10 +5,9 @@ import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.Learners;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.autoactivator.model.snapshot.Provenance;
+import io.autoactivator.model.snapshot.SnapshotFormat;
+import io.autoactivator.model.snapshot.SnapshotFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,29 +43,32 @@ public final class Models {
   }
 
   /**
-   * The model of {@code key}, read from {@code cacheDir} if it was trained before (with the learner's own codec),
-   * else trained by {@code trainer} and cached: JMH forks then do not retrain the same model for every benchmark.
+   * The model of {@code key}, read from {@code cacheDir} if it was trained before (a whole snapshot: the weights
+   * alone do not carry the learner's settings), else trained by {@code trainer} and cached: JMH forks then do not
+   * retrain the same model for every benchmark.
    */
   public static ClassIncrementalModel cached(Path cacheDir, String key, String learner,
       java.util.function.Supplier<ClassIncrementalModel> trainer) {
-    Path file = cacheDir.resolve(key.replaceAll("[^A-Za-z0-9_.=-]", "_") + ".weights");
+    Path file = cacheDir.resolve(key.replaceAll("[^A-Za-z0-9_.=-]", "_") + ".snapshot");
     try {
       if (Files.isRegularFile(file)) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-          return Learners.codec(learner).readWeights(in);
+        ClassIncrementalModel model = SnapshotFormat.read(Files.readAllBytes(file)).model();
+        if (!model.learner().equals(learner)) {
+          throw new IOException("the cached model is of learner " + model.learner() + ", not " + learner);
         }
+        return model;
       }
       ClassIncrementalModel model = trainer.get();
       Files.createDirectories(cacheDir);
       Path tmp = Files.createTempFile(cacheDir, "model", ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-        model.writeWeights(out);
-      }
+      Files.write(tmp, SnapshotFormat.write(model, Provenance.of(model, key, 1, null, 0L, Map.of(), "bench-cache",
+          Map.of(), SnapshotFormat.codeVersion())));
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return model;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("model cache " + file, e);
+    } catch (IOException | SnapshotFormatException e) {
+      throw new java.io.UncheckedIOException("model cache " + file,
+          e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
   }
 

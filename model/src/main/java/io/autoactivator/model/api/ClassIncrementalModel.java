@@ -74,14 +74,19 @@ public interface ClassIncrementalModel {
 
   /**
    * The settings of the learner that built this model, for its provenance (the idea of Tribuo's
-   * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} and every canonical
-   * option as {@code option.<key>}; empty when the model does not know them (the baselines: their snapshots are
-   * described with the learner's options given explicitly).
+   * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} when the model knows
+   * it, and every canonical option as {@code option.<key>}; empty when the model does not know them (most baselines:
+   * their snapshots are described with the learner's options given explicitly). A snapshot's provenance header
+   * records these (they win over what a caller gives), and the weights do not repeat them: the model's
+   * {@link ModelCodec} reads the weights back with the header's ({@link LearnerSettings}).
    */
   default Map<String, String> learnerSettings() {
     return Map.of();
   }
 
-  /** Writes the weights, in a form the learner's {@link ModelCodec} reads back bit for bit. */
+  /**
+   * Writes the weights, in a form the learner's {@link ModelCodec} reads back bit for bit given the settings of
+   * {@link #learnerSettings()}; they start with their own layout version.
+   */
   void writeWeights(DataOutput out) throws IOException;
 }

@@ -1,6 +1,7 @@
 package io.autoactivator.model.autoactivator;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.linalg.RowFactor;
 
@@ -11,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads what {@link AutoActivatorModel#writeWeights} wrote, for the learner named {@code learner}. */
+/**
+ * Reads what {@link AutoActivatorModel#writeWeights} wrote, for the learner named {@code learner}: weights format 5
+ * with the learner's seed and options from the snapshot's header, and formats 1 to 4 of earlier builds, which carry
+ * their own copy.
+ */
 public final class AutoActivatorCodec implements ModelCodec {
 
   private final String learner;
@@ -26,24 +31,23 @@ public final class AutoActivatorCodec implements ModelCodec {
   }
 
   @Override
-  public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+  public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
     int format = in.readInt();
     if (format < 1 || format > AutoActivatorModel.WEIGHTS_FORMAT) {
       throw new IOException("unsupported AutoActivator weights format " + format + " (this build reads 1 to "
           + AutoActivatorModel.WEIGHTS_FORMAT + ")");
     }
-    String name = in.readUTF();
-    if (!name.equals(learner)) {
-      throw new IOException("the weights belong to learner '" + name + "', this codec reads '" + learner + "'");
+    boolean fromHeader = format >= AutoActivatorModel.SETTINGS_IN_HEADER_FORMAT;
+    LearnerSettings settings = fromHeader ? header : repeated(in);
+    if (!settings.learner().equals(learner)) {
+      throw new IOException("the weights belong to learner '" + settings.learner() + "', this codec reads '" + learner
+          + "'");
     }
-    long seed = in.readLong();
-    int optionCount = in.readInt();
-    if (optionCount < 0 || optionCount > 1000) {
-      throw new IOException("invalid option count " + optionCount);
-    }
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < optionCount; i++) {
-      options.put(in.readUTF(), in.readUTF());
+    long seed = settings.seed();
+    Map<String, String> options = new LinkedHashMap<>(settings.options());
+    if (fromHeader) {
+      // the header may record options its writer gave beside the model's own: they are not this configuration's
+      options.keySet().retainAll(AutoActivatorConfig.defaultOptions().keySet());
     }
     AutoActivatorConfig config;
     try {
@@ -103,6 +107,21 @@ public final class AutoActivatorCodec implements ModelCodec {
     } catch (RuntimeException e) {
       throw new IOException("the weights do not form a valid model: " + e.getMessage(), e);
     }
+  }
+
+  /** Formats 1 to 4: the learner's name, seed and options, repeated after the format number. */
+  private static LearnerSettings repeated(DataInput in) throws IOException {
+    String name = in.readUTF();
+    long seed = in.readLong();
+    int optionCount = in.readInt();
+    if (optionCount < 0 || optionCount > 1000) {
+      throw new IOException("invalid option count " + optionCount);
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < optionCount; i++) {
+      options.put(in.readUTF(), in.readUTF());
+    }
+    return new LearnerSettings(name, seed, options);
   }
 
   /** The router's Gram: packed up to format 3; from format 4 tagged with its form. */

@@ -33,13 +33,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class AutoActivatorModel implements ClassIncrementalModel {
 
   /**
-   * The newest weights format, read back by {@link AutoActivatorCodec}: 4 tags the router's Gram with its form
-   * ({@link RouterGram}). {@link #writeWeights} writes format {@value #PACKED_GRAM_FORMAT} whenever the router's Gram
-   * is packed (as every model of the builds before the factored form), so those builds still read such snapshots.
+   * The weights format this build writes, read back by {@link AutoActivatorCodec}: 5 is format 4 (the router's Gram
+   * tagged with its form, {@link RouterGram}) without the learner's name, seed and options, which the snapshot's
+   * provenance header holds and the codec takes from there. Formats 1 to 4 (builds before session 8) repeated them
+   * after the format number; their snapshots still read, with that copy. Builds before session 8 do not read format
+   * 5.
    */
-  static final int WEIGHTS_FORMAT = 4;
-  /** The format of a model without a router or with a packed Gram: the bytes of the builds before format 4. */
-  static final int PACKED_GRAM_FORMAT = 3;
+  static final int WEIGHTS_FORMAT = 5;
+  /** The first format whose learner name, seed and options are the header's, not repeated in the weights. */
+  static final int SETTINGS_IN_HEADER_FORMAT = 5;
   /** Format 4's tags of the Gram's form. */
   static final byte PACKED_GRAM = 0;
   static final byte FACTORED_GRAM = 1;
@@ -594,18 +596,13 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
     return Nd4j.create(values, new long[] {x.rows(), inputDimension}, 'c');
   }
 
+  /**
+   * Writes weights format {@value #WEIGHTS_FORMAT}: the learner's name, seed and options are not among them (the
+   * snapshot's provenance records them, {@link #learnerSettings()}).
+   */
   @Override
   public void writeWeights(DataOutput out) throws IOException {
-    boolean factored = router != null && router.gram() instanceof RouterGram.Factored;
-    out.writeInt(factored ? WEIGHTS_FORMAT : PACKED_GRAM_FORMAT);
-    out.writeUTF(learner);
-    out.writeLong(seed);
-    Map<String, String> options = config.toOptions();
-    out.writeInt(options.size());
-    for (Map.Entry<String, String> e : options.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeUTF(e.getValue());
-    }
+    out.writeInt(WEIGHTS_FORMAT);
     out.writeInt(inputDimension);
     out.writeInt(units.size());
     for (int t = 0; t < units.size(); t++) {
@@ -636,6 +633,7 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         out.writeInt(f.factor().rows());
         ArrayIO.writeDoubles(out, f.factor().values());
       } else {
+        out.writeByte(PACKED_GRAM);
         ArrayIO.writeDoubles(out, ((RouterGram.Packed) router.gram()).packed());
       }
       ArrayIO.writeDoubles(out, router.crossTerms());

@@ -10,6 +10,7 @@ import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TaskSource;
@@ -140,7 +141,7 @@ public final class AnalyticLearner implements IncrementalLearner {
   /** Reads {@code analytic} and {@code joint} snapshots. */
   record Codec(String learner) implements ModelCodec {
     @Override
-    public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+    public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
       return RidgeFeatureModel.read(in, learner);
     }
   }

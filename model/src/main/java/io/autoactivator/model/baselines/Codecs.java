@@ -15,31 +15,42 @@ final class Codecs {
 
   /** "AABL": AutoActivator baseline. */
   static final int MAGIC = 0x4141424C;
-  static final int VERSION = 1;
+  /**
+   * The version this build writes: 2 is version 1 without the learner's name after the version (the snapshot's
+   * provenance header holds it, and the codec is the learner's own). Version 1 (builds before session 8) still reads.
+   */
+  static final int VERSION = 2;
+  /** Version 1 repeated the learner's name. */
+  private static final int NAMED_VERSION = 1;
   private static final long MAX_ELEMENTS = 1L << 30;
 
   private Codecs() {
   }
 
-  static void writeHeader(DataOutput out, String learner) throws IOException {
+  static void writeHeader(DataOutput out) throws IOException {
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
-    out.writeUTF(learner);
   }
 
-  static void readHeader(DataInput in, String learner) throws IOException {
+  /** Checks magic and version (and, in version 1, the learner's name); returns the version. */
+  static int readHeader(DataInput in, String learner) throws IOException {
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException("not a baseline snapshot (magic 0x" + Integer.toHexString(magic) + ")");
     }
     int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException("unsupported baseline snapshot version " + version + " (this build reads " + VERSION + ")");
+    if (version != VERSION && version != NAMED_VERSION) {
+      throw new IOException("unsupported baseline snapshot version " + version + " (this build reads "
+          + NAMED_VERSION + " and " + VERSION + ")");
+    }
+    if (version == VERSION) {
+      return version;
     }
     String written = in.readUTF();
     if (!written.equals(learner)) {
       throw new IOException("snapshot was written by learner '" + written + "', not '" + learner + "'");
     }
+    return version;
   }
 
   static int positive(int value, String what) throws IOException {

@@ -27,6 +27,7 @@ import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
@@ -40,8 +41,8 @@ import io.autoactivator.model.snapshot.RawArrays;
  * softmax drifts to the newest task (catastrophic forgetting) - that is the point of this baseline.
  *
  * <p>Determinism: minibatch order comes from a local {@link SplittableRandom}; weight initialisation uses DL4J's
- * configuration seed (DL4J seeds ND4J's RNG from it during {@code init()}). Snapshots hold the hyperparameters, the
- * raw float parameters and the Adam state.
+ * configuration seed (DL4J seeds ND4J's RNG from it during {@code init()}). Snapshots hold the raw float parameters and
+ * the Adam state; the hyperparameters are the learner's options and seed, in the snapshot's provenance header.
  */
 public final class FinetuneLearner implements IncrementalLearner {
 
@@ -66,17 +67,31 @@ public final class FinetuneLearner implements IncrementalLearner {
     return docs;
   }
 
-  /** Hyperparameters, stored in snapshots so a model can keep training after it is read back. */
+  /**
+   * Hyperparameters: the learner's options and seed, which a snapshot's provenance header records (the model reports
+   * them, {@link Model#learnerSettings()}) so a model can keep training after it is read back.
+   */
   record Hyper(int hidden, int maxClasses, int epochs, int batch, double lr, long seed) {
-    void write(DataOutput out) throws IOException {
-      out.writeInt(hidden);
-      out.writeInt(maxClasses);
-      out.writeInt(epochs);
-      out.writeInt(batch);
-      out.writeDouble(lr);
-      out.writeLong(seed);
+
+    /** From the options as configured (defaults for those not given). */
+    static Hyper of(Map<String, String> options, long seed) {
+      LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
+      return new Hyper(o.integer("hidden", 256, 1), o.integer("max-classes", 100, 2), o.integer("epochs", 2, 1),
+          o.integer("batch", 64, 1), o.real("lr", 1e-3, 0), seed);
     }
 
+    /** Every option, canonical: {@link #of} reads them back to this record. */
+    Map<String, String> options() {
+      Map<String, String> options = new LinkedHashMap<>();
+      options.put("hidden", Integer.toString(hidden));
+      options.put("max-classes", Integer.toString(maxClasses));
+      options.put("epochs", Integer.toString(epochs));
+      options.put("batch", Integer.toString(batch));
+      options.put("lr", Double.toString(lr));
+      return options;
+    }
+
+    /** Baseline weights version 1 repeated the hyperparameters after the learner's name. */
     static Hyper read(DataInput in) throws IOException {
       return new Hyper(Codecs.positive(in.readInt(), "hidden units"), Codecs.positive(in.readInt(), "max classes"),
           Codecs.positive(in.readInt(), "epochs"), Codecs.positive(in.readInt(), "batch"), in.readDouble(),
@@ -227,8 +242,7 @@ public final class FinetuneLearner implements IncrementalLearner {
 
     @Override
     public synchronized void writeWeights(DataOutput out) throws IOException {
-      Codecs.writeHeader(out, NAME);
-      hyper.write(out);
+      Codecs.writeHeader(out);
       out.writeInt(dimension);
       Codecs.writeInts(out, classes);
       Codecs.writeTasks(out, tasks);
@@ -240,9 +254,27 @@ public final class FinetuneLearner implements IncrementalLearner {
       }
     }
 
-    static Model read(DataInput in) throws IOException {
-      Codecs.readHeader(in, NAME);
-      Hyper hyper = Hyper.read(in);
+    @Override
+    public Map<String, String> learnerSettings() {
+      Map<String, String> settings = new java.util.TreeMap<>();
+      hyper.options().forEach((key, value) -> settings.put("option." + key, value));
+      settings.put("seed", Long.toString(hyper.seed()));
+      return settings;
+    }
+
+    static Model read(DataInput in, LearnerSettings header) throws IOException {
+      Hyper hyper;
+      if (Codecs.readHeader(in, NAME) == Codecs.VERSION) {
+        try {
+          Map<String, String> own = new java.util.TreeMap<>(header.options());
+          own.keySet().retainAll(DOCS.keySet()); // the header may record options its writer gave beside these
+          hyper = Hyper.of(own, header.seed());
+        } catch (IllegalArgumentException e) {
+          throw new IOException("the header's options are invalid: " + e.getMessage(), e);
+        }
+      } else {
+        hyper = Hyper.read(in);
+      }
       int dimension = Codecs.positive(in.readInt(), "input dimension");
       int[] classes = Codecs.readInts(in, "classes");
       List<LearnedTask> tasks = Codecs.readTasks(in);
@@ -276,9 +308,7 @@ public final class FinetuneLearner implements IncrementalLearner {
     @Override
     public IncrementalLearner create(Map<String, String> options, long seed) {
       LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
-      Hyper hyper = new Hyper(o.integer("hidden", 256, 1), o.integer("max-classes", 100, 2),
-          o.integer("epochs", 2, 1), o.integer("batch", 64, 1), o.real("lr", 1e-3, 0), seed);
-      return new FinetuneLearner(hyper, Hashes.of(NAME, o.canonical(), seed));
+      return new FinetuneLearner(Hyper.of(options, seed), Hashes.of(NAME, o.canonical(), seed));
     }
 
     @Override
@@ -295,8 +325,8 @@ public final class FinetuneLearner implements IncrementalLearner {
         }
 
         @Override
-        public ClassIncrementalModel readWeights(DataInput in) throws IOException {
-          return Model.read(in);
+        public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
+          return Model.read(in, header);
         }
       };
     }

@@ -16,6 +16,7 @@ import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
@@ -244,7 +245,7 @@ public final class NcmLearner implements IncrementalLearner {
 
     @Override
     public void writeWeights(DataOutput out) throws IOException {
-      Codecs.writeHeader(out, NAME);
+      Codecs.writeHeader(out);
       out.writeInt(dimension);
       out.writeBoolean(layer != null);
       if (layer != null) {
@@ -304,7 +305,7 @@ public final class NcmLearner implements IncrementalLearner {
         }
 
         @Override
-        public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+        public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
           return Model.read(in);
         }
       };

@@ -208,7 +208,7 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
 
   @Override
   public void writeWeights(DataOutput out) throws IOException {
-    Codecs.writeHeader(out, learner);
+    Codecs.writeHeader(out);
     out.writeDouble(ridge);
     features.write(out);
     Codecs.writeInts(out, classes);

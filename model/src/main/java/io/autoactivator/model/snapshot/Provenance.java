@@ -2,6 +2,7 @@ package io.autoactivator.model.snapshot;
 
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.LearnerSettings;
 
 import java.util.Arrays;
 import java.util.List;
@@ -48,25 +49,63 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
   public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion,
       Map<String, Long> dataOffsets, String codeVersion) {
     Map<String, String> settings = model.learnerSettings();
-    if (!settings.containsKey("seed") || !settings.containsKey("configHash")) {
+    if (!knowsItsSettings(model) || !settings.containsKey("configHash")) {
       throw new IllegalArgumentException("learner " + model.learner() + ": give its options, seed and config hash"
           + " with the other factory");
     }
-    Map<String, String> options = new TreeMap<>();
-    settings.forEach((key, value) -> {
-      if (key.startsWith("option.")) {
-        options.put(key.substring("option.".length()), value);
-      }
-    });
-    return of(model, modelId, version, parentVersion, Long.parseLong(settings.get("seed")), options,
-        settings.get("configHash"), dataOffsets, codeVersion);
+    LearnerSettings own = LearnerSettings.of(model);
+    return new Provenance(modelId, version, parentVersion, model.learner(), own.seed(), own.options(),
+        settings.get("configHash"), model.tasks(), model.classes(), model.parameterCount(), dataOffsets,
+        codeVersion);
   }
 
-  /** The provenance of {@code model} with the learner's configuration given explicitly. */
+  /**
+   * The provenance of {@code model} with the learner's configuration given by the caller (the options as configured,
+   * the learner's configuration hash). Where the model knows its own settings
+   * ({@link ClassIncrementalModel#learnerSettings()}), its seed and its canonical option values win over the given
+   * ones: the header is the one home of the settings the weights are read back with, so it records the model's.
+   */
   public static Provenance of(ClassIncrementalModel model, String modelId, long version, Long parentVersion, long seed,
       Map<String, String> options, String configHash, Map<String, Long> dataOffsets, String codeVersion) {
-    return new Provenance(modelId, version, parentVersion, model.learner(), seed, options, configHash, model.tasks(),
-        model.classes(), model.parameterCount(), dataOffsets, codeVersion);
+    Map<String, String> recorded = new TreeMap<>(options);
+    long recordedSeed = seed;
+    if (knowsItsSettings(model)) {
+      LearnerSettings own = LearnerSettings.of(model);
+      recorded.putAll(own.options());
+      recordedSeed = own.seed();
+    }
+    return new Provenance(modelId, version, parentVersion, model.learner(), recordedSeed, recorded, configHash,
+        model.tasks(), model.classes(), model.parameterCount(), dataOffsets, codeVersion);
+  }
+
+  /** The learner's name, seed and options, as the learner's codec reads the weights with them. */
+  public LearnerSettings learnerSettings() {
+    return new LearnerSettings(learner, seed, options);
+  }
+
+  /**
+   * Throws when the record does not carry {@code model}'s own seed and option values: the weights do not repeat
+   * them, so a header that said otherwise would read the weights back as another model.
+   */
+  void checkSettingsOf(ClassIncrementalModel model) {
+    if (!knowsItsSettings(model)) {
+      return;
+    }
+    LearnerSettings own = LearnerSettings.of(model);
+    if (own.seed() != seed) {
+      throw new IllegalArgumentException("the provenance records seed " + seed + ", the model was built with "
+          + own.seed());
+    }
+    own.options().forEach((key, value) -> {
+      if (!value.equals(options.get(key))) {
+        throw new IllegalArgumentException("the provenance records option " + key + "=" + options.get(key)
+            + ", the model was built with " + value);
+      }
+    });
+  }
+
+  private static boolean knowsItsSettings(ClassIncrementalModel model) {
+    return model.learnerSettings().containsKey("seed");
   }
 
   @Override

@@ -40,6 +40,16 @@ import java.util.HexFormat;
  * </pre>
  * All numbers are big-endian. Float arrays inside the weights are raw 4-byte values.
  *
+ * <p>The header is the one home of the learner's name, seed and options: the learner's codec reads the weights with
+ * them ({@link Provenance#learnerSettings()}), and {@link #encode} refuses a provenance whose seed or option values
+ * differ from those of a model that knows its own ({@link ClassIncrementalModel#learnerSettings()}). The weights
+ * say their own layout version first. Since session 8 they no longer repeat the name, seed and options: AutoActivator
+ * weights format 5, baseline weights version 2. The layouts of earlier builds, which repeated them (AutoActivator
+ * weights formats 1 to 4: format int, UTF learner, long seed, int n, n x (UTF key, UTF value) options, then the
+ * body; baseline version 1: magic, version, UTF learner, then the body), still read, with that copy, and a snapshot
+ * of either kind has the same outer layout above (format version 1), so an earlier build still reads the header of
+ * a newer snapshot and names the weights version it does not know.
+ *
  * <p>The checksum a transfer carries is SHA-256 of every byte, the trailing digest included
  * ({@link SnapshotBytes#checksum}). Both come from one pass over the bytes ({@link #encode}, {@link #open}): the
  * digest state after the content is the trailing digest, and the same state fed those 32 bytes is the checksum.
@@ -70,10 +80,12 @@ public final class SnapshotFormat {
    * Writes a snapshot of {@code model} with its checksum: one SHA-256 pass over the bytes gives both the digest the
    * format ends with and the checksum of the whole payload ({@link SnapshotBytes#checksum}).
    *
-   * @throws IllegalArgumentException when the provenance does not describe the model (learner, tasks, classes)
+   * @throws IllegalArgumentException when the provenance does not describe the model (learner, tasks, classes, and
+   *     the seed and options of a model that knows them)
    */
   public static SnapshotBytes encode(ClassIncrementalModel model, Provenance provenance) {
     checkConsistent(model, provenance);
+    provenance.checkSettingsOf(model);
     try {
       byte[] header = header(provenance);
       ByteArrayOutputStream weights = new ByteArrayOutputStream(1 << 16);
@@ -150,7 +162,7 @@ public final class SnapshotFormat {
     }
     ClassIncrementalModel model;
     try (BoundedInput in = BoundedInput.of(bytes, layout.weightsStart, (int) layout.weightsLength)) {
-      model = codec.readWeights(in);
+      model = codec.readWeights(in, provenance.learnerSettings());
       if (in.available() > 0) {
         throw new IOException(in.available() + " unread bytes after the weights");
       }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.LearnerProvider;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.ModelCodec;
 
 /**
@@ -83,12 +84,12 @@ public final class TransformingProvider implements LearnerProvider {
     }
 
     @Override
-    public ClassIncrementalModel readWeights(DataInput in) throws IOException {
+    public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
       int first = in.readInt();
       if (first != TransformedModel.MAGIC) {
         InputStream replay = new SequenceInputStream(
             new ByteArrayInputStream(ByteBuffer.allocate(4).putInt(first).array()), new DataInputAsStream(in));
-        ClassIncrementalModel model = inner.readWeights(new DataInputStream(replay));
+        ClassIncrementalModel model = inner.readWeights(new DataInputStream(replay), header);
         return new TransformedModel(InputTransform.identity(model.inputDimension()), model);
       }
       int format = in.readInt();
@@ -97,7 +98,7 @@ public final class TransformingProvider implements LearnerProvider {
             + TransformedModel.FORMAT + ")");
       }
       InputTransform transform = InputTransform.read(in);
-      ClassIncrementalModel model = inner.readWeights(in);
+      ClassIncrementalModel model = inner.readWeights(in, header);
       if (model.inputDimension() != transform.dimension()) {
         throw new IOException("the input transform has " + transform.dimension() + " features, the model "
             + model.inputDimension());

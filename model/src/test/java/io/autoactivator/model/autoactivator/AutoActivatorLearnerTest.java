@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.Learners;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
@@ -297,7 +298,7 @@ class AutoActivatorLearnerTest {
   }
 
   @Test
-  void aRouterWithAFactoredGramIsWrittenInFormat4AndARestoredModelLearnsOnByteForByte() throws IOException {
+  void aRouterWithAFactoredGramIsWrittenInFormat5AndARestoredModelLearnsOnByteForByte() throws IOException {
     // 100-row tasks read through 500 shared features: factored while at most 333 rows, packed from the fourth task
     List<TaskData> small = new ArrayList<>();
     int[][] pairs = {{0, 1}, {2, 3}, {4, 5}, {6, 7}};
@@ -313,7 +314,7 @@ class AutoActivatorLearnerTest {
     assertThat(inner(original).router().gram()).isInstanceOf(RouterGram.Factored.class);
     byte[] bytes = weights(original);
     ClassIncrementalModel restored = Learners.codec(original.learner()).readWeights(
-        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)), LearnerSettings.of(original));
     assertThat(weights(restored)).isEqualTo(bytes);
     ClassIncrementalModel a = original;
     ClassIncrementalModel b = restored;
@@ -323,8 +324,8 @@ class AutoActivatorLearnerTest {
       assertThat(weights(b)).as("after task " + t).isEqualTo(weights(a));
     }
     assertThat(inner(a).router().gram()).as("400 rows of 500 features").isInstanceOf(RouterGram.Packed.class);
-    assertThat(format(inner(original))).isEqualTo(4);
-    assertThat(format(inner(a))).as("a packed Gram keeps the format earlier builds read").isEqualTo(3);
+    assertThat(format(inner(original))).isEqualTo(5);
+    assertThat(format(inner(a))).as("one format for either form of the Gram: its tag says which").isEqualTo(5);
   }
 
   private static int format(AutoActivatorModel model) throws IOException {

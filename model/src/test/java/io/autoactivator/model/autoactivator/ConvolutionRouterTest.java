@@ -92,7 +92,8 @@ class ConvolutionRouterTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     model.writeWeights(new DataOutputStream(bytes));
     ClassIncrementalModel back = new AutoActivatorCodec("autoactivator")
-        .readWeights(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        .readWeights(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            io.autoactivator.model.api.LearnerSettings.of(model));
     float[][] rows = test.features(); // the inner model's own input (the transform is not under test here)
     assertThat(back.predict(rows).labels()).containsExactly(model.predict(rows).labels());
     assertThat(back.predict(new float[0][]).labels()).isEmpty();

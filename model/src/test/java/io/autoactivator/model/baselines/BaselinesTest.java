@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.InvalidTaskDataException;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.Learners;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
@@ -175,7 +176,7 @@ class BaselinesTest {
   private static void assertRoundTrip(ClassIncrementalModel model) throws IOException {
     byte[] bytes = write(model);
     ClassIncrementalModel read = Learners.codec(model.learner()).readWeights(
-        new DataInputStream(new ByteArrayInputStream(bytes)));
+        new DataInputStream(new ByteArrayInputStream(bytes)), LearnerSettings.of(model));
     assertThat(read.learner()).isEqualTo(model.learner());
     assertThat(read.classes()).containsExactly(model.classes());
     assertThat(read.tasks()).hasSameSizeAs(model.tasks());
@@ -186,7 +187,8 @@ class BaselinesTest {
     byte[] corrupt = bytes.clone();
     corrupt[0] ^= 1;
     assertThatThrownBy(() -> Learners.codec(model.learner()).readWeights(
-        new DataInputStream(new ByteArrayInputStream(corrupt)))).isInstanceOf(IOException.class);
+        new DataInputStream(new ByteArrayInputStream(corrupt)), LearnerSettings.of(model)))
+        .isInstanceOf(IOException.class);
   }
 
   private static byte[] write(ClassIncrementalModel model) throws IOException {

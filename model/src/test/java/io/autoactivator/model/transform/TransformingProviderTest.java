@@ -86,6 +86,6 @@ class TransformingProviderTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     model.writeWeights(new DataOutputStream(bytes));
     return Learners.codec(model.learner()).readWeights(new DataInputStream(new ByteArrayInputStream(
-        bytes.toByteArray())));
+        bytes.toByteArray())), io.autoactivator.model.api.LearnerSettings.of(model));
   }
 }

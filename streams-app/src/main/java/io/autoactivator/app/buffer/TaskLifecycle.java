@@ -14,9 +14,11 @@ import java.util.List;
  *   OPEN, ENDED, INCOMPLETE --no record for the abandonment timeout--> QUARANTINED (dead letter TASK_ABANDONED,
  *                                                                     buffer deleted, out of the queue; a task
  *                                                                     without any boundary leaves no state)
- *   TRAINING --training lost after the last allowed attempt--> QUARANTINED (dead letter, out of the queue)
+ *   TRAINING --the sweep finds its snapshot not loaded and no training of it here: the attempt was lost-->
+ *            re-submitted, or QUARANTINED after the last allowed attempt (dead letter, out of the queue)
  *   any but TRAINED --operator ABORT--> QUARANTINED (buffer deleted, classes released, out of the queue)
- *   TRAINING --its samples are gone from the samples topic (retention)--> QUARANTINED (dead letter SAMPLES_EXPIRED)
+ *   TRAINING --its last attempt found its samples gone from the samples topic (retention)--> QUARANTINED
+ *            (dead letter SAMPLES_EXPIRED, the model's input dimension released if nothing else holds it)
  * </pre>
  *
  * <p>Every decision about the task is taken here and kept in its {@link TaskState}, which is changelogged: the
@@ -28,8 +30,8 @@ import java.util.List;
 public final class TaskLifecycle {
 
   /** Something that happened to the task, already checked by the processor. */
-  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingLost, SamplesLost, Committed, Swept,
-      Aborted {
+  public sealed interface Event permits Buffered, Started, Ended, Turn, TrainingWatched, TrainingLost, SamplesLost,
+      Committed, Swept, Aborted {
   }
 
   /** The task now has {@code received} valid samples buffered (one more, or fewer after a purge). */
@@ -46,6 +48,17 @@ public final class TaskLifecycle {
 
   /** The task is at the head of its model's queue and nothing else of the model is training. */
   public record Turn() implements Event {
+  }
+
+  /**
+   * The sweep looked at the head of its model's queue: whether the snapshot of the task's training is loaded here
+   * ({@code snapshotLoaded}), whether this instance has its training queued, running or its snapshot on the way back
+   * ({@code inFlight}), and what its last attempt found out ({@code unrecoverable}: why the task can never train, or
+   * null). A TRAINING task with neither lost its last attempt (a crash, a rebalance, a failure): it is
+   * {@link SamplesLost} when the attempt found its samples gone, else {@link TrainingLost}.
+   */
+  public record TrainingWatched(boolean snapshotLoaded, boolean inFlight, String unrecoverable, int maxAttempts,
+      long now) implements Event {
   }
 
   /**
@@ -106,7 +119,12 @@ public final class TaskLifecycle {
      */
     FORGET_STATE,
     /** Report that retention deleted samples of the task before it trained (dead letter, log, counter). */
-    REPORT_SAMPLES_LOST
+    REPORT_SAMPLES_LOST,
+    /**
+     * Let the model forget its input dimension if it has no trained version and no other task holds samples, so the
+     * next task may bring another.
+     */
+    RELEASE_DIMENSION
   }
 
   /** The new state and the effects, in the order they are to be carried out. */
@@ -139,6 +157,18 @@ public final class TaskLifecycle {
       return state.status() == TaskStatus.READY
           ? new Transition(state.withStatus(TaskStatus.TRAINING).attempted(), List.of(Effect.SUBMIT_TRAINING))
           : Transition.stay(state);
+    }
+    if (event instanceof TrainingWatched watched) {
+      if (state.status() != TaskStatus.TRAINING || watched.snapshotLoaded() || watched.inFlight()) {
+        return Transition.stay(state);
+      }
+      if (watched.unrecoverable() == null) {
+        return apply(state, new TrainingLost(watched.maxAttempts(), watched.now()));
+      }
+      Transition lost = apply(state, new SamplesLost(watched.unrecoverable(), watched.now()));
+      List<Effect> effects = new java.util.ArrayList<>(lost.effects());
+      effects.add(Effect.RELEASE_DIMENSION);
+      return new Transition(lost.state(), effects);
     }
     if (event instanceof TrainingLost lost) {
       if (state.status() != TaskStatus.TRAINING) {

@@ -101,6 +101,7 @@ final class TaskTransitions {
           metrics.incomplete();
         }
         case FORGET_STATE -> book.forget(next);
+        case RELEASE_DIMENSION -> book.releaseDimension(next.modelId());
         default -> throw new IllegalStateException("unhandled effect " + effect);
       }
     }

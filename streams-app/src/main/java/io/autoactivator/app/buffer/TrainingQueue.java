@@ -10,8 +10,8 @@ import io.autoactivator.schemas.ModelSnapshot;
 /**
  * Each model's training queue (the queue of its {@link ModelState}): READY tasks are handed to training one at a
  * time per model, in END order, each on top of the last committed snapshot; a task is committed only when this
- * instance's follower verified and loaded its snapshot; training that is lost is re-submitted, or the task is
- * quarantined, as {@link TaskLifecycle} answers.
+ * instance's follower verified and loaded its snapshot; whether training was lost, and whether the task is then
+ * re-submitted or quarantined, is {@link TaskLifecycle}'s answer to what the sweep sees.
  *
  * <p>A final chunk on the snapshot topic is only a hint to look (anyone who can write the topic can forge one); the
  * sweep commits every loaded version too, in case the hint came before the follower finished. A loaded version
@@ -65,9 +65,9 @@ final class TrainingQueue {
   }
 
   /**
-   * The wall-clock sweep of every queue: commits the versions the follower loaded, re-submits a head whose
-   * training was lost (crash, rebalance, failure) or quarantines it (too many attempts, samples gone), and hands a
-   * READY head to training.
+   * The wall-clock sweep of every queue: commits the versions the follower loaded, tells the lifecycle what it sees
+   * of each head's training ({@link TaskLifecycle.TrainingWatched}: the lifecycle re-submits a head whose training
+   * was lost, or quarantines it: too many attempts, samples gone), and hands a READY head to training.
    */
   void sweep(long now) {
     for (ModelState loaded : book.models()) {
@@ -78,19 +78,14 @@ final class TrainingQueue {
       if (task == null) {
         continue;
       }
-      boolean committed = registry.loaded(model.modelId(), model.committedVersion() + 1);
-      if (task.status() == TaskStatus.TRAINING && !committed && !training.inFlight(model.modelId(), head)) {
-        // what training found out is handed over once and kept in the task's state from here on
-        String unrecoverable = training.takeUnrecoverable(model.modelId(), head);
-        transitions.apply(task, unrecoverable != null ? new TaskLifecycle.SamplesLost(unrecoverable, now)
-            : new TaskLifecycle.TrainingLost(maxAttempts, now), true);
-        if (unrecoverable != null) {
-          book.releaseDimension(model.modelId());
-        }
-        schedule(model.modelId());
-      } else if (task.status() == TaskStatus.READY) {
-        schedule(model.modelId());
-      }
+      // what the sweep sees; whether the last attempt was lost is the lifecycle's answer
+      boolean snapshotLoaded = registry.loaded(model.modelId(), model.committedVersion() + 1);
+      boolean inFlight = training.inFlight(model.modelId(), head);
+      // what an attempt found out is handed over once it is over, and kept in the task's state from here on
+      String unrecoverable = inFlight ? null : training.takeUnrecoverable(model.modelId(), head);
+      transitions.apply(task, new TaskLifecycle.TrainingWatched(snapshotLoaded, inFlight, unrecoverable, maxAttempts,
+          now), true);
+      schedule(model.modelId());
     }
   }
 

@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * "Read a topic to its end", once: a group-less consumer is assigned every partition of some topics from the
- * beginning, and the end offsets seen at that moment are the target; {@link #reached} says when every position got
- * there. The snapshot follower keeps consuming after that (and is ready once there); {@link #readAll} stops there.
+ * beginning (or from a moment, {@link #since}), and the end offsets seen at that moment are the target;
+ * {@link #reached} says when every position got there. The snapshot follower keeps consuming after that (and is ready
+ * once there); {@link #readTo} stops there ({@link #readAll}, the serving loop's read-back of its answers).
  */
 public final class TopicEnd {
 
@@ -48,6 +50,24 @@ public final class TopicEnd {
     return new TopicEnd(new HashMap<>(consumer.endOffsets(partitions, timeout)));
   }
 
+  /**
+   * Assigns {@code partitions} to {@code consumer}, each from its first record at or after {@code sinceMs} (record
+   * time; at its end when it has none); the target is their current end.
+   */
+  public static TopicEnd since(Consumer<?, ?> consumer, List<TopicPartition> partitions, long sinceMs,
+      Duration timeout) {
+    consumer.assign(partitions);
+    Map<TopicPartition, Long> since = new HashMap<>();
+    partitions.forEach(p -> since.put(p, sinceMs));
+    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(since, timeout);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+    for (TopicPartition p : partitions) {
+      OffsetAndTimestamp start = starts.get(p);
+      consumer.seek(p, start == null ? ends.get(p) : start.offset());
+    }
+    return new TopicEnd(new HashMap<>(ends));
+  }
+
   /** The current end of {@code partitions}, already assigned to {@code consumer}, as a target. */
   public static TopicEnd current(Consumer<?, ?> consumer, List<TopicPartition> partitions, Duration timeout) {
     return new TopicEnd(new HashMap<>(consumer.endOffsets(partitions, timeout)));
@@ -63,19 +83,27 @@ public final class TopicEnd {
     return true;
   }
 
-  /** Every record of {@code topic} from the beginning up to its end at the time of the call. */
-  public static <K, V> List<ConsumerRecord<K, V>> readAll(Consumer<K, V> consumer, String topic, Duration timeout) {
-    List<TopicPartition> partitions = existingPartitions(consumer, topic, timeout);
-    TopicEnd end = fromBeginning(consumer, partitions, timeout);
-    List<ConsumerRecord<K, V>> records = new ArrayList<>();
+  /**
+   * Polls {@code consumer} until its position in every partition reached the target, handing each record read to
+   * {@code each}; throws when that takes longer than {@code timeout}.
+   */
+  public <K, V> void readTo(Consumer<K, V> consumer, String topic, Duration timeout,
+      java.util.function.Consumer<ConsumerRecord<K, V>> each) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!end.reached(consumer)) {
+    while (!reached(consumer)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds()
             + " s");
       }
-      consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      consumer.poll(Duration.ofMillis(100)).forEach(each);
     }
+  }
+
+  /** Every record of {@code topic} from the beginning up to its end at the time of the call. */
+  public static <K, V> List<ConsumerRecord<K, V>> readAll(Consumer<K, V> consumer, String topic, Duration timeout) {
+    List<TopicPartition> partitions = existingPartitions(consumer, topic, timeout);
+    List<ConsumerRecord<K, V>> records = new ArrayList<>();
+    fromBeginning(consumer, partitions, timeout).readTo(consumer, topic, timeout, records::add);
     return records;
   }
 }

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 import io.autoactivator.app.kafka.TopicEnd;
@@ -17,7 +15,7 @@ import io.autoactivator.app.kafka.TopicEnd;
 /**
  * Which requests of some query partitions were already answered: the predictions written since a moment are read
  * back (a group-less consumer, every predictions partition from the first record at or after that moment minus a
- * clock margin, up to the end at the time of the call), and the {@link SourceHeader} of each names the request it
+ * clock margin, up to the end at the time of the call: {@link TopicEnd}, the one "read a topic to its end"), and the {@link SourceHeader} of each names the request it
  * answers.
  *
  * <p>The moment comes from the commit ({@link OffsetLedger}): every answer to a request at or after the committed
@@ -46,32 +44,18 @@ final class AnsweredReadback {
     Map<TopicPartition, Set<Long>> out = new HashMap<>();
     from.keySet().forEach(tp -> out.put(tp, new HashSet<>()));
     List<TopicPartition> partitions = TopicEnd.existingPartitions(reader, predictions, timeout);
-    reader.assign(partitions);
-    Map<TopicPartition, Long> since = new HashMap<>();
-    partitions.forEach(p -> since.put(p, Math.max(0, sinceMs - CLOCK_MARGIN_MS)));
-    Map<TopicPartition, OffsetAndTimestamp> starts = reader.offsetsForTimes(since, timeout);
-    Map<TopicPartition, Long> ends = reader.endOffsets(partitions, timeout);
-    for (TopicPartition p : partitions) {
-      OffsetAndTimestamp start = starts.get(p);
-      reader.seek(p, start == null ? ends.get(p) : start.offset());
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("could not read " + predictions + " back within " + timeout);
+    TopicEnd end = TopicEnd.since(reader, partitions, Math.max(0, sinceMs - CLOCK_MARGIN_MS), timeout);
+    end.readTo(reader, predictions, timeout, r -> {
+      long[] source = SourceHeader.read(r.headers());
+      if (source == null) {
+        return;
       }
-      for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
-        long[] source = SourceHeader.read(r.headers());
-        if (source == null) {
-          continue;
-        }
-        TopicPartition tp = new TopicPartition(queries, (int) source[0]);
-        Long first = from.get(tp);
-        if (first != null && source[1] >= first) {
-          out.get(tp).add(source[1]);
-        }
+      TopicPartition tp = new TopicPartition(queries, (int) source[0]);
+      Long first = from.get(tp);
+      if (first != null && source[1] >= first) {
+        out.get(tp).add(source[1]);
       }
-    }
+    });
     reader.unsubscribe();
     return out;
   }

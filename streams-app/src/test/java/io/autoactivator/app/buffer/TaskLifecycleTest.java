@@ -88,6 +88,34 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void theSweepDecidesThatTheLastAttemptWasLostOnlyWhenNothingOfItsTrainingIsLeft() {
+    TaskState training = TaskLifecycle.apply(ready(), new TaskLifecycle.Turn()).state();
+    Transition loaded = TaskLifecycle.apply(training, new TaskLifecycle.TrainingWatched(true, false, null, 3, 5));
+    assertThat(loaded.state()).as("its snapshot is loaded: it commits").isSameAs(training);
+    assertThat(loaded.effects()).isEmpty();
+    Transition running = TaskLifecycle.apply(training, new TaskLifecycle.TrainingWatched(false, true, null, 3, 5));
+    assertThat(running.state()).as("training of it is queued, running or on its way back").isSameAs(training);
+    assertThat(running.effects()).isEmpty();
+
+    Transition lost = TaskLifecycle.apply(training, new TaskLifecycle.TrainingWatched(false, false, null, 3, 5));
+    assertThat(lost.effects()).as("neither: the attempt was lost").containsExactly(Effect.RESUBMIT_TRAINING);
+    assertThat(lost.state().attempts()).isEqualTo(2);
+    Transition last = TaskLifecycle.apply(lost.state(), new TaskLifecycle.TrainingWatched(false, false, null, 2, 6));
+    assertThat(last.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(last.effects()).containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_QUARANTINED);
+
+    Transition gone = TaskLifecycle.apply(training,
+        new TaskLifecycle.TrainingWatched(false, false, "t.samples-0 starts at 9", 3, 7));
+    assertThat(gone.state().status()).isEqualTo(TaskStatus.QUARANTINED);
+    assertThat(gone.state().cause()).isEqualTo("t.samples-0 starts at 9");
+    assertThat(gone.effects()).as("never retried; the model may take another input dimension")
+        .containsExactly(Effect.DEQUEUE, Effect.DELETE_BUFFER, Effect.REPORT_SAMPLES_LOST, Effect.RELEASE_DIMENSION);
+
+    assertThat(TaskLifecycle.apply(ready(), new TaskLifecycle.TrainingWatched(false, false, null, 1, 8)).effects())
+        .as("a task not in training has no attempt to lose").isEmpty();
+  }
+
+  @Test
   void anOperatorAbortQuarantinesAnyTaskNotTrainedYet() {
     Transition t = TaskLifecycle.apply(ready(), new TaskLifecycle.Aborted(9));
     assertThat(t.state().status()).isEqualTo(TaskStatus.QUARANTINED);
