@@ -602,7 +602,8 @@ public final class AutoActivatorLearner implements IncrementalLearner {
       scales = new double[] {Double.isNaN(config.routerLambda()) ? chooseScale.applyAsDouble(draws)
           : config.routerLambda()};
     }
-    return new DenseFeatureMap(d, draws.weights(scales, config.scaling()), draws.biases(scales, config.scaling()));
+    return new DenseFeatureMap(d, config.denseActivation(), draws.weights(scales, config.scaling()),
+        draws.biases(scales, config.scaling()));
   }
 
   /**

@@ -34,7 +34,7 @@ sealed interface FeatureMap permits DenseFeatureMap, ConvolutionFeatureMap {
   static FeatureMap read(DataInput in, int inputDimension) throws IOException {
     int kind = in.readByte();
     FeatureMap map = switch (kind) {
-      case DenseFeatureMap.KIND -> DenseFeatureMap.readBody(in);
+      case DenseFeatureMap.KIND, DenseFeatureMap.KIND_WITH_ACTIVATION -> DenseFeatureMap.readBody(in, kind);
       case ConvolutionFeatureMap.KIND, ConvolutionFeatureMap.KIND_WITH_ACTIVATION ->
           ConvolutionFeatureMap.readBody(in, kind);
       default -> throw new IOException("unknown router feature map kind " + kind);

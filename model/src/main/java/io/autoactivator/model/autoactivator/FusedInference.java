@@ -5,13 +5,13 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A ridge-routed model's inference as two products over concatenated weights instead of a dozen small ones per unit:
  * <ol>
- *   <li>{@code Z = [sigmoid(x Wr + br) | act(x W + b)]}: the router's shared features and every unit's nodes from ONE
- *       gemm over {@code [Wr | W]} (with a dense feature map; a convolutional map computes its features itself);</li>
+ *   <li>{@code Z = [act_r(x Wr + br) | act(x W + b)]}: the router's shared features (act_r: the dense map's
+ *       activation) and every unit's nodes from ONE gemm over {@code [Wr | W]} (with a dense feature map; a
+ *       convolutional map computes its features itself);</li>
  *   <li>{@code Y = Z H}: every unit's head outputs and the router's class scores from ONE gemm over a block matrix
  *       whose column block of unit t holds its head in the rows of the features and nodes it reads (zeros
  *       elsewhere) and whose last block holds the router's readout in the rows of the shared features.</li>
@@ -31,6 +31,8 @@ final class FusedInference {
   private final int features;
   private final int nodes;
   private final Activation activation;
+  /** The dense map's activation of the shared features (null with a convolutional map). */
+  private final Activation featureActivation;
   /** d x (F + N) with a dense map, else d x N (nodes only); null when there is no first product. */
   private final INDArray first;
   private final INDArray firstBiases;
@@ -55,6 +57,7 @@ final class FusedInference {
     }
     this.nodes = n;
     this.denseMap = map instanceof DenseFeatureMap;
+    this.featureActivation = denseMap ? ((DenseFeatureMap) map).activation() : null;
     if (denseMap) {
       DenseFeatureMap dense = (DenseFeatureMap) map;
       float[] mapWeights = dense.weights();
@@ -147,10 +150,10 @@ final class FusedInference {
     INDArray y;
     if (denseMap) {
       INDArray z = x.mmul(first).addiRowVector(firstBiases);
-      if (activation == Activation.SIGMOID || nodes == 0) {
-        Transforms.sigmoid(z, false);
+      if (activation == featureActivation || nodes == 0) {
+        featureActivation.applyInPlace(z);
       } else {
-        Transforms.sigmoid(z.get(NDArrayIndex.all(), NDArrayIndex.interval(0, features)), false);
+        featureActivation.applyInPlace(z.get(NDArrayIndex.all(), NDArrayIndex.interval(0, features)));
         activation.applyInPlace(z.get(NDArrayIndex.all(), NDArrayIndex.interval(features, features + nodes)));
       }
       y = z.mmul(second);

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Chooses the shared feature layer's settings from the CURRENT task's training data only (RanPAC's rule); old data
@@ -108,8 +107,8 @@ final class RouterTuning {
     for (double lambda : order) {
       INDArray w = Nd4j.create(narrow.weights(lambda, config.scaling()), new long[] {draws.dimension(), f}, 'c');
       INDArray b = Nd4j.create(narrow.biases(lambda, config.scaling()), new long[] {1, f}, 'c');
-      INDArray phiFit = Transforms.sigmoid(xf.mmul(w).addiRowVector(b), false);
-      INDArray phiVal = Transforms.sigmoid(xv.mmul(w).addiRowVector(b), false);
+      INDArray phiFit = config.denseActivation().applyInPlace(xf.mmul(w).addiRowVector(b));
+      INDArray phiVal = config.denseActivation().applyInPlace(xv.mmul(w).addiRowVector(b));
       double[] gram = GramAlgebra.upperGram(phiFit);
       double[] cross = phiFit.transpose().mmul(Nd4j.create(toFloat(yFit), new long[] {fit.length, c}, 'c'))
           .castTo(DataType.DOUBLE).dup('c').data().asDouble();
