@@ -1,5 +1,7 @@
 package io.autoactivator.model.autoactivator;
 
+import io.autoactivator.model.linalg.MatrixProduct;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -58,7 +60,7 @@ final class DenseFeatureMap implements FeatureMap {
 
   @Override
   public INDArray apply(INDArray x) {
-    return activation.applyInPlace(x.mmul(w).addiRowVector(b));
+    return activation.applyInPlace(MatrixProduct.times(x, w).addiRowVector(b));
   }
 
   /** The activation of every feature. */

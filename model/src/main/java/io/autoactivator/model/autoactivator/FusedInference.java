@@ -1,5 +1,7 @@
 package io.autoactivator.model.autoactivator;
 
+import io.autoactivator.model.linalg.MatrixProduct;
+
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -149,18 +151,18 @@ final class FusedInference {
   float[] outputs(INDArray x) {
     INDArray y;
     if (denseMap) {
-      INDArray z = x.mmul(first).addiRowVector(firstBiases);
+      INDArray z = MatrixProduct.times(x, first).addiRowVector(firstBiases);
       if (activation == featureActivation || nodes == 0) {
         featureActivation.applyInPlace(z);
       } else {
         featureActivation.applyInPlace(z.get(NDArrayIndex.all(), NDArrayIndex.interval(0, features)));
         activation.applyInPlace(z.get(NDArrayIndex.all(), NDArrayIndex.interval(features, features + nodes)));
       }
-      y = z.mmul(second);
+      y = MatrixProduct.times(z, second);
       z.close();
     } else {
       INDArray phi = map.apply(x);
-      y = phi.mmul(secondShared);
+      y = MatrixProduct.times(phi, secondShared);
       phi.close();
       if (nodes > 0) {
         INDArray hidden = activation.applyInPlace(x.mmul(first).addiRowVector(firstBiases));

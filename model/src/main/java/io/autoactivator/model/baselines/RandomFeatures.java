@@ -1,5 +1,7 @@
 package io.autoactivator.model.baselines;
 
+import io.autoactivator.model.linalg.MatrixProduct;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -63,7 +65,7 @@ final class RandomFeatures {
 
   /** sigmoid(x W + b) for an n x dim float matrix. */
   INDArray transform(INDArray x) {
-    INDArray h = x.mmul(w);
+    INDArray h = MatrixProduct.times(x, w);
     h.addiRowVector(b);
     return Transforms.sigmoid(h, false);
   }
