@@ -149,7 +149,7 @@ public final class AppConfig extends AbstractConfig {
     }
     return def
         .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
-            "Create missing topics at start-up (snapshots and commands compacted).")
+            "Create missing topics at start-up (snapshots compacted, commands kept forever: retention.ms=-1).")
         .define(TOPICS_PARTITIONS, Type.INT, 1, Range.between(1, 10_000), Importance.LOW,
             "Partitions of topics created at start-up.")
         .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactor(), Importance.LOW,

@@ -49,6 +49,8 @@ final class BrokerFixture implements AutoCloseable {
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        // time-based retention is checked every second rather than every 5 minutes, so a test can watch it run
+        .setConfigProp("log.retention.check.interval.ms", "1000")
         .build();
     cluster.format();
     cluster.startup();
@@ -143,6 +145,16 @@ final class BrokerFixture implements AutoCloseable {
           .get(tp).offset();
       admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end))).all()
           .get();
+    }
+  }
+
+  /** The first offset still on {@code topic}'s partition 0: above 0 once retention (or a deletion) removed some. */
+  long earliestOffset(String topic) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", cluster.bootstrapServers()))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest())).all().get()
+          .get(tp).offset();
     }
   }
 
