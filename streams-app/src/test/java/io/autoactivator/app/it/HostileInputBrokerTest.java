@@ -44,6 +44,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Hostile records on the real in-process broker, all against one running instance that must keep learning and
  * serving through every one: a forged chunk with an impossible header on the snapshot topic, a forged commit marker
  * for a task still buffering, a 1 MB poison sample, and a PIN of a future version followed by an emergency ROLLBACK.
+ * Beside it: well-formed snapshots of versions no instance trained, which never load (without a key because their
+ * parent is not loaded, with a key because they are unsigned).
  */
 class HostileInputBrokerTest extends BrokerTestBase {
 
@@ -155,6 +157,54 @@ class HostileInputBrokerTest extends BrokerTestBase {
     }
   }
 
+  /** A well-formed, correctly checksummed, unsigned snapshot of {@code version}, as anyone could publish. */
+  private static void publishWellFormed(KafkaProducer<String, byte[]> producer, Topics topics, long version,
+      Long parent) throws Exception {
+    var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
+        new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
+            new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
+    var provenance = io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version, parent, 7L, Map.of(),
+        "h", Map.of(), "dev");
+    var payload = new SnapshotFormatCodec().encode(model, provenance);
+    new SnapshotPublisher(producer, AppTopics.of(topics, broker.codecs).snapshots(), 1 << 20,
+        new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, Map.of(), payload, Instant.now()),
+            payload.bytes());
+  }
+
+  @Test
+  void withoutAKeyAForgedHighVersionNeitherServesNorBecomesTheTrainersParent() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-lineage").withTopics(Topics.withPrefix("lineage."))
+        .withLearner("ncm", Map.of());
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    Dataset task2 = BrokerFixture.mnist(mnist, 10, 2, 3);
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("lineage-app", BrokerFixture.tempDir("lineage")), new SimpleMeterRegistry());
+        KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers()), new StringSerializer(),
+            new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      // versions no instance trained: 50 "continues" 49 and 7 "continues" 6, neither of which exists
+      publishWellFormed(attacker, topics, 50, 49L);
+      publishWellFormed(attacker, topics, 7, 6L);
+
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      broker.start(topics, "mnist", "t2", new int[] {2, 3});
+      broker.samples(topics, "mnist", "t2", task2, 0, task2.size());
+      broker.end(topics, "mnist", "t2", new int[] {2, 3}, task2.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
+
+      assertThat(app.models().knownVersions("mnist")).containsExactly(1L, 2L);
+      assertThat(app.models().header("mnist", 2)).get().satisfies(h -> assertThat(h.getParentVersion())
+          .as("the trainer's parent is the version it trained").isEqualTo(1L));
+      assertThat(app.isLive()).isTrue();
+    }
+  }
+
   @Test
   void withASigningKeyAForgedButWellFormedSnapshotIsNotLoadedAndTheSignedOneIs() throws Exception {
     AppSettings settings = AppSettings.defaults("it-signed").withTopics(Topics.withPrefix("signed."))
@@ -170,21 +220,8 @@ class HostileInputBrokerTest extends BrokerTestBase {
       await().atMost(WAIT).until(app::isReady);
 
       // an attacker's well-formed, correctly checksummed, unsigned version 1, and a forged high version
-      SnapshotFormatCodec codec = new SnapshotFormatCodec();
-      var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
-          new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
-              new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
-      SnapshotPublisher forger = new SnapshotPublisher(attacker, AppTopics.of(topics, broker.codecs).snapshots(),
-          1 << 20, new SimpleMeterRegistry());
-      for (long version : new long[] {1, 50}) {
-        var payload = codec.encode(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
-            version == 1 ? null : version - 1, 7L, Map.of(), "h",
-            Map.of(), "dev"));
-        forger.publish(SnapshotHeaders.of(io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
-            version == 1 ? null : version - 1, 7L, Map.of(), "h",
-            Map.of(), "dev"), Map.of(), payload,
-            Instant.now()), payload.bytes());
-      }
+      publishWellFormed(attacker, topics, 1, null);
+      publishWellFormed(attacker, topics, 50, 49L);
 
       broker.start(topics, "mnist", "t1", new int[] {0, 1});
       broker.samples(topics, "mnist", "t1", task1, 0, task1.size());
