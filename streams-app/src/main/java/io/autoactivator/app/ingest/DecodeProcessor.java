@@ -81,9 +81,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.TOMBSTONE, "a null value (tombstone) on an input topic", now);
       return;
     }
-    if (kind != Envelope.Kind.SNAPSHOT && record.value().length > limits.maxRecordBytes()) {
-      // its copies (repartition topic, changelog, dead letter) would not fit a broker's default message size
-      reject(record, envelope, Reason.TOO_LARGE, record.value().length + " bytes, more than input.max.record.bytes="
+    int bytes = record.value().length + (record.key() == null ? 0 : record.key().length);
+    if (kind != Envelope.Kind.SNAPSHOT && bytes > limits.maxRecordBytes()) {
+      // its copy into the repartition topic carries its key and value: one the producer refuses would fail the
+      // stream thread's transaction, which no handler can resume (CopyableRecordSize)
+      reject(record, envelope, Reason.TOO_LARGE, bytes + " bytes (key and value), more than input.max.record.bytes="
           + limits.maxRecordBytes(), now);
       return;
     }

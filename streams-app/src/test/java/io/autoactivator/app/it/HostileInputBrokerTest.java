@@ -18,12 +18,14 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
@@ -59,10 +61,14 @@ class HostileInputBrokerTest extends BrokerTestBase {
         .setChunkIndex(index).setChunkCount(count).setPayload(ByteBuffer.allocate(0)).build();
   }
 
-  private static List<String> deadLetterReasons(Topics topics) {
+  private static List<DeadLetter> deadLetters(Topics topics) {
     return broker.readAll(topics.deadLetters()).stream()
         .map(r -> broker.codecs.deadLetters().deserializer().deserialize(topics.deadLetters(), r.value()))
-        .map(DeadLetter::getReason).toList();
+        .toList();
+  }
+
+  private static List<String> deadLetterReasons(Topics topics) {
+    return deadLetters(topics).stream().map(DeadLetter::getReason).toList();
   }
 
   @Test
@@ -113,6 +119,54 @@ class HostileInputBrokerTest extends BrokerTestBase {
       broker.command(topics, "mnist", ModelAction.ROLLBACK, null);
       await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
 
+      assertThat(app.isLive()).isTrue();
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void aSampleTooLargeToCopyIsRefusedAtDecodeEvenWhenTheConfiguredLimitWouldTakeIt() throws Exception {
+    // an operator raised input.max.record.bytes above what the app's producer takes, and made the samples topic
+    // accept such records: a 1.2 MB sample keyed by another key than its model id would be copied into the
+    // repartition topic, and a copy the producer refuses fails the transaction (no handler can resume it), so the
+    // stream thread dies and its successor replays the same offset; the limit is lowered to what can be copied
+    AppSettings settings = AppSettings.defaults("it-copy").withTopics(Topics.withPrefix("copy."))
+        .withLearner("ncm", Map.of()).withLimits(Limits.defaults().withMaxRecordBytes(4 << 20));
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
+          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
+    }
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("copy-app", BrokerFixture.tempDir("copy")), new SimpleMeterRegistry());
+        KafkaProducer<byte[], byte[]> big = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
+      List<Float> huge = new ArrayList<>(300_000);
+      for (int i = 0; i < 300_000; i++) {
+        huge.add(0.5f);
+      }
+      byte[] poison = broker.codecs.samples().serializer().serialize(topics.samples(),
+          new LabelledSample("mnist", "t1", "poison", 0, huge, null));
+      assertThat(poison.length).isGreaterThan(1 << 20);
+      // keyed by something else than its model id: it is copied into the by-model repartition topic
+      big.send(new ProducerRecord<>(topics.samples(), "poison".getBytes(), poison)).get();
+      broker.samples(topics, "mnist", "t1", task1, task1.size() / 2, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      await().atMost(WAIT).until(() -> deadLetters(topics).stream().anyMatch(d -> d.getReason().equals("TOO_LARGE")));
+      DeadLetter letter = deadLetters(topics).stream().filter(d -> d.getReason().equals("TOO_LARGE"))
+          .findFirst().orElseThrow();
+      assertThat(letter.getOriginalValue().remaining()).as("a truncated copy").isLessThan(poison.length)
+          .isEqualTo(Limits.defaults().deadLetterValueBytes());
+      assertThat(letter.getMessage()).contains("cut");
       assertThat(app.isLive()).isTrue();
       assertThat(app.isReady()).isTrue();
     }
