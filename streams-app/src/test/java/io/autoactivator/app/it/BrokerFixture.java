@@ -43,8 +43,13 @@ final class BrokerFixture implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
 
   BrokerFixture() throws Exception {
+    this(1);
+  }
+
+  /** A cluster of {@code brokers} brokers (the first also its controller). */
+  BrokerFixture(int brokers) throws Exception {
     cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setCombined(true).setNumBrokerNodes(brokers).setNumControllerNodes(1).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
