@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.app.buffer.TaskState;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.CopyableRecordSize;
 import io.autoactivator.app.kafka.DeadLetterHandlers;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
 import io.autoactivator.app.kafka.RecordCodecs;
@@ -126,7 +127,8 @@ public final class StreamingLearnerApp implements ManagedApp {
         () -> new KafkaConsumer<>(samplesReaderConfig()), settings.topics().samples(), codecs,
         Duration.ofSeconds(60));
     coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, meters);
-    streams = new KafkaStreams(TopologyFactory.build(settings,
+    AppSettings topologySettings = settings.withLimits(CopyableRecordSize.fit(settings.limits(), clients));
+    streams = new KafkaStreams(TopologyFactory.build(topologySettings,
         new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters, modelPartitions)),
         DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
             settings.limits().deadLetterValueBytes()));

@@ -149,7 +149,7 @@ public final class AppConfig extends AbstractConfig {
     }
     return def
         .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
-            "Create missing topics at start-up (snapshots and commands compacted).")
+            "Create missing topics at start-up (snapshots compacted, commands kept forever: retention.ms=-1).")
         .define(TOPICS_PARTITIONS, Type.INT, 1, Range.between(1, 10_000), Importance.LOW,
             "Partitions of topics created at start-up.")
         .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactor(), Importance.LOW,
@@ -184,9 +184,10 @@ public final class AppConfig extends AbstractConfig {
         .define(PREDICTION_TOP_K, Type.INT, 5, Range.between(1, 1000), Importance.LOW,
             "Labels with scores returned per prediction.")
         .define(INPUT_MAX_RECORD_BYTES, Type.INT, 512 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.LOW,
-            "Largest sample, task-event or query value accepted; larger ones are dead-lettered as TOO_LARGE at "
-                + "decode, before their copies reach the repartition topic and the changelogs (keep it well below "
-                + "the broker's message.max.bytes).")
+            "Largest sample or task-event record (key plus value), or query value, accepted; larger ones are "
+                + "dead-lettered as TOO_LARGE at decode, before their copies reach the repartition topic and the "
+                + "changelogs. For samples and task events it is lowered at start to the producer's "
+                + "max.request.size less 64 KiB.")
         .define(INPUT_MAX_FEATURES, Type.INT, 1 << 20, Range.between(1, 16 << 20), Importance.LOW,
             "Longest feature vector accepted in a sample or query; longer ones are dead-lettered as TOO_LARGE.")
         .define(SNAPSHOT_MAX_BYTES, Type.LONG, 1L << 30, Range.between(1024, Integer.MAX_VALUE - 8L),

@@ -16,9 +16,10 @@ import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.serde.RecordDecodingException;
 
 /**
- * Dead-letters rollout commands that cannot apply: undecodable, for an unknown model, or naming a version no
+ * Dead-letters rollout commands that cannot apply now: undecodable, for an unknown model, or naming a version no
  * snapshot has. Every instance's follower applies the good ones; this check runs once per command (in the
- * consumer group), so a bad command yields one dead letter, not one per instance. The check uses this instance's
+ * consumer group), so a bad command yields one dead letter, not one per instance. A command naming a version that
+ * may still arrive is not dropped by the followers (it waits for that version), and its dead letter says so. The check uses this instance's
  * registry, so a command sent in the same instant as the snapshot it names may be reported although the followers
  * apply it once the snapshot arrives.
  */
@@ -59,12 +60,16 @@ public final class CommandValidator implements Processor<byte[], byte[], String,
       return;
     }
     String modelId = command.getModelId();
+    Long target = command.getTargetVersion();
     if (!registry.modelIds().contains(modelId)) {
+      boolean waits = target != null && target > 0 && command.getAction() != ModelAction.UNSHADOW
+          && command.getAction() != ModelAction.UNPIN;
       reject(envelope, deadLetters.reject(envelope, Reason.UNKNOWN_MODEL, "command " + command.getCommandId()
-          + " (" + command.getAction() + ") for model " + modelId + ", which has no snapshot", now), now);
+          + " (" + command.getAction() + ") for model " + modelId + ", which has no snapshot"
+          + (waits ? "; the followers apply it if version " + target + " arrives before the model's next serving "
+              + "command" : "; it names no version, and the followers ignore it"), now), now);
       return;
     }
-    Long target = command.getTargetVersion();
     if (target != null && command.getAction() != ModelAction.UNSHADOW
         && !registry.knownVersions(modelId).contains(target)) {
       reject(envelope, deadLetters.reject(envelope, Reason.UNKNOWN_VERSION, "command " + command.getCommandId()

@@ -81,9 +81,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
       reject(record, envelope, Reason.TOMBSTONE, "a null value (tombstone) on an input topic", now);
       return;
     }
-    if (kind != Envelope.Kind.SNAPSHOT && record.value().length > limits.maxRecordBytes()) {
-      // its copies (repartition topic, changelog, dead letter) would not fit a broker's default message size
-      reject(record, envelope, Reason.TOO_LARGE, record.value().length + " bytes, more than input.max.record.bytes="
+    int bytes = record.value().length + (record.key() == null ? 0 : record.key().length);
+    if (kind != Envelope.Kind.SNAPSHOT && bytes > limits.maxRecordBytes()) {
+      // its copy into the repartition topic carries its key and value: one the producer refuses would fail the
+      // stream thread's transaction, which no handler can resume (CopyableRecordSize)
+      reject(record, envelope, Reason.TOO_LARGE, bytes + " bytes (key and value), more than input.max.record.bytes="
           + limits.maxRecordBytes(), now);
       return;
     }
@@ -161,6 +163,19 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     }
     ModelSnapshot marker = ModelSnapshot.newBuilder(s).setPayload(ByteBuffer.allocate(0)).build();
     byte[] stripped = codecs.snapshots().serializer().serialize(envelope.topic(), marker);
+    int copy = stripped.length + (record.key() == null ? 0 : record.key().length);
+    // the marker crosses the repartition topic keyed by its model id: a copy the producer refuses would fail the
+    // stream thread's transaction (CopyableRecordSize); a trainer's header is a few KiB
+    String tooLarge = s.getModelId().length() > Validation.MAX_ID_CHARS
+        ? "a model id of " + s.getModelId().length() + " characters, more than " + Validation.MAX_ID_CHARS
+        : copy > limits.maxRecordBytes() ? "a header of " + copy + " bytes without its payload (key included), "
+            + "more than input.max.record.bytes=" + limits.maxRecordBytes() : null;
+    if (tooLarge != null) {
+      reject(record, envelope, Reason.INVALID_SNAPSHOT, "snapshot " + s.getModelId().subSequence(0,
+          Math.min(64, s.getModelId().length())) + "/" + s.getVersion() + ": " + tooLarge,
+          context.currentSystemTimeMs());
+      return;
+    }
     accept(record, s.getModelId().toString(), new Envelope(envelope.kind(), envelope.topic(), envelope.partition(),
         envelope.offset(), envelope.seenAt(), envelope.key(), stripped), marker, false);
   }

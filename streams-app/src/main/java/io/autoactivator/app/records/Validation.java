@@ -10,10 +10,19 @@ public final class Validation {
   private Validation() {
   }
 
-  /** Ids become store keys joined by '/', so they must be non-empty and free of it. */
+  /**
+   * Longest id accepted: a model id is the key of every copy of its records (the repartition topic, the stores), so
+   * a record's copy stays within a few KiB of the record itself.
+   */
+  public static final int MAX_ID_CHARS = 1024;
+
+  /** Ids become store keys joined by '/', so they must be non-empty, free of it, and short. */
   public static String checkId(String what, CharSequence id) {
     if (id == null || id.length() == 0) {
       return what + " is empty";
+    }
+    if (id.length() > MAX_ID_CHARS) {
+      return what + " has " + id.length() + " characters, more than " + MAX_ID_CHARS;
     }
     if (id.toString().indexOf('/') >= 0) {
       return what + " '" + id + "' contains '/'";

@@ -43,12 +43,19 @@ final class BrokerFixture implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
 
   BrokerFixture() throws Exception {
+    this(1);
+  }
+
+  /** A cluster of {@code brokers} brokers (the first also its controller). */
+  BrokerFixture(int brokers) throws Exception {
     cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setCombined(true).setNumBrokerNodes(brokers).setNumControllerNodes(1).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        // time-based retention is checked every second rather than every 5 minutes, so a test can watch it run
+        .setConfigProp("log.retention.check.interval.ms", "1000")
         .build();
     cluster.format();
     cluster.startup();
@@ -143,6 +150,16 @@ final class BrokerFixture implements AutoCloseable {
           .get(tp).offset();
       admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end))).all()
           .get();
+    }
+  }
+
+  /** The first offset still on {@code topic}'s partition 0: above 0 once retention (or a deletion) removed some. */
+  long earliestOffset(String topic) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", cluster.bootstrapServers()))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest())).all().get()
+          .get(tp).offset();
     }
   }
 

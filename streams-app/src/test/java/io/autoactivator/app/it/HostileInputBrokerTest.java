@@ -18,12 +18,14 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
+import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.config.Topics;
 import io.autoactivator.app.kafka.AppTopics;
 import io.autoactivator.app.kafka.KafkaClientConfigs;
@@ -44,6 +46,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Hostile records on the real in-process broker, all against one running instance that must keep learning and
  * serving through every one: a forged chunk with an impossible header on the snapshot topic, a forged commit marker
  * for a task still buffering, a 1 MB poison sample, and a PIN of a future version followed by an emergency ROLLBACK.
+ * Beside it: well-formed snapshots of versions no instance trained, which never load (without a key because their
+ * parent is not loaded, with a key because they are unsigned).
  */
 class HostileInputBrokerTest extends BrokerTestBase {
 
@@ -57,10 +61,14 @@ class HostileInputBrokerTest extends BrokerTestBase {
         .setChunkIndex(index).setChunkCount(count).setPayload(ByteBuffer.allocate(0)).build();
   }
 
-  private static List<String> deadLetterReasons(Topics topics) {
+  private static List<DeadLetter> deadLetters(Topics topics) {
     return broker.readAll(topics.deadLetters()).stream()
         .map(r -> broker.codecs.deadLetters().deserializer().deserialize(topics.deadLetters(), r.value()))
-        .map(DeadLetter::getReason).toList();
+        .toList();
+  }
+
+  private static List<String> deadLetterReasons(Topics topics) {
+    return deadLetters(topics).stream().map(DeadLetter::getReason).toList();
   }
 
   @Test
@@ -117,6 +125,54 @@ class HostileInputBrokerTest extends BrokerTestBase {
   }
 
   @Test
+  void aSampleTooLargeToCopyIsRefusedAtDecodeEvenWhenTheConfiguredLimitWouldTakeIt() throws Exception {
+    // an operator raised input.max.record.bytes above what the app's producer takes, and made the samples topic
+    // accept such records: a 1.2 MB sample keyed by another key than its model id would be copied into the
+    // repartition topic, and a copy the producer refuses fails the transaction (no handler can resume it), so the
+    // stream thread dies and its successor replays the same offset; the limit is lowered to what can be copied
+    AppSettings settings = AppSettings.defaults("it-copy").withTopics(Topics.withPrefix("copy."))
+        .withLearner("ncm", Map.of()).withLimits(Limits.defaults().withMaxRecordBytes(4 << 20));
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
+          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
+    }
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("copy-app", BrokerFixture.tempDir("copy")), new SimpleMeterRegistry());
+        KafkaProducer<byte[], byte[]> big = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
+      List<Float> huge = new ArrayList<>(300_000);
+      for (int i = 0; i < 300_000; i++) {
+        huge.add(0.5f);
+      }
+      byte[] poison = broker.codecs.samples().serializer().serialize(topics.samples(),
+          new LabelledSample("mnist", "t1", "poison", 0, huge, null));
+      assertThat(poison.length).isGreaterThan(1 << 20);
+      // keyed by something else than its model id: it is copied into the by-model repartition topic
+      big.send(new ProducerRecord<>(topics.samples(), "poison".getBytes(), poison)).get();
+      broker.samples(topics, "mnist", "t1", task1, task1.size() / 2, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      await().atMost(WAIT).until(() -> deadLetters(topics).stream().anyMatch(d -> d.getReason().equals("TOO_LARGE")));
+      DeadLetter letter = deadLetters(topics).stream().filter(d -> d.getReason().equals("TOO_LARGE"))
+          .findFirst().orElseThrow();
+      assertThat(letter.getOriginalValue().remaining()).as("a truncated copy").isLessThan(poison.length)
+          .isEqualTo(Limits.defaults().deadLetterValueBytes());
+      assertThat(letter.getMessage()).contains("cut");
+      assertThat(app.isLive()).isTrue();
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
   void theCommandTopicKeepsCommandsForeverAndMisconfiguredTopicsAreReported() throws Exception {
     AppSettings settings = AppSettings.defaults("it-topics").withTopics(Topics.withPrefix("topics."));
     Topics good = settings.topics();
@@ -155,6 +211,54 @@ class HostileInputBrokerTest extends BrokerTestBase {
     }
   }
 
+  /** A well-formed, correctly checksummed, unsigned snapshot of {@code version}, as anyone could publish. */
+  private static void publishWellFormed(KafkaProducer<String, byte[]> producer, Topics topics, long version,
+      Long parent) throws Exception {
+    var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
+        new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
+            new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
+    var provenance = io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version, parent, 7L, Map.of(),
+        "h", Map.of(), "dev");
+    var payload = new SnapshotFormatCodec().encode(model, provenance);
+    new SnapshotPublisher(producer, AppTopics.of(topics, broker.codecs).snapshots(), 1 << 20,
+        new SimpleMeterRegistry()).publish(SnapshotHeaders.of(provenance, Map.of(), payload, Instant.now()),
+            payload.bytes());
+  }
+
+  @Test
+  void withoutAKeyAForgedHighVersionNeitherServesNorBecomesTheTrainersParent() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-lineage").withTopics(Topics.withPrefix("lineage."))
+        .withLearner("ncm", Map.of());
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    Dataset task2 = BrokerFixture.mnist(mnist, 10, 2, 3);
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("lineage-app", BrokerFixture.tempDir("lineage")), new SimpleMeterRegistry());
+        KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers()), new StringSerializer(),
+            new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      // versions no instance trained: 50 "continues" 49 and 7 "continues" 6, neither of which exists
+      publishWellFormed(attacker, topics, 50, 49L);
+      publishWellFormed(attacker, topics, 7, 6L);
+
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      broker.start(topics, "mnist", "t2", new int[] {2, 3});
+      broker.samples(topics, "mnist", "t2", task2, 0, task2.size());
+      broker.end(topics, "mnist", "t2", new int[] {2, 3}, task2.size());
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
+
+      assertThat(app.models().knownVersions("mnist")).containsExactly(1L, 2L);
+      assertThat(app.models().header("mnist", 2)).get().satisfies(h -> assertThat(h.getParentVersion())
+          .as("the trainer's parent is the version it trained").isEqualTo(1L));
+      assertThat(app.isLive()).isTrue();
+    }
+  }
+
   @Test
   void withASigningKeyAForgedButWellFormedSnapshotIsNotLoadedAndTheSignedOneIs() throws Exception {
     AppSettings settings = AppSettings.defaults("it-signed").withTopics(Topics.withPrefix("signed."))
@@ -170,21 +274,8 @@ class HostileInputBrokerTest extends BrokerTestBase {
       await().atMost(WAIT).until(app::isReady);
 
       // an attacker's well-formed, correctly checksummed, unsigned version 1, and a forged high version
-      SnapshotFormatCodec codec = new SnapshotFormatCodec();
-      var model = io.autoactivator.model.api.Learners.create("ncm", Map.of(), 7L).learn(null,
-          new io.autoactivator.model.api.TaskData("x", new int[] {0, 1}, new float[][] {{0f}, {1f}},
-              new int[] {0, 1}), io.autoactivator.model.api.TrainingListener.NONE);
-      SnapshotPublisher forger = new SnapshotPublisher(attacker, AppTopics.of(topics, broker.codecs).snapshots(),
-          1 << 20, new SimpleMeterRegistry());
-      for (long version : new long[] {1, 50}) {
-        var payload = codec.encode(model, io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
-            version == 1 ? null : version - 1, 7L, Map.of(), "h",
-            Map.of(), "dev"));
-        forger.publish(SnapshotHeaders.of(io.autoactivator.model.snapshot.Provenance.of(model, "mnist", version,
-            version == 1 ? null : version - 1, 7L, Map.of(), "h",
-            Map.of(), "dev"), Map.of(), payload,
-            Instant.now()), payload.bytes());
-      }
+      publishWellFormed(attacker, topics, 1, null);
+      publishWellFormed(attacker, topics, 50, 49L);
 
       broker.start(topics, "mnist", "t1", new int[] {0, 1});
       broker.samples(topics, "mnist", "t1", task1, 0, task1.size());

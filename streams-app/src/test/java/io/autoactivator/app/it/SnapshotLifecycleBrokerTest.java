@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +13,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,13 +39,15 @@ import io.autoactivator.model.api.TrainingListener;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.model.snapshot.Provenance;
 import io.autoactivator.schemas.ModelAction;
+import io.autoactivator.schemas.ModelCommand;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Snapshot versions over a model's life, on the real in-process broker: only a few versions stay in memory, yet a
  * restart that replays many newer ones keeps the pinned one serving; two copies of one version with different bytes,
- * their chunks interleaved, leave one loaded copy, the same on every instance, and two whole copies on the topic.
+ * their chunks interleaved, leave one loaded copy, the same on every instance, and two whole copies on the topic;
+ * a PIN given long before the broker's retention period still decides what a restarted instance serves.
  */
 class SnapshotLifecycleBrokerTest extends BrokerTestBase {
 
@@ -123,6 +129,62 @@ class SnapshotLifecycleBrokerTest extends BrokerTestBase {
         assertThat(app.models().servingVersion("m")).hasValue(5);
         assertThat(app.models().knownVersions("m")).containsExactly(5L, 6L);
       }
+    }
+  }
+
+  @Test
+  void aPinOlderThanTheBrokersRetentionStillDecidesWhatARestartedInstanceServes() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-retention").withTopics(Topics.withPrefix("retention."))
+        .withLearner("ncm", Map.of());
+    Topics topics = settings.topics();
+    Path stateDir = BrokerFixture.tempDir("retention");
+    ClassIncrementalModel model = model(7, BrokerFixture.mnist(mnist, 5, 0, 1));
+    Topic<String, ModelSnapshot> snapshots = AppTopics.of(topics, broker.codecs).snapshots();
+    long monthAgo = System.currentTimeMillis() - Duration.ofDays(30).toMillis();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+          broker.appProperties("retention-app", stateDir), new SimpleMeterRegistry())) {
+        app.start(); // creates the topics as a deployment gets them
+        await().atMost(WAIT).until(app::isReady);
+        // a month ago, versions 1 and 2 were published and then the operator pinned version 1
+        int partition = SnapshotPublisher.partition("m", producer.partitionsFor(snapshots.name()).size());
+        for (long v = 1; v <= 2; v++) {
+          byte[] payload = payload(model, "m", v);
+          for (ModelSnapshot chunk : SnapshotPublisher.chunks(header(model, "m", v, payload), payload, 1 << 20)) {
+            producer.send(new ProducerRecord<>(snapshots.name(), partition, monthAgo + v,
+                SnapshotPublisher.key(chunk), snapshots.serialize(chunk)));
+          }
+        }
+        ModelCommand pin = new ModelCommand("pin-1", "m", ModelAction.PIN, 1L, "month-old pin",
+            Instant.ofEpochMilli(monthAgo + 10));
+        producer.send(new ProducerRecord<>(topics.commands(), null, monthAgo + 10, "m",
+            broker.codecs.commands().serializer().serialize(topics.commands(), pin)));
+        producer.flush();
+        await().atMost(WAIT).until(() -> app.models().servingVersion("m").equals(OptionalLong.of(1)));
+      }
+
+      // the broker's time-based retention (7 days unless a topic says otherwise) runs over every log: a topic
+      // created without the app's settings loses its month-old records, twice, so a whole pass has gone by
+      String control = "retention.created-by-hand";
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          broker.cluster.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(control, 1, (short) 1))).all().get();
+      }
+      for (long deleted = 1; deleted <= 2; deleted++) {
+        producer.send(new ProducerRecord<>(control, 0, monthAgo, "m", new byte[1])).get();
+        long atLeast = deleted;
+        await().atMost(WAIT).until(() -> broker.earliestOffset(control) >= atLeast);
+      }
+
+      // a real restart after that: the follower replays both topics from the beginning
+      try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+          broker.appProperties("retention-app", stateDir), new SimpleMeterRegistry())) {
+        app.start();
+        await().atMost(WAIT).until(app::isReady);
+        assertThat(app.models().knownVersions("m")).containsExactly(1L, 2L);
+        assertThat(app.models().servingVersion("m")).as("the month-old PIN").hasValue(1);
+      }
+      assertThat(broker.earliestOffset(topics.commands())).as("the command topic kept every command").isZero();
     }
   }
 

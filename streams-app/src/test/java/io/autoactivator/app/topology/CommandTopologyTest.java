@@ -2,6 +2,8 @@ package io.autoactivator.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,16 @@ class CommandTopologyTest {
     assertThat(f.deadLetters()).isEmpty();
     f.command("m", ModelAction.PROMOTE, 7L);
     assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("UNKNOWN_VERSION");
+  }
+
+  @Test
+  void aCommandForAModelWithoutSnapshotsSaysWhetherTheFollowersStillApplyIt() {
+    f.command("new", ModelAction.PIN, 3L);
+    f.command("new", ModelAction.ROLLBACK, null);
+    List<DeadLetter> letters = f.deadLetters();
+    assertThat(letters).extracting(DeadLetter::getReason).containsExactly("UNKNOWN_MODEL", "UNKNOWN_MODEL");
+    assertThat(letters.get(0).getMessage()).contains("the followers apply it if version 3 arrives");
+    assertThat(letters.get(1).getMessage()).contains("the followers ignore it");
   }
 
   @Test

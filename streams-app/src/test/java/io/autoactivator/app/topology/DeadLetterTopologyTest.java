@@ -142,6 +142,15 @@ class DeadLetterTopologyTest {
   }
 
   @Test
+  void overlongIds() {
+    f.sample("m", "t1", "a", 0, 1f, 2f);
+    f.sample("m", "t1", "x".repeat(1025), 0, 1f, 2f);
+    f.sample("m", "t1", "b", 1, 1f, 2f);
+    onlyLetter("INVALID_ID");
+    assertGoodSamplesStillCount();
+  }
+
+  @Test
   void endWithoutCountIsInconsistent() {
     f.sample("m", "t1", "a", 0, 1f, 2f);
     f.boundary("m", "t1", BoundaryKind.END, null, 0, 1);

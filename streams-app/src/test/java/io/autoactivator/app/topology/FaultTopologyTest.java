@@ -21,6 +21,7 @@ import io.autoactivator.schemas.BoundaryKind;
 import io.autoactivator.schemas.DeadLetter;
 import io.autoactivator.schemas.ModelSnapshot;
 import io.autoactivator.schemas.Provenance;
+import io.autoactivator.schemas.TaskSummary;
 
 /** Hostile records and stuck tasks, through the real topology: none of them wedges a model or the stream. */
 class FaultTopologyTest {
@@ -99,6 +100,30 @@ class FaultTopologyTest {
     assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("INVALID_SNAPSHOT");
     readyTask("t1", 0);
     assertThat(f.training.requests).hasSize(1);
+  }
+
+  @Test
+  void aFinalChunkWhoseHeaderCopyCouldNotBeWrittenIsDeadLetteredNotCopied() {
+    // the final chunk's header, payload stripped, crosses the repartition topic keyed by its model id: a copy the
+    // producer refuses would fail the whole transaction, so a huge header or model id must stop here
+    List<TaskSummary> manyTasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      manyTasks.add(new TaskSummary("t" + i, List.of(0), 1, 1L));
+    }
+    for (ModelSnapshot forged : List.of(chunk("m", manyTasks), chunk("m".repeat(1025), List.of()))) {
+      f.rawSnapshot(forged);
+    }
+    assertThat(f.deadLetters()).extracting(DeadLetter::getReason)
+        .containsExactly("INVALID_SNAPSHOT", "INVALID_SNAPSHOT");
+    readyTask("t1", 0);
+    assertThat(f.training.requests).hasSize(1);
+  }
+
+  private static ModelSnapshot chunk(String model, List<TaskSummary> tasks) {
+    return ModelSnapshot.newBuilder().setModelId(model).setVersion(1).setParentVersion(null).setLearner("x")
+        .setTasks(tasks).setClasses(List.of()).setParameterCount(0).setByteSize(0).setChecksum("sha256:00")
+        .setProvenance(new Provenance(1L, "h", Map.of(), "dev")).setCreatedAt(Instant.EPOCH).setChunkIndex(0)
+        .setChunkCount(1).setPayload(ByteBuffer.allocate(0)).build();
   }
 
   @Test
