@@ -8,16 +8,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.autoactivator.app.config.Topics;
@@ -37,26 +46,28 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * instance unready while it lasts, and the follower goes on from where it was once polls succeed again; only an
  * Error ends its thread, and then it reports itself dead, which {@code /health/live} turns into a restart.
  *
- * <p>The consumer is Kafka's {@link MockConsumer}, made to fail on demand: a broker cannot be made to fail one poll.
+ * <p>On a real broker, read by a real {@link KafkaConsumer} whose polls can be made to throw on demand (a broker
+ * cannot be made to fail one poll): every other call, and every poll while no failure is set, is the real client's.
+ * Each test has topics of its own.
  */
 class SnapshotFollowerTest {
 
-  private static final Topics TOPICS = Topics.defaults();
-  private static final AppTopics APP_TOPICS = AppTopics.of(TOPICS, RecordCodecs.singleObject());
-  private static final TopicPartition SNAPSHOTS = new TopicPartition(TOPICS.snapshots(), 0);
-  private static final TopicPartition COMMANDS = new TopicPartition(TOPICS.commands(), 0);
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static KafkaClusterTestKit cluster;
+  private static KafkaProducer<byte[], byte[]> producer;
 
-  /** A consumer whose polls throw {@link #failure} while it is set: the broker is out of reach, or worse. */
-  private static final class FailingConsumer extends MockConsumer<byte[], byte[]> {
+  /** A real consumer whose polls throw {@link #failure} while it is set: the broker is out of reach, or worse. */
+  private static final class FailingConsumer extends KafkaConsumer<byte[], byte[]> {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     FailingConsumer() {
-      super("earliest");
+      super(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+          new ByteArrayDeserializer());
     }
 
     @Override
-    public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
       Throwable t = failure.get();
       if (t instanceof RuntimeException e) {
         throw e;
@@ -68,19 +79,37 @@ class SnapshotFollowerTest {
     }
   }
 
-  private final FailingConsumer consumer = new FailingConsumer();
+  private final Topics topics = Topics.withPrefix("follower-" + UUID.randomUUID() + ".");
+  private final AppTopics appTopics = AppTopics.of(topics, RecordCodecs.singleObject());
+  private final FailingConsumer consumer;
   private final ModelCatalog catalog = new ModelCatalog(new SimpleMeterRegistry());
-  private final SnapshotFollower follower = new SnapshotFollower(consumer, APP_TOPICS.snapshots(),
-      APP_TOPICS.commands(), new SnapshotFormatCodec(), catalog, "test");
-  private long offset;
+  private final SnapshotFollower follower;
 
-  SnapshotFollowerTest() {
-    for (TopicPartition tp : List.of(SNAPSHOTS, COMMANDS)) {
-      consumer.updatePartitions(tp.topic(), List.of(new PartitionInfo(tp.topic(), 0, Node.noNode(),
-          new Node[0], new Node[0])));
+  @BeforeAll
+  static void startBroker() throws Exception {
+    cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build()).build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    producer.close(Duration.ofSeconds(5));
+    cluster.close();
+  }
+
+  SnapshotFollowerTest() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topics.snapshots(), 1, (short) 1),
+          new NewTopic(topics.commands(), 1, (short) 1))).all().get();
     }
-    consumer.updateBeginningOffsets(Map.of(SNAPSHOTS, 0L, COMMANDS, 0L));
-    consumer.updateEndOffsets(Map.of(SNAPSHOTS, 0L, COMMANDS, 0L));
+    consumer = new FailingConsumer();
+    follower = new SnapshotFollower(consumer, appTopics.snapshots(), appTopics.commands(), new SnapshotFormatCodec(),
+        catalog, "test");
   }
 
   @AfterEach
@@ -99,13 +128,16 @@ class SnapshotFollowerTest {
     byte[] payload = codec.write(model, provenance);
     ModelSnapshot header = SnapshotHeaders.of(provenance, Map.of(), codec.open(payload), Instant.now());
     for (ModelSnapshot chunk : SnapshotPublisher.chunks(header, payload, 1 << 20)) {
-      record(SNAPSHOTS, APP_TOPICS.snapshots().serialize(chunk));
+      record(topics.snapshots(), appTopics.snapshots().serialize(chunk));
     }
   }
 
-  private void record(TopicPartition tp, byte[] value) {
-    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset++,
-        "m".getBytes(), value)));
+  private void record(String topic, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, "m".getBytes(), value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not write to " + topic, e);
+    }
   }
 
   private void startCaughtUp() {
@@ -116,8 +148,8 @@ class SnapshotFollowerTest {
   @Test
   void aRecordThatCannotBeUsedIsSkippedAndTheNextOneApplies() {
     startCaughtUp();
-    record(SNAPSHOTS, new byte[] {0, 1, 2, 3});
-    record(COMMANDS, new byte[] {(byte) 0xC3, 1});
+    record(topics.snapshots(), new byte[] {0, 1, 2, 3});
+    record(topics.commands(), new byte[] {(byte) 0xC3, 1});
     publish(1);
     await().atMost(WAIT).until(() -> catalog.servingVersion("m").equals(OptionalLong.of(1)));
     assertThat(follower.rejected()).isEqualTo(2);
