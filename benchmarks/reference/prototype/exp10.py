@@ -6,7 +6,7 @@
 # joint fit (transform on all data). usage: exp10.py TABLE[,TABLE...] SEEDS MAP:RULE[,MAP:RULE...] [GRID]
 import numpy as np, sys, os
 from data import table, strat
-from exp9 import transform, layer, sig, PARAMS, GRID
+from exp9 import transform, layer, sig, GRID, sequence, report, analytic
 def feats(kind,Z,W,b):
     if kind=='sig': return sig(Z@W+b)
     if kind=='relu': return np.maximum(Z@W+b,0)
@@ -15,14 +15,6 @@ def feats(kind,Z,W,b):
         h=W.shape[1]//2; r=np.maximum(Z@W[:,h:]+b[h:],0); return np.hstack([sig(Z@W[:,:h]+b[:h]), r/MIXSCALE])
     raise ValueError(kind)
 MIXSCALE=float(os.environ.get('MIXSCALE','2'))
-def sequence(name,seed):
-    X,y=table(name); Xtr,ytr,Xte,yte=strat(X,y,seed=seed)
-    rng=np.random.default_rng(seed); classes=list(rng.permutation(np.unique(ytr)))
-    per=1 if len(classes)<=3 else 2
-    T=[classes[i:i+per] for i in range(0,len(classes),per)]
-    if len(T[-1])<per and len(T)>1: T[-2]=T[-2]+T[-1]; T=T[:-1]
-    m,s=transform(Xtr[np.isin(ytr,T[0])])
-    return (Xtr-m)/s,ytr,(Xte-m)/s,yte,classes,T
 def walk(g,prev,err_of,first_one_class,better):
     if first_one_class: return len(g)//2
     lo,hi=(0,len(g)-1) if prev is None or prev<g[0] or prev>g[-1] else (min(i for i in range(len(g)) if g[i]>=prev/10.5), max(i for i in range(len(g)) if g[i]<=prev*10.5))
@@ -77,20 +69,11 @@ def run(name,seed,variants,grid):
         S=(Pt@P[R].T)@A
         pred=np.array(classes)[S.argmax(1)]
         out[v]=np.mean([(pred[np.isin(yte,c)]==yte[np.isin(yte,c)]).mean() for c in T])
-    F=int(PARAMS[name]/(d+1+K)); W,b=layer(d,F,np.random.default_rng(2000+seed)); Pa=sig(Z@W+b); Pat=sig(Zt@W+b)
-    Y=np.zeros((len(ytr),K)); Y[np.arange(len(ytr)),[cidx[v] for v in ytr]]=1
-    A=np.linalg.solve(Pa@Pa.T+np.eye(len(ytr)),Y); pred=np.array(classes)[((Pat@Pa.T)@A).argmax(1)]
-    out['analytic']=np.mean([(pred[np.isin(yte,c)]==yte[np.isin(yte,c)]).mean() for c in T])
+    out['analytic'],W,b,Y=analytic(name,seed,Z,ytr,Zt,yte,classes,T)
     if os.environ.get('JOINT')=='1':
         X,y=table(name); Xtr,ytr2,Xte,yte2=strat(X,y,seed=seed); m,sd=transform(Xtr); Zj=(Xtr-m)/sd; Zjt=(Xte-m)/sd
         Pa=sig(Zj@W+b); Pat=sig(Zjt@W+b); A=np.linalg.solve(Pa@Pa.T+np.eye(len(ytr2)),Y); pred=np.array(classes)[((Pat@Pa.T)@A).argmax(1)]
         out['joint']=np.mean([(pred[np.isin(yte2,c)]==yte2[np.isin(yte2,c)]).mean() for c in T])
     return out
 if __name__=='__main__':
-    names=sys.argv[1].split(','); seeds=int(sys.argv[2]); variants=sys.argv[3].split(',')
-    grid=[float(g) for g in sys.argv[4].split(',')] if len(sys.argv)>4 else GRID
-    for name in names:
-        res=[run(name,s,variants,grid) for s in range(seeds)]
-        keys=list(res[0])
-        print(name, ' '.join(f"{k} {np.mean([r[k] for r in res])*100:.2f}" for k in keys),
-              '| vs analytic', ' '.join(f"{k} {np.mean([r[k]-r['analytic'] for r in res])*100:+.2f}" for k in keys if k!='analytic'), flush=True)
+    report(run)
