@@ -146,6 +146,12 @@ public final class AutoActivatorModel implements ClassIncrementalModel {
         throw new IllegalArgumentException("the router's feature map reads " + router.map().inputDimension()
             + " features, the model has " + inputDimension);
       }
+      // the readout's columns are the model's classes in task order: a readout of another width (forged or from
+      // another model) would score classes no task has, or leave some unscored
+      if (router.classes() != all.length) {
+        throw new IllegalArgumentException("the router scores " + router.classes() + " classes, the model's tasks have "
+            + all.length);
+      }
     }
     if (config.sharedFeatures() && router == null) {
       throw new IllegalArgumentException("router=ridge and transfer=router need the shared feature layer's state");

@@ -418,6 +418,18 @@ class AutoActivatorLearnerTest {
         .isEqualTo(AutoActivatorConfig.Router.PAPER);
   }
 
+  @Test
+  void aRouterThatScoresOtherClassesThanTheTasksHaveIsRefused() {
+    AutoActivatorModel first = models.get(0);
+    AutoActivatorModel second = models.get(1);
+    assertThat(second.router().classes()).isEqualTo(4);
+
+    assertThatThrownBy(() -> new AutoActivatorModel(first.learner(), first.config(), first.seed(),
+        first.inputDimension(), first.taskIds(), first.unitList(), second.router(), first.recruitment()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the router scores 4 classes, the model's tasks have 2");
+  }
+
   private static List<Float> asList(float[] row) {
     List<Float> list = new ArrayList<>(row.length);
     for (float v : row) {
