@@ -6,7 +6,7 @@
 # joint fit (transform on all data). usage: exp10.py TABLE[,TABLE...] SEEDS MAP:RULE[,MAP:RULE...] [GRID]
 import numpy as np, sys, os
 from data import table, strat
-from exp9 import transform, layer, sig, GRID, sequence, report, analytic
+from exp9 import transform, layer, sig, GRID, sequence, report, analytic, task_system
 def feats(kind,Z,W,b):
     if kind=='sig': return sig(Z@W+b)
     if kind=='relu': return np.maximum(Z@W+b,0)
@@ -40,10 +40,7 @@ def run(name,seed,variants,grid):
         rows=[]; prev=None; g=sorted(grid)
         for t,cls in enumerate(T):
             cur=np.where(np.isin(ytr,cls))[0]; rows=rows+list(cur); R=np.array(rows)
-            Y=np.zeros((len(R),K)); Y[np.arange(len(R)),[cidx[v] for v in ytr[R]]]=1
-            seen=[cidx[c] for cc in T[:t+1] for c in cc]; Ys=Y[:,seen]
-            Kk=P[R]@P[R].T; diag=np.trace(Kk)/P.shape[1]; nc=len(cur); ci=np.arange(len(R)-nc,len(R))
-            ev,U=np.linalg.eigh(Kk); ev=np.maximum(ev,0); UtY=U.T@Ys
+            Y,Ys,Kk,diag,ci,ev,U,UtY=task_system(P,R,len(cur),ytr,cidx,K,T,t)
             def looL(r):
                 f=ev/(ev+r*diag); Yh=U[ci]@(f[:,None]*UtY); h=(U[ci]**2)@f
                 return (Yh-h[:,None]*Ys[ci])/(1-h)[:,None]
@@ -53,7 +50,7 @@ def run(name,seed,variants,grid):
                 if rule=='looW': e=lambda i: ((looL(g[i])-Ys[ci])**2).sum()
                 else:
                     def e(i):
-                        L=looL(g[i]); wrong=(L.argmax(1)!=Ys[ci].argmax(1)).sum(); return wrong+((L-Ys[ci])**2).sum()/(1e3*len(ci)*len(seen))
+                        L=looL(g[i]); wrong=(L.argmax(1)!=Ys[ci].argmax(1)).sum(); return wrong+((L-Ys[ci])**2).sum()/(1e3*len(ci)*Ys.shape[1])
                 best=walk(g,prev,e,one,None); rho=g[best]; A=np.linalg.solve(Kk+rho*diag*np.eye(len(R)),Y)
             elif rule=='stack':
                 if one: rho=g[len(g)//2]; A=np.linalg.solve(Kk+rho*diag*np.eye(len(R)),Y)

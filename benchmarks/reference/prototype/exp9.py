@@ -29,6 +29,14 @@ def sequence(name,seed):
     if len(T[-1])<per and len(T)>1: T[-2]=T[-2]+T[-1]; T=T[:-1]
     m,s=transform(Xtr[np.isin(ytr,T[0])])
     return (Xtr-m)/s,ytr,(Xte-m)/s,yte,classes,T
+def task_system(P,R,nc,ytr,cidx,K,T,t):
+    # after task t (rows R, the last nc of them new): one-hot targets (all classes, and the seen ones), the kernel,
+    # the Gram's mean diagonal, the new rows' indices and the kernel's eigendecomposition with U^T Ys
+    Y=np.zeros((len(R),K)); Y[np.arange(len(R)),[cidx[v] for v in ytr[R]]]=1
+    seen=[cidx[c] for cc in T[:t+1] for c in cc]; Ys=Y[:,seen]
+    Kk=P[R]@P[R].T; diag=np.trace(Kk)/P.shape[1]; ci=np.arange(len(R)-nc,len(R))
+    ev,U=np.linalg.eigh(Kk); ev=np.maximum(ev,0)
+    return Y,Ys,Kk,diag,ci,ev,U,U.T@Ys
 def analytic(name,seed,Z,ytr,Zt,yte,classes,T):
     # analytic at the learner's parameter count: all the data's ridge fit (absolute ridge 1); ACC, its layer, targets
     d=Z.shape[1]; K=len(classes); cidx={c:i for i,c in enumerate(classes)}
@@ -45,10 +53,7 @@ def run(name,seed,rules,grid):
         rows=[]; prev=None; chosen=[]
         for t,cls in enumerate(T):
             cur=np.where(np.isin(ytr,cls))[0]; rows=rows+list(cur); R=np.array(rows)
-            Y=np.zeros((len(R),K)); Y[np.arange(len(R)),[cidx[v] for v in ytr[R]]]=1
-            seen=[cidx[c] for cc in T[:t+1] for c in cc]; Ys=Y[:,seen]
-            Kk=P[R]@P[R].T; diag=np.trace(Kk)/P.shape[1]; nc=len(cur); ci=np.arange(len(R)-nc,len(R))
-            ev,U=np.linalg.eigh(Kk); ev=np.maximum(ev,0); UtY=U.T@Ys
+            Y,Ys,Kk,diag,ci,ev,U,UtY=task_system(P,R,len(cur),ytr,cidx,K,T,t)
             def loo(r):
                 f=ev/(ev+r*diag); Yh=U[ci]@(f[:,None]*UtY); h=(U[ci]**2)@f
                 L=(Yh-h[:,None]*Ys[ci])/(1-h)[:,None]; return ((L-Ys[ci])**2).sum()
