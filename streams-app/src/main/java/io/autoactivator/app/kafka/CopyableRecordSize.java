@@ -16,8 +16,9 @@ import io.autoactivator.app.config.Limits;
  * before any copy: so {@code input.max.record.bytes} is lowered, with a warning, to what the producer's
  * {@code max.request.size} (plain or {@code producer.}) takes with {@link #HEADROOM_BYTES} to spare.
  *
- * <p>Raising {@code producer.max.request.size} raises the bound, but the broker must then take such records on the
- * internal topics too (their {@code max.message.bytes}, e.g. through Kafka Streams' {@code topic.max.message.bytes}).
+ * <p>Raising {@code producer.max.request.size} raises the bound; the internal topics Kafka Streams creates then take
+ * records that large too ({@link KafkaClientConfigs#forService} sets {@code topic.max.message.bytes} unless given),
+ * while internal topics that exist already keep their {@code max.message.bytes} until an operator alters them.
  */
 public final class CopyableRecordSize {
 
@@ -37,7 +38,8 @@ public final class CopyableRecordSize {
     int bound = Math.max(1024, copyable);
     LOG.warn("input.max.record.bytes={} is more than the app's producer can copy into its repartition topic "
         + "(max.request.size={} less {} bytes of headroom): records over {} bytes are dead-lettered as TOO_LARGE "
-        + "at decode; raise producer.max.request.size (and the internal topics' max.message.bytes) to accept them",
+        + "at decode; raise producer.max.request.size to accept them (internal topics created from then on take the "
+        + "same size: topic.max.message.bytes; alter those that exist)",
         limits.maxRecordBytes(), maxRequestSize(clients), HEADROOM_BYTES, bound);
     return limits.withMaxRecordBytes(bound);
   }

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -44,7 +45,31 @@ public final class KafkaClientConfigs {
     copy.putAll(kafkaProperties);
     copy.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     KafkaDefaults.applyTo(copy);
-    return new KafkaClientConfigs(copy);
+    KafkaClientConfigs clients = new KafkaClientConfigs(copy);
+    clients.internalTopicsTakeWhatTheProducerSends();
+    return clients;
+  }
+
+  /** Kafka's default {@code max.request.size}, which the broker's default {@code message.max.bytes} matches. */
+  static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
+  /**
+   * When the operator raised the producers' {@code max.request.size} above Kafka's 1 MiB, the internal topics Kafka
+   * Streams creates (repartition, changelogs) take records that large too ({@code topic.max.message.bytes}, unless
+   * set). The decode check lets records through up to that size ({@link CopyableRecordSize}), and under
+   * exactly-once a copy the broker then refused on the repartition topic would fail the transaction. Internal topics
+   * that exist already keep their setting: alter them.
+   */
+  private void internalTopicsTakeWhatTheProducerSends() {
+    String key = StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    Object size = producer().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (properties.containsKey(key) || size == null) {
+      return;
+    }
+    int bytes = Integer.parseInt(size.toString().trim());
+    if (bytes > DEFAULT_MAX_REQUEST_SIZE) {
+      properties.setProperty(key, Integer.toString(bytes));
+    }
   }
 
   /** Everything, for Kafka Streams (which honours the prefixes for its own clients). */

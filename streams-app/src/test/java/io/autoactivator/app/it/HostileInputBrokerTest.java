@@ -125,6 +125,53 @@ class HostileInputBrokerTest extends BrokerTestBase {
   }
 
   @Test
+  void aRaisedProducerRequestSizeLetsTheInternalTopicsTakeTheLargerRecordsItLetsThrough() throws Exception {
+    // an operator raised producer.max.request.size to 4 MiB and input.max.record.bytes with it: a 1.2 MB record then
+    // passes the decode check and is copied into the repartition topic, which the broker (message.max.bytes 1 MiB by
+    // default) would refuse, failing the transaction, unless the internal topic was created to take it
+    AppSettings settings = AppSettings.defaults("it-raised").withTopics(Topics.withPrefix("raised."))
+        .withLearner("ncm", Map.of()).withLimits(Limits.defaults().withMaxRecordBytes(3 << 20));
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
+          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
+    }
+    java.util.Properties properties = broker.appProperties("raised-app", BrokerFixture.tempDir("raised"));
+    properties.put("producer.max.request.size", String.valueOf(4 << 20));
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings, properties, new SimpleMeterRegistry());
+        KafkaProducer<byte[], byte[]> big = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
+      List<Float> wide = new ArrayList<>(300_000);
+      java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+      for (int i = 0; i < 300_000; i++) {
+        wide.add((float) random.nextDouble()); // random values: the producers' lz4 cannot shrink the copy below 1 MiB
+      }
+      byte[] large = broker.codecs.samples().serializer().serialize(topics.samples(),
+          new LabelledSample("mnist", "t1", "wide", 0, wide, null));
+      assertThat(large.length).isBetween(1 << 20, 3 << 20);
+      // keyed by something else than its model id: it is copied into the by-model repartition topic, and refused
+      // there only for its length (the model reads 784 features)
+      big.send(new ProducerRecord<>(topics.samples(), "wide".getBytes(), large)).get();
+      broker.samples(topics, "mnist", "t1", task1, task1.size() / 2, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      await().atMost(WAIT).until(() -> deadLetters(topics).stream()
+          .anyMatch(d -> d.getReason().equals("WRONG_DIMENSION")));
+      assertThat(deadLetters(topics)).noneMatch(d -> d.getReason().equals("TOO_LARGE"));
+      assertThat(app.isLive()).isTrue();
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
   void aSampleTooLargeToCopyIsRefusedAtDecodeEvenWhenTheConfiguredLimitWouldTakeIt() throws Exception {
     // an operator raised input.max.record.bytes above what the app's producer takes, and made the samples topic
     // accept such records: a 1.2 MB sample keyed by another key than its model id would be copied into the

@@ -44,6 +44,28 @@ class KafkaClientConfigsTest {
   }
 
   @Test
+  void aRaisedProducerRequestSizeRaisesTheInternalTopicsMessageLimitUnlessItIsSet() {
+    assertThat(KafkaClientConfigs.forService(properties()).streams()).doesNotContainKey("topic.max.message.bytes");
+
+    Properties raised = properties();
+    raised.setProperty("producer.max.request.size", "4194304");
+    assertThat(KafkaClientConfigs.forService(raised).streams()).containsEntry("topic.max.message.bytes", "4194304");
+    Properties plain = properties();
+    plain.setProperty("max.request.size", "2097152");
+    assertThat(KafkaClientConfigs.forService(plain).streams()).containsEntry("topic.max.message.bytes", "2097152");
+
+    raised.setProperty("topic.max.message.bytes", "8388608");
+    assertThat(KafkaClientConfigs.forService(raised).streams()).containsEntry("topic.max.message.bytes", "8388608");
+    Properties lowered = properties();
+    lowered.setProperty("producer.max.request.size", "524288");
+    assertThat(KafkaClientConfigs.forService(lowered).streams()).doesNotContainKey("topic.max.message.bytes");
+    Properties tools = properties();
+    tools.setProperty("producer.max.request.size", "4194304");
+    assertThat(KafkaClientConfigs.of(tools).streams()).as("the tools' clients take the properties as given")
+        .doesNotContainKey("topic.max.message.bytes");
+  }
+
+  @Test
   void staticMembershipIsSeenPlainOrPrefixed() {
     Properties p = properties();
     assertThat(KafkaClientConfigs.of(p).staticMembership()).isFalse();
