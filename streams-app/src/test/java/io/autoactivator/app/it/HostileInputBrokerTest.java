@@ -124,6 +124,31 @@ class HostileInputBrokerTest extends BrokerTestBase {
     }
   }
 
+  /** The samples topic, made by hand to take records of up to 4 MiB (as an operator raising the limits would). */
+  private void createSamplesTopicTakingLargeRecords(Topics topics) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
+          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
+    }
+  }
+
+  /** A producer that sends records of up to 4 MiB. */
+  private KafkaProducer<byte[], byte[]> largeRecordProducer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A sample of task t1 of model mnist with 300,000 features from {@code values} (over 1 MiB encoded). */
+  private byte[] wideSample(Topics topics, String sampleId, java.util.function.DoubleSupplier values) {
+    List<Float> features = new ArrayList<>(300_000);
+    for (int i = 0; i < 300_000; i++) {
+      features.add((float) values.getAsDouble());
+    }
+    return broker.codecs.samples().serializer().serialize(topics.samples(),
+        new LabelledSample("mnist", "t1", sampleId, 0, features, null));
+  }
+
   @Test
   void aRaisedProducerRequestSizeLetsTheInternalTopicsTakeTheLargerRecordsItLetsThrough() throws Exception {
     // an operator raised producer.max.request.size to 4 MiB and input.max.record.bytes with it: a 1.2 MB record then
@@ -133,28 +158,18 @@ class HostileInputBrokerTest extends BrokerTestBase {
         .withLearner("ncm", Map.of()).withLimits(Limits.defaults().withMaxRecordBytes(3 << 20));
     Topics topics = settings.topics();
     Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        broker.cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
-          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
-    }
+    createSamplesTopicTakingLargeRecords(topics);
     java.util.Properties properties = broker.appProperties("raised-app", BrokerFixture.tempDir("raised"));
     properties.put("producer.max.request.size", String.valueOf(4 << 20));
     try (StreamingLearnerApp app = new StreamingLearnerApp(settings, properties, new SimpleMeterRegistry());
-        KafkaProducer<byte[], byte[]> big = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> big = largeRecordProducer()) {
       app.start();
       await().atMost(WAIT).until(app::isReady);
       broker.start(topics, "mnist", "t1", new int[] {0, 1});
       broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
-      List<Float> wide = new ArrayList<>(300_000);
+      // random values: the producers' lz4 cannot shrink the copy below 1 MiB
       java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-      for (int i = 0; i < 300_000; i++) {
-        wide.add((float) random.nextDouble()); // random values: the producers' lz4 cannot shrink the copy below 1 MiB
-      }
-      byte[] large = broker.codecs.samples().serializer().serialize(topics.samples(),
-          new LabelledSample("mnist", "t1", "wide", 0, wide, null));
+      byte[] large = wideSample(topics, "wide", random::nextDouble);
       assertThat(large.length).isBetween(1 << 20, 3 << 20);
       // keyed by something else than its model id: it is copied into the by-model repartition topic, and refused
       // there only for its length (the model reads 784 features)
@@ -181,26 +196,15 @@ class HostileInputBrokerTest extends BrokerTestBase {
         .withLearner("ncm", Map.of()).withLimits(Limits.defaults().withMaxRecordBytes(4 << 20));
     Topics topics = settings.topics();
     Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        broker.cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topics.samples(), 1, (short) 1)
-          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 << 20))))).all().get();
-    }
+    createSamplesTopicTakingLargeRecords(topics);
     try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
         broker.appProperties("copy-app", BrokerFixture.tempDir("copy")), new SimpleMeterRegistry());
-        KafkaProducer<byte[], byte[]> big = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.cluster.bootstrapServers(),
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> big = largeRecordProducer()) {
       app.start();
       await().atMost(WAIT).until(app::isReady);
       broker.start(topics, "mnist", "t1", new int[] {0, 1});
       broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
-      List<Float> huge = new ArrayList<>(300_000);
-      for (int i = 0; i < 300_000; i++) {
-        huge.add(0.5f);
-      }
-      byte[] poison = broker.codecs.samples().serializer().serialize(topics.samples(),
-          new LabelledSample("mnist", "t1", "poison", 0, huge, null));
+      byte[] poison = wideSample(topics, "poison", () -> 0.5);
       assertThat(poison.length).isGreaterThan(1 << 20);
       // keyed by something else than its model id: it is copied into the by-model repartition topic
       big.send(new ProducerRecord<>(topics.samples(), "poison".getBytes(), poison)).get();
