@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * it calls BLAS, which would move the whole trailing matrix at every step of a blocked factorisation. This calls the
  * very routine ND4J's CPU backend calls for its gemm ({@code openblas_nolapack.cblas_dgemm / cblas_sgemm} of the
  * bundled OpenBLAS, see {@code CpuLevel3}) - the one BLAS routine checked correct and fast here
- * (shared/research/dependencies.md) - with pointer offsets instead of copies. No other OpenBLAS routine (potrf,
- * syrk, trsm) is used: those gave wrong answers on our AVX-512 CPUs.
+ * (shared/research/dependencies.md) - with pointer offsets instead of copies. Of the other OpenBLAS routines only the
+ * float syrk is called, and only through {@link VerifiedSyrk}, which checks every result against gemm products:
+ * potrf, double syrk and trsm gave wrong answers on earlier sessions' AVX-512 CPUs.
  */
 final class Gemm {
 
@@ -54,6 +55,20 @@ final class Gemm {
     }
     openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, op(transA), op(transB), m, n, k, alpha,
         at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
+  }
+
+  /**
+   * Floats, the upper triangle of {@code C[n x n] = alpha op(A)^T op(A) + beta C} (row-major): {@code transA}
+   * reads A stored k x n and forms {@code A^T A}, otherwise A is stored n x k and this forms {@code A A^T}. The lower
+   * triangle of C is not touched. Unverified: call it through {@link VerifiedSyrk}.
+   */
+  static void ssyrkUpper(boolean transA, int n, int k, float alpha, FloatPointer a, long aOffset, int lda, float beta,
+      FloatPointer c, long cOffset, int ldc) {
+    if (n == 0 || k == 0) {
+      return;
+    }
+    openblas_nolapack.cblas_ssyrk(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasUpper, op(transA), n, k,
+        alpha, at(a, aOffset), lda, beta, at(c, cOffset), ldc);
   }
 
   private static int op(boolean transpose) {

@@ -6,12 +6,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Accumulates a Gram matrix {@code G += H^T H} of float feature rows into a double {@code G}, computing only its
- * upper triangle: each strip of rows of G is one float gemm on the feature matrix in place (no copy, no transpose),
- * half the flops of {@code h.transpose().mmul(h)} and none of its full F x F float temporary. Per chunk the products
- * are summed in float by gemm, across chunks in double, as before.
+ * upper triangle, in strips of rows of G on the feature matrix in place (no copy, no transpose): each strip's
+ * diagonal block by float syrk ({@link VerifiedSyrk}: checked, gemm when it disagrees), the rest of its rows by float
+ * gemm. Half the flops of {@code h.transpose().mmul(h)} and none of its full F x F float temporary. Per chunk the
+ * products are summed in float, across chunks in double, as before.
  *
  * <p>Call {@link #mirrorUpper} once the accumulation is done to make G symmetric again (the lower triangle is not
- * maintained in between). Uses the bundled OpenBLAS sgemm through {@link Gemm}, never its syrk (wrong on our CPUs).
+ * maintained in between).
  */
 public final class SymmetricGram {
 
@@ -50,13 +51,16 @@ public final class SymmetricGram {
       for (int i0 = 0; i0 < f; i0 += strip) {
         int s = Math.min(strip, f - i0);
         int width = f - i0;
-        if (rowMajor) { // H is rows x F, ld F
-          Gemm.sgemm(true, false, s, width, rows, 1f, data, i0, f, data, i0, f, 0f, scratch, 0, width);
-        } else { // H^T is F x rows, ld rows
-          Gemm.sgemm(false, true, s, width, rows, 1f, data, (long) i0 * rows, rows, data, (long) i0 * rows, rows, 0f,
-              scratch, 0, width);
+        int right = width - s;
+        if (right > 0) { // the strip's rows right of its diagonal block, by gemm
+          if (rowMajor) { // H is rows x F, ld F
+            Gemm.sgemm(true, false, s, right, rows, 1f, data, i0, f, data, i0 + s, f, 0f, scratch, s, width);
+          } else { // H^T is F x rows, ld rows
+            Gemm.sgemm(false, true, s, right, rows, 1f, data, (long) i0 * rows, rows, data, (long) (i0 + s) * rows,
+                rows, 0f, scratch, s, width);
+          }
         }
-        scratch.position(0).get(values, 0, s * width);
+        VerifiedSyrk.diagonalBlock(data, rowMajor, rows, f, i0, s, scratch, width, values);
         for (int r = 0; r < s; r++) {
           int row = (i0 + r) * f + i0;
           int from = r * width;
