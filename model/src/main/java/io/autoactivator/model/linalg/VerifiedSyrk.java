@@ -25,24 +25,27 @@ final class VerifiedSyrk {
   static final double TOLERANCE = 1e-4;
 
   private static final Logger log = LoggerFactory.getLogger(VerifiedSyrk.class);
-  private static final AtomicBoolean trusted = new AtomicBoolean(!"false".equals(System.getProperty(PROPERTY)));
+  private static final AtomicBoolean failed = new AtomicBoolean();
 
   private VerifiedSyrk() {
   }
 
-  /** Whether syrk is still in use in this JVM (false after a failed check or with the property set to false). */
+  /**
+   * Whether syrk is in use: not after a failed check in this JVM, nor while the property is {@code false} (read at
+   * every call, so a caller can reproduce a model of a build before this one, which summed the Gram by gemm alone).
+   */
   static boolean trusted() {
-    return trusted.get();
+    return !failed.get() && !"false".equals(System.getProperty(PROPERTY));
   }
 
-  /** Uses syrk again, or not (tests of both paths; a JVM otherwise only ever goes from trusted to not). */
+  /** Forgets a failed check (tests of both paths; a JVM otherwise only ever goes from trusted to not). */
   static void trust(boolean use) {
-    trusted.set(use);
+    failed.set(!use);
   }
 
   /** Stops using syrk after a failed check, with a warning the first time. */
   static void distrust(String why) {
-    if (trusted.getAndSet(false)) {
+    if (!failed.getAndSet(true)) {
       log.warn("OpenBLAS ssyrk disagrees with gemm on this machine ({}); the Gram is computed by gemm from now on", why);
     }
   }
