@@ -125,6 +125,12 @@ public final class SystemBench implements Callable<Integer> {
           + " ~130 KB in this JVM, whose collections then paused the app under test too).")
   String queryCompression;
 
+  @Option(names = "--echo-floor", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Figure 3: after each latency run, send the same requests at the same rate through a relay that"
+          + " only copies them (Kafka's two hops without the service), the floor under the service's figures."
+          + " Default: ${DEFAULT-VALUE}.")
+  boolean echoFloor;
+
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run.")
   int latencySeconds;
 
@@ -669,6 +675,7 @@ public final class SystemBench implements Callable<Integer> {
     Histogram inference = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong total = new AtomicLong();
     String prefix = "lat" + Math.round(rate) + "-" + modelId + "-";
+    List<byte[]> payloads = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 0, queryCompression);
          KafkaConsumer<String, byte[]> readCommitted = consumer(bootstrap, topics.predictions(), "read_committed");
          KafkaConsumer<String, byte[]> readUncommitted = consumer(bootstrap, topics.predictions(),
@@ -679,6 +686,7 @@ public final class SystemBench implements Callable<Integer> {
         encoded[i] = codecs.queries().serializer().serialize(topics.queries(), new PredictionRequest(prefix + i,
             modelId, boxed(rows[i % rows.length]), null, Instant.now()));
       }
+      payloads.addAll(java.util.Arrays.asList(encoded));
       Thread sender = new Thread(() -> {
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
@@ -721,10 +729,23 @@ public final class SystemBench implements Callable<Integer> {
     row(String.format("3 latency, %s model, at %,.0f/s (%s), read_committed client", modelName, rate, which),
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", committed.getValueAtPercentile(50) / 1000.0, p99,
             committed.getTotalCount()), "p99 <= 30 ms", p99 <= 30);
-    boolean fixed = !which.equals("half peak");
+    boolean fixed = which.equals("fixed rate");
     row("3 same run, read_uncommitted client",
         String.format("p50 %.1f ms, p99 %.1f ms (%d answers)", up50, up99, uncommitted.getTotalCount()),
         fixed ? "p50 <= 5 ms, p99 <= 20 ms" : "p99 <= 20 ms", up99 <= 20 && (!fixed || up50 <= 5));
+    if (echoFloor) {
+      Map<String, Object> echo = new KafkaEchoFloor(bootstrap, topics.queries())
+          .measure(prefix.substring(0, prefix.length() - 1), payloads, rate, latencySeconds, queryCompression);
+      r.put("kafkaEchoFloor", echo);
+      @SuppressWarnings("unchecked")
+      Map<String, Double> eu = (Map<String, Double>) echo.get("readUncommitted");
+      @SuppressWarnings("unchecked")
+      Map<String, Double> ec = (Map<String, Double>) echo.get("readCommitted");
+      row(String.format("3 same rate, Kafka alone (a relay copies the same %s requests: two hops, no model)",
+          modelName), String.format("read_uncommitted p50 %.1f ms, p99 %.1f ms; read_committed p50 %.1f ms, p99 %.1f"
+          + " ms (%.0f copies)", eu.get("p50Ms"), eu.get("p99Ms"), ec.get("p50Ms"), ec.get("p99Ms"), eu.get("count")),
+          "report (the floor under the rows above)", null);
+    }
   }
 
   private static void collect(KafkaConsumer<String, byte[]> consumer, RecordCodecs codecs, String prefix,
