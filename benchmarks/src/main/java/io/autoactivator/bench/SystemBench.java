@@ -109,6 +109,11 @@ public final class SystemBench implements Callable<Integer> {
       + " second write does.")
   boolean warmIngest;
 
+  @Option(names = "--ingest-repeat", defaultValue = "1", description = "Figure 5 alone: publish every MNIST sample"
+      + " this many times, each copy with its own sample id (10: 600,000 samples, so the ingest window is seconds, not"
+      + " a fraction of one). Default: ${DEFAULT-VALUE}.")
+  int ingestRepeat;
+
   @Option(names = "--queries", defaultValue = "20000", description = "Queries per throughput run.")
   int queries;
 
@@ -182,6 +187,13 @@ public final class SystemBench implements Callable<Integer> {
     Path root = BenchData.root(data);
     Map<String, String> options = Models.options(learnerOptions);
     List<TaskData> taskData = BenchData.mnistTasks(root, tasks, classesPerTask, perClass);
+    if (ingestRepeat > 1) {
+      if (!figures.equals(Set.of("5"))) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--ingest-repeat is for figure 5 alone (--figures 5): the other figures train on the tasks");
+      }
+      taskData = taskData.stream().map(t -> repeated(t, ingestRepeat)).toList();
+    }
     long samples = taskData.stream().mapToLong(TaskData::size).sum();
     results.put("sequence", Map.of("dataset", "mnist", "tasks", tasks, "classesPerTask", classesPerTask,
         "samples", samples, "learner", learner, "options", options));
@@ -520,6 +532,18 @@ public final class SystemBench implements Callable<Integer> {
     producer.send(new ProducerRecord<>(topics.taskEvents(), MODEL_ID, codecs.boundaries().serializer().serialize(
         topics.taskEvents(), new TaskBoundary(MODEL_ID, task.taskId(), BoundaryKind.START, classes, null,
             Instant.now()))));
+  }
+
+  /** The task's rows {@code times} over (the same row arrays; each copy gets its own sample ids when encoded). */
+  private static TaskData repeated(TaskData task, int times) {
+    int n = task.size();
+    float[][] features = new float[n * times][];
+    int[] labels = new int[n * times];
+    for (int k = 0; k < times; k++) {
+      System.arraycopy(task.features(), 0, features, k * n, n);
+      System.arraycopy(task.labels(), 0, labels, k * n, n);
+    }
+    return new TaskData(task.taskId(), task.classes(), features, labels);
   }
 
   /** Every sample of a task, encoded as the samples topic carries it (keyed by the model id when sent). */
