@@ -23,21 +23,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Snapshots are a persisted format: the ones written by builds before session 8, whose weights repeated the learner's
  * name, seed and options after the header had recorded them, still load and predict as they did; this build writes
- * them once, in the provenance header. The files under {@code legacy/} were written by the build before the change
- * (commit 97f00b6) from the seeded data of {@link #task}, with a provenance built the way the service built it then
- * (the options as configured, seed 7).
+ * them once, in the provenance header. The files under {@code legacy/} were written by the build before each change
+ * from the seeded data of {@link #task}, with a provenance built the way the service built it then (the options as
+ * configured, seed 7): those without a suffix by commit 97f00b6 (baseline weights version 1, AutoActivator weights
+ * formats before 5), the {@code -v2} ones by commit 2fdbb37 (baseline weights version 2: the learner's name no longer
+ * in the weights, but the analytic ridge and every baseline's task and class lists still there).
  */
 class LegacySnapshotTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "autoactivator.snap|autoactivator|max.nodes=10;router.features=64;trials=3|10",
-      "autoactivator-untransformed.snap|autoactivator|max.nodes=10;router.features=24;trials=3;input.transform=none|40",
-      "ncm.snap|ncm|features=16|20",
-      "finetune.snap|finetune|hidden=8;epochs=3;lr=0.01|20",
-      "analytic.snap|analytic|features=32|20"})
+      "autoactivator.snap|autoactivator|max.nodes=10;router.features=64;trials=3|10|2",
+      "autoactivator-untransformed.snap|autoactivator|max.nodes=10;router.features=24;trials=3;input.transform=none|40|2",
+      "ncm.snap|ncm|features=16|20|2",
+      "finetune.snap|finetune|hidden=8;epochs=3;lr=0.01|20|2",
+      "analytic.snap|analytic|features=32|20|2",
+      "ncm-v2.snap|ncm|features=16|20|1",
+      "finetune-v2.snap|finetune|batch=64;epochs=3;hidden=8;lr=0.01;max-classes=100|20|1",
+      "analytic-v2.snap|analytic|features=32|20|1",
+      "joint-v2.snap|joint|features=32|20|1"})
   void aSnapshotOfAnEarlierBuildLoadsAndPredictsAsTheSameTrainingDoesNow(String file, String learner, String spec,
-      int rows) throws Exception {
+      int rows, int namesWritten) throws Exception {
     byte[] old = fixture(file);
     Snapshot snapshot = SnapshotFormat.read(old);
     Map<String, String> options = options(spec);
@@ -53,7 +59,8 @@ class LegacySnapshotTest {
         options, snapshot.provenance().configHash(), Map.of(), "test"));
     assertSamePredictions(SnapshotFormat.read(rewritten).model().predict(probe), now.predict(probe));
     assertThat(occurrences(rewritten, learner)).as("the learner's name, once: in the header").isEqualTo(1);
-    assertThat(occurrences(old, learner)).as("the earlier layout had it in the weights too").isEqualTo(2);
+    assertThat(occurrences(old, learner)).as("layouts before version 2 had it in the weights too")
+        .isEqualTo(namesWritten);
   }
 
   @Test
@@ -123,13 +130,27 @@ class LegacySnapshotTest {
     return new TaskData("t" + t, classes, x, y);
   }
 
+  /** Two tasks learned one after the other; {@code joint}, the upper bound, learns their union as one task. */
   private static ClassIncrementalModel train(String learner, Map<String, String> options, int rows) {
     IncrementalLearner incremental = Learners.create(learner, options, 7L);
+    if (learner.equals("joint")) {
+      return incremental.learn(null, union(task(0, rows), task(1, rows)), TrainingListener.NONE);
+    }
     ClassIncrementalModel model = null;
     for (int t = 0; t < 2; t++) {
       model = incremental.learn(model, task(t, rows), TrainingListener.NONE);
     }
     return model;
+  }
+
+  private static TaskData union(TaskData a, TaskData b) {
+    float[][] x = java.util.Arrays.copyOf(a.features(), a.size() + b.size());
+    System.arraycopy(b.features(), 0, x, a.size(), b.size());
+    int[] y = java.util.Arrays.copyOf(a.labels(), a.size() + b.size());
+    System.arraycopy(b.labels(), 0, y, a.size(), b.size());
+    int[] classes = java.util.Arrays.copyOf(a.classes(), a.classes().length + b.classes().length);
+    System.arraycopy(b.classes(), 0, classes, a.classes().length, b.classes().length);
+    return new TaskData("all", classes, x, y);
   }
 
   private static float[][] probe() {
