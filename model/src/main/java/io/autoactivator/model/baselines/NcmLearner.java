@@ -243,6 +243,7 @@ public final class NcmLearner implements IncrementalLearner {
       return Baselines.restrictedToTask(predict(rows), classes, tasks, taskIndex);
     }
 
+    /** Baseline weights version 3: the tasks and classes are the header's ({@link #tasks()}, {@link #classes()}). */
     @Override
     public void writeWeights(DataOutput out) throws IOException {
       Codecs.writeHeader(out);
@@ -251,24 +252,22 @@ public final class NcmLearner implements IncrementalLearner {
       if (layer != null) {
         layer.write(out);
       }
-      Codecs.writeInts(out, classes);
-      Codecs.writeTasks(out, tasks);
       Codecs.writeFloats(out, means);
     }
 
-    static Model read(DataInput in) throws IOException {
-      Codecs.readHeader(in, NAME);
+    /** Reads weights of any baseline version: version 3 with the header's tasks and classes. */
+    static Model read(DataInput in, LearnerSettings header) throws IOException {
+      int version = Codecs.readHeader(in, NAME);
       int dimension = Codecs.positive(in.readInt(), "input dimension");
       RandomFeatures layer = in.readBoolean() ? RandomFeatures.read(in) : null;
       if (layer != null && layer.dimension() != dimension) {
         throw new IOException("corrupt snapshot: random layer takes " + layer.dimension() + " inputs, model "
             + dimension);
       }
-      int[] classes = Codecs.readInts(in, "classes");
-      List<LearnedTask> tasks = Codecs.readTasks(in);
+      Codecs.Learned learned = Codecs.learned(in, version, header);
       int width = layer == null ? dimension : layer.count();
-      float[] means = Codecs.readFloats(in, (long) classes.length * width, "class means");
-      return new Model(dimension, layer, classes, tasks, means);
+      float[] means = Codecs.readFloats(in, (long) learned.classes().length * width, "class means");
+      return new Model(dimension, layer, learned.classes(), learned.tasks(), means);
     }
   }
 
@@ -306,7 +305,7 @@ public final class NcmLearner implements IncrementalLearner {
 
         @Override
         public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
-          return Model.read(in);
+          return Model.read(in, header);
         }
       };
     }

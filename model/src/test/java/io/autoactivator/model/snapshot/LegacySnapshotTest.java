@@ -91,6 +91,46 @@ class LegacySnapshotTest {
     assertThat(SnapshotFormat.write(back, SnapshotFormat.read(bytes).provenance())).isEqualTo(bytes);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "analytic|features=32;ridge=2.5|features=32;ridge=2.5;scale=1.0",
+      "joint|features=32;scale=0.5|features=32;ridge=1.0;scale=0.5",
+      "ncm|features=16|features=16",
+      "finetune|hidden=8;epochs=3;lr=0.01|batch=64;epochs=3;hidden=8;lr=0.01;max-classes=100"})
+  void aBaselineSnapshotHoldsItsTasksClassesAndOptionsInTheHeaderOnly(String learner, String spec, String recorded)
+      throws Exception {
+    ClassIncrementalModel model = train(learner, options(spec), 20, "task-of-the-stream-");
+    Provenance provenance = Provenance.of(model, "m", 1, null, 7L, options(spec), "h", Map.of(), "test");
+    assertThat(provenance.options()).as("the model's own options, ridge included").isEqualTo(options(recorded));
+    byte[] bytes = SnapshotFormat.write(model, provenance);
+    for (var task : model.tasks()) {
+      assertThat(occurrences(bytes, task.taskId())).as("task id " + task.taskId()).isEqualTo(1);
+    }
+    for (String key : options(recorded).keySet()) {
+      assertThat(occurrences(bytes, key)).as("option " + key).isEqualTo(1);
+    }
+    Snapshot back = SnapshotFormat.read(bytes);
+    assertThat(back.provenance()).isEqualTo(provenance);
+    assertThat(back.model().tasks()).isEqualTo(model.tasks());
+    assertThat(back.model().classes()).containsExactly(model.classes());
+    assertSamePredictions(back.model().predict(probe()), model.predict(probe()));
+    assertThat(SnapshotFormat.write(back.model(), Provenance.of(back.model(), "m", 1, null, 7L, options(spec), "h",
+        Map.of(), "test"))).as("read back, the model writes the same bytes").isEqualTo(bytes);
+  }
+
+  @Test
+  void aModelReadFromAnEarlierAnalyticSnapshotRecordsTheRidgeItsWeightsCarried() throws Exception {
+    Snapshot old = SnapshotFormat.read(fixture("analytic-v2.snap"));
+    assertThat(old.provenance().options()).as("the header as it was written").doesNotContainKey("ridge");
+    Provenance again = Provenance.of(old.model(), "legacy", 3, 2L, 7L, old.provenance().options(),
+        old.provenance().configHash(), Map.of(), "test");
+    assertThat(again.options()).as("the ridge moves from the weights to the header; the scale was never recorded")
+        .isEqualTo(Map.of("features", "32", "ridge", "1.0"));
+    byte[] bytes = SnapshotFormat.write(old.model(), again);
+    assertThat(occurrences(bytes, "t0")).isEqualTo(1);
+    assertSamePredictions(SnapshotFormat.read(bytes).model().predict(probe()), old.model().predict(probe()));
+  }
+
   @Test
   void theHeaderRecordsTheModelsOwnSettingsSoTheWeightsReadBackAsTheSameModel() throws Exception {
     ClassIncrementalModel model = train("autoactivator", options("max.nodes=10;router.features=64;trials=3"), 10);
@@ -132,15 +172,24 @@ class LegacySnapshotTest {
 
   /** Two tasks learned one after the other; {@code joint}, the upper bound, learns their union as one task. */
   private static ClassIncrementalModel train(String learner, Map<String, String> options, int rows) {
+    return train(learner, options, rows, "");
+  }
+
+  /** As {@link #train(String, Map, int)}, the task ids prefixed with {@code prefix} ("": the fixtures' ids). */
+  private static ClassIncrementalModel train(String learner, Map<String, String> options, int rows, String prefix) {
     IncrementalLearner incremental = Learners.create(learner, options, 7L);
     if (learner.equals("joint")) {
-      return incremental.learn(null, union(task(0, rows), task(1, rows)), TrainingListener.NONE);
+      return incremental.learn(null, named(union(task(0, rows), task(1, rows)), prefix), TrainingListener.NONE);
     }
     ClassIncrementalModel model = null;
     for (int t = 0; t < 2; t++) {
-      model = incremental.learn(model, task(t, rows), TrainingListener.NONE);
+      model = incremental.learn(model, named(task(t, rows), prefix), TrainingListener.NONE);
     }
     return model;
+  }
+
+  private static TaskData named(TaskData task, String prefix) {
+    return new TaskData(prefix + task.taskId(), task.classes(), task.features(), task.labels());
   }
 
   private static TaskData union(TaskData a, TaskData b) {
