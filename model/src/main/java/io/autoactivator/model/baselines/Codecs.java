@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import io.autoactivator.model.api.LearnedTask;
 import io.autoactivator.model.api.LearnerSettings;
@@ -83,6 +84,33 @@ final class Codecs {
           + " do not describe a model (the weights of version " + VERSION + " take them from the header)");
     }
     return new Learned(classes, tasks);
+  }
+
+  /** A positive number the header records for {@code key}; a clear error where it does not. */
+  static double recordedNumber(Map<String, String> recorded, String key, String learner)
+      throws IOException {
+    String value = recorded.get(key);
+    try {
+      double parsed = Double.parseDouble(value == null ? "" : value.trim());
+      if (parsed > 0 && Double.isFinite(parsed)) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException("the header records " + learner + "." + key + "=" + value + ", not a positive number");
+  }
+
+  /**
+   * Throws when weights of this build's version hold another number of random features than the header records
+   * (earlier versions carried their own settings, which win).
+   */
+  static void checkRecordedFeatures(int version, Map<String, String> recorded, int features) throws IOException {
+    if (version == VERSION && recorded.containsKey("features")
+        && !recorded.get("features").equals(Integer.toString(features))) {
+      throw new IOException("the header records features=" + recorded.get("features") + ", the weights hold "
+          + features + " random features");
+    }
   }
 
   static int positive(int value, String what) throws IOException {

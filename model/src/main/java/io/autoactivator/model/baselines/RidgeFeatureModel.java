@@ -266,14 +266,10 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
   static RidgeFeatureModel read(DataInput in, String learner, LearnerSettings header) throws IOException {
     int version = Codecs.readHeader(in, learner);
     Map<String, String> recorded = header.optionsAmong(AnalyticLearner.DOCS.keySet());
-    double ridge = version < Codecs.VERSION ? in.readDouble() : recordedNumber(recorded, "ridge", learner);
+    double ridge = version < Codecs.VERSION ? in.readDouble() : Codecs.recordedNumber(recorded, "ridge", learner);
     RandomFeatures features = RandomFeatures.read(in);
-    if (version == Codecs.VERSION && recorded.containsKey("features")
-        && !recorded.get("features").equals(Integer.toString(features.count()))) {
-      throw new IOException("the header records features=" + recorded.get("features") + ", the weights hold a"
-          + " layer of " + features.count());
-    }
-    Double scale = recorded.containsKey("scale") ? recordedNumber(recorded, "scale", learner) : null;
+    Codecs.checkRecordedFeatures(version, recorded, features.count());
+    Double scale = recorded.containsKey("scale") ? Codecs.recordedNumber(recorded, "scale", learner) : null;
     Codecs.Learned learned = Codecs.learned(in, version, header);
     int[] classes = learned.classes();
     long f = features.count();
@@ -282,20 +278,5 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     float[] beta = Codecs.readFloats(in, f * classes.length, "ridge head");
     return new RidgeFeatureModel(learner, features, new Settings(header.seed(), scale, ridge), gram, cross, classes,
         learned.tasks(), beta);
-  }
-
-  /** A positive number the header records for {@code key}; a clear error where it does not. */
-  private static double recordedNumber(Map<String, String> recorded, String key, String learner)
-      throws IOException {
-    String value = recorded.get(key);
-    try {
-      double parsed = Double.parseDouble(value == null ? "" : value.trim());
-      if (parsed > 0 && Double.isFinite(parsed)) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IOException("the header records " + learner + "." + key + "=" + value + ", not a positive number");
   }
 }

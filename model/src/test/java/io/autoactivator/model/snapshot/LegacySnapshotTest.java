@@ -95,7 +95,8 @@ class LegacySnapshotTest {
   @CsvSource(delimiter = '|', value = {
       "analytic|features=32;ridge=2.5|features=32;ridge=2.5;scale=1.0",
       "joint|features=32;scale=0.5|features=32;ridge=1.0;scale=0.5",
-      "ncm|features=16|features=16",
+      "ncm|features=16|features=16;scale=1.0",
+      "ncm|scale=2.0|features=0;scale=2.0",
       "finetune|hidden=8;epochs=3;lr=0.01|batch=64;epochs=3;hidden=8;lr=0.01;max-classes=100"})
   void aBaselineSnapshotHoldsItsTasksClassesAndOptionsInTheHeaderOnly(String learner, String spec, String recorded)
       throws Exception {
