@@ -75,8 +75,9 @@ public interface ClassIncrementalModel {
   /**
    * The settings of the learner that built this model, for its provenance (the idea of Tribuo's
    * {@code Provenancable}: the model says where it came from): {@code seed}, {@code configHash} when the model knows
-   * it, and every canonical option as {@code option.<key>}; empty when the model does not know them (most baselines:
-   * their snapshots are described with the learner's options given explicitly). A snapshot's provenance header
+   * it, and every canonical option as {@code option.<key>}; empty when the model does not know them (every learner
+   * of this build reports them; a snapshot of one that does not is described with the learner's options given
+   * explicitly). A snapshot's provenance header
    * records these (they win over what a caller gives), and the weights do not repeat them: the model's
    * {@link ModelCodec} reads the weights back with the header's ({@link LearnerSettings}).
    */

@@ -17,15 +17,28 @@ import io.autoactivator.model.api.TaskSource;
 import io.autoactivator.model.api.TrainingListener;
 
 /**
- * {@code analytic}: a rehearsal-free analytic ridge head on a fixed random sigmoid layer (ACIL / RanPAC style). It
- * accumulates {@code H^T H} and {@code H^T Y} across tasks, so after any number of tasks it is exactly the ridge fit
- * of its features on all data seen, without storing a sample ({@link RidgeFeatureModel}).
+ * The ridge head on a fixed random sigmoid layer ({@link RidgeFeatureModel}), under two names:
+ * <ul>
+ *   <li>{@code analytic}: a rehearsal-free analytic learner (ACIL / RanPAC style). It accumulates {@code H^T H} and
+ *       {@code H^T Y} across tasks, so after any number of tasks it is exactly the ridge fit of its features on all
+ *       data seen, without storing a sample.</li>
+ *   <li>{@code joint}: the offline upper bound, the same learner fitted once on all data: the benchmark hands it the
+ *       union of all tasks' training data as a single task. A second task is refused, because a joint learner by
+ *       definition sees everything at once (keeping the data to refit would break the rehearsal-free contract; the
+ *       accumulated statistics would only make it {@code analytic}).</li>
+ * </ul>
+ * Both take the same options ({@code features}, {@code scale}, {@code ridge}) and write the same snapshots; a model
+ * continues only under the name that learned it.
  */
 public final class AnalyticLearner implements IncrementalLearner {
 
+  /** The rehearsal-free analytic learner. */
   public static final String NAME = "analytic";
+  /** The same learner fitted once on all classes: the offline upper bound. */
+  public static final String JOINT = "joint";
   static final Map<String, String> DOCS = docs();
 
+  private final String name;
   private final int features;
   private final double scale;
   private final double ridge;
@@ -33,14 +46,24 @@ public final class AnalyticLearner implements IncrementalLearner {
   private final String hash;
   private final long inMemoryBudget;
 
-  /** {@code inMemoryBudget}: tasks beyond it are read in chunks ({@link TaskSource#IN_MEMORY_BUDGET}; tests force it). */
-  AnalyticLearner(int features, double scale, double ridge, long seed, String hash, long inMemoryBudget) {
+  /**
+   * {@code name}: {@value #NAME} or {@value #JOINT}; {@code inMemoryBudget}: tasks beyond it are read in chunks
+   * ({@link TaskSource#IN_MEMORY_BUDGET}; tests force it).
+   */
+  AnalyticLearner(String name, int features, double scale, double ridge, long seed, String hash,
+      long inMemoryBudget) {
+    this.name = name;
     this.features = features;
     this.scale = scale;
     this.ridge = ridge;
     this.seed = seed;
     this.hash = hash;
     this.inMemoryBudget = inMemoryBudget;
+  }
+
+  /** Whether {@code learner} names this learner ({@value #NAME} or {@value #JOINT}), which the bench sizes alike. */
+  public static boolean names(String learner) {
+    return NAME.equals(learner) || JOINT.equals(learner);
   }
 
   private static Map<String, String> docs() {
@@ -55,13 +78,13 @@ public final class AnalyticLearner implements IncrementalLearner {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
   public ClassIncrementalModel learn(ClassIncrementalModel previous, TaskData task, TrainingListener listener) {
     return fit(previous, task.taskId(), task.size(), task.dimension(), listener,
-        (prior, layer) -> RidgeFeatureModel.learn(NAME, prior, layer, ridge, task));
+        (prior, settings) -> RidgeFeatureModel.learn(name, prior, layer(prior, task.dimension()), settings, task));
   }
 
   /**
@@ -74,21 +97,30 @@ public final class AnalyticLearner implements IncrementalLearner {
       return learn(previous, source.materialise(), listener);
     }
     return fit(previous, source.taskId(), source.size(), source.dimension(), listener,
-        (prior, layer) -> RidgeFeatureModel.learn(NAME, prior, layer, ridge, source));
+        (prior, settings) -> RidgeFeatureModel.learn(name, prior, layer(prior, source.dimension()), settings,
+            source));
   }
 
-  /** The steps both inputs share: the previous model checked, its layer (or a new one), progress reported. */
+  /**
+   * The steps both inputs share: the previous model checked, the settings recorded (a model learned on top keeps
+   * its layer and the seed and scale it was drawn with), progress reported.
+   */
   private ClassIncrementalModel fit(ClassIncrementalModel previous, String taskId, int size, int dimension,
-      TrainingListener listener, BiFunction<RidgeFeatureModel, RandomFeatures, RidgeFeatureModel> solve) {
-    checkPrevious(previous);
+      TrainingListener listener, BiFunction<RidgeFeatureModel, RidgeFeatureModel.Settings, RidgeFeatureModel> solve) {
+    checkPrevious(previous, taskId);
     long start = System.nanoTime();
     listener.taskStarted(taskId, size, 0);
     RidgeFeatureModel prior = (RidgeFeatureModel) previous;
-    RandomFeatures layer = prior != null ? prior.randomFeatures()
-        : RandomFeatures.generate(dimension, features, scale, seed);
-    RidgeFeatureModel model = solve.apply(prior, layer);
+    RidgeFeatureModel.Settings settings = prior != null ? prior.settings().withRidge(ridge)
+        : new RidgeFeatureModel.Settings(seed, scale, ridge);
+    RidgeFeatureModel model = solve.apply(prior, settings);
     listener.taskFinished(taskId, 0, (System.nanoTime() - start) / 1e9);
     return model;
+  }
+
+  /** The previous model's layer, or a new one drawn from this learner's seed. */
+  private RandomFeatures layer(RidgeFeatureModel prior, int dimension) {
+    return prior != null ? prior.randomFeatures() : RandomFeatures.generate(dimension, features, scale, seed);
   }
 
   /** Whether the task's rows twice (materialised and transformed) would exceed the in-memory budget. */
@@ -97,9 +129,16 @@ public final class AnalyticLearner implements IncrementalLearner {
     return 8L * source.size() * source.dimension() > inMemoryBudget;
   }
 
-  private static void checkPrevious(ClassIncrementalModel previous) {
-    if (previous != null && !(previous instanceof RidgeFeatureModel && NAME.equals(previous.learner()))) {
-      throw new InvalidTaskDataException("analytic cannot continue a model of learner " + previous.learner());
+  private void checkPrevious(ClassIncrementalModel previous, String taskId) {
+    if (previous == null) {
+      return;
+    }
+    if (JOINT.equals(name)) {
+      throw new InvalidTaskDataException("joint is the offline upper bound and learns all classes in one task; it"
+          + " cannot add task " + taskId + " to a trained model");
+    }
+    if (!(previous instanceof RidgeFeatureModel && name.equals(previous.learner()))) {
+      throw new InvalidTaskDataException(name + " cannot continue a model of learner " + previous.learner());
     }
   }
 
@@ -108,23 +147,25 @@ public final class AnalyticLearner implements IncrementalLearner {
     return hash;
   }
 
-  /** The provider registered as {@code analytic}. */
-  public static final class Provider implements LearnerProvider {
-    @Override
-    public String name() {
-      return NAME;
-    }
+  /** The provider registered as {@value #NAME}. */
+  static LearnerProvider analytic() {
+    return new Provider(NAME, "analytic ridge head on fixed random sigmoid features, accumulating H^T H across tasks"
+        + " (ACIL/RanPAC)");
+  }
 
-    @Override
-    public String description() {
-      return "analytic ridge head on fixed random sigmoid features, accumulating H^T H across tasks (ACIL/RanPAC)";
-    }
+  /** The provider registered as {@value #JOINT}. */
+  static LearnerProvider joint() {
+    return new Provider(JOINT, "upper bound: ridge head on random sigmoid features trained once on all classes (one"
+        + " task only)");
+  }
 
+  /** A provider of this learner under one of its names. */
+  private record Provider(String name, String description) implements LearnerProvider {
     @Override
     public IncrementalLearner create(Map<String, String> options, long seed) {
-      LearnerOptions o = new LearnerOptions(NAME, options, DOCS);
-      return new AnalyticLearner(o.integer("features", 2500, 1), o.real("scale", 1.0, 0), o.real("ridge", 1.0, 0),
-          seed, Hashes.of(NAME, o.canonical(), seed), TaskSource.IN_MEMORY_BUDGET);
+      LearnerOptions o = new LearnerOptions(name, options, DOCS);
+      return new AnalyticLearner(name, o.integer("features", 2500, 1), o.real("scale", 1.0, 0),
+          o.real("ridge", 1.0, 0), seed, Hashes.of(name, o.canonical(), seed), TaskSource.IN_MEMORY_BUDGET);
     }
 
     @Override
@@ -134,7 +175,7 @@ public final class AnalyticLearner implements IncrementalLearner {
 
     @Override
     public ModelCodec codec() {
-      return new Codec(NAME);
+      return new Codec(name);
     }
   }
 
@@ -142,7 +183,7 @@ public final class AnalyticLearner implements IncrementalLearner {
   record Codec(String learner) implements ModelCodec {
     @Override
     public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
-      return RidgeFeatureModel.read(in, learner);
+      return RidgeFeatureModel.read(in, learner, header);
     }
   }
 }

@@ -28,7 +28,7 @@ public final class Baselines {
 
   /** The providers, in registration order. */
   public static List<LearnerProvider> providers() {
-    return List.of(new JointLearner.Provider(), new AnalyticLearner.Provider(), new NcmLearner.Provider(),
+    return List.of(AnalyticLearner.joint(), AnalyticLearner.analytic(), new NcmLearner.Provider(),
         new FinetuneLearner.Provider());
   }
 

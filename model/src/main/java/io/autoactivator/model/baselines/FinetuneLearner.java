@@ -240,12 +240,14 @@ public final class FinetuneLearner implements IncrementalLearner {
       return Baselines.restrictedToTask(predict(rows), classes, tasks, taskIndex);
     }
 
+    /**
+     * Baseline weights version 3: the hyperparameters, the tasks and the classes are the header's
+     * ({@link #learnerSettings()}, {@link #tasks()}, {@link #classes()}).
+     */
     @Override
     public synchronized void writeWeights(DataOutput out) throws IOException {
       Codecs.writeHeader(out);
       out.writeInt(dimension);
-      Codecs.writeInts(out, classes);
-      Codecs.writeTasks(out, tasks);
       Codecs.writeFloats(out, net.params().dup('c').data().asFloat());
       INDArray state = net.getUpdater().getStateViewArray();
       out.writeBoolean(state != null);
@@ -262,13 +264,16 @@ public final class FinetuneLearner implements IncrementalLearner {
       return settings;
     }
 
+    /**
+     * Reads weights of any baseline version: the hyperparameters from the header from version 2 on (version 1
+     * repeated them), the tasks and classes from the header in version 3 (versions 1 and 2 repeated them).
+     */
     static Model read(DataInput in, LearnerSettings header) throws IOException {
       Hyper hyper;
-      if (Codecs.readHeader(in, NAME) == Codecs.VERSION) {
+      int version = Codecs.readHeader(in, NAME);
+      if (version > Codecs.NAMED_VERSION) {
         try {
-          Map<String, String> own = new java.util.TreeMap<>(header.options());
-          own.keySet().retainAll(DOCS.keySet()); // the header may record options its writer gave beside these
-          hyper = Hyper.of(own, header.seed());
+          hyper = Hyper.of(header.optionsAmong(DOCS.keySet()), header.seed());
         } catch (IllegalArgumentException e) {
           throw new IOException("the header's options are invalid: " + e.getMessage(), e);
         }
@@ -276,8 +281,9 @@ public final class FinetuneLearner implements IncrementalLearner {
         hyper = Hyper.read(in);
       }
       int dimension = Codecs.positive(in.readInt(), "input dimension");
-      int[] classes = Codecs.readInts(in, "classes");
-      List<LearnedTask> tasks = Codecs.readTasks(in);
+      Codecs.Learned learned = Codecs.learned(in, version, header);
+      int[] classes = learned.classes();
+      List<LearnedTask> tasks = learned.tasks();
       // the network is allocated from the header's sizes: its first layer alone must fit in the bytes left
       RawArrays.require(in, (long) dimension * hyper.hidden() + (long) hyper.hidden() * hyper.maxClasses(),
           Float.BYTES, "network parameters");

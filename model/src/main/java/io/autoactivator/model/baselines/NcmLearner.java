@@ -89,7 +89,8 @@ public final class NcmLearner implements IncrementalLearner {
         sums[k * width + j] += rows[i][j];
       }
     }
-    Model model = withMeans(prior, layer, task.taskId(), task.classes(), task.dimension(), sums, counts, width);
+    Model model = withMeans(prior, layer, task.taskId(), task.classes(), task.dimension(), sums, counts, width,
+        settings(prior));
     listener.taskFinished(task.taskId(), 0, (System.nanoTime() - start) / 1e9);
     return model;
   }
@@ -130,7 +131,7 @@ public final class NcmLearner implements IncrementalLearner {
         }
       }
     });
-    Model model = withMeans(prior, layer, source.taskId(), taskClasses, d, sums, counts, width);
+    Model model = withMeans(prior, layer, source.taskId(), taskClasses, d, sums, counts, width, settings(prior));
     listener.taskFinished(source.taskId(), 0, (System.nanoTime() - start) / 1e9);
     return model;
   }
@@ -151,9 +152,23 @@ public final class NcmLearner implements IncrementalLearner {
     throw new InvalidTaskDataException("label " + value + " is not among the task's classes");
   }
 
+  /** The settings a new model records: the prior's (its layer is kept), or this learner's. */
+  private Settings settings(Model prior) {
+    return prior != null ? prior.settings : new Settings(seed, scale);
+  }
+
+  /**
+   * The seed and weight scale the model's random layer was drawn with (or would have been: {@code features=0}
+   * draws none), which the snapshot's header records ({@link Model#learnerSettings()}).
+   *
+   * @param scale null where it is not known: a model of an earlier build whose header did not record it
+   */
+  record Settings(long seed, Double scale) {
+  }
+
   /** {@code prior} plus the task's classes, each mean its sum over its count. */
   private static Model withMeans(Model prior, RandomFeatures layer, String taskId, int[] taskClasses, int dimension,
-      double[] sums, int[] counts, int width) {
+      double[] sums, int[] counts, int width, Settings settings) {
     int newK = taskClasses.length;
     int oldK = prior == null ? 0 : prior.classes.length;
     float[] means = new float[(oldK + newK) * width];
@@ -168,7 +183,7 @@ public final class NcmLearner implements IncrementalLearner {
     List<LearnedTask> tasks = new ArrayList<>(prior == null ? List.of() : prior.tasks);
     tasks.add(new LearnedTask(taskId, taskClasses.clone(), 0));
     int[] classes = prior == null ? taskClasses.clone() : Baselines.concat(prior.classes, taskClasses);
-    return new Model(dimension, layer, classes, tasks, means);
+    return new Model(dimension, layer, classes, tasks, means, settings);
   }
 
   @Override
@@ -183,10 +198,13 @@ public final class NcmLearner implements IncrementalLearner {
     private final int[] classes;
     private final List<LearnedTask> tasks;
     private final float[] means;
+    private final Settings settings;
     private final INDArray meanMatrix;
     private final INDArray meanNorms;
 
-    Model(int dimension, RandomFeatures layer, int[] classes, List<LearnedTask> tasks, float[] means) {
+    Model(int dimension, RandomFeatures layer, int[] classes, List<LearnedTask> tasks, float[] means,
+        Settings settings) {
+      this.settings = settings;
       this.dimension = dimension;
       this.layer = layer;
       this.classes = classes;
@@ -243,6 +261,19 @@ public final class NcmLearner implements IncrementalLearner {
       return Baselines.restrictedToTask(predict(rows), classes, tasks, taskIndex);
     }
 
+    /** The seed and the options ({@code features}, and {@code scale} where known): the header records them. */
+    @Override
+    public Map<String, String> learnerSettings() {
+      Map<String, String> own = new java.util.TreeMap<>();
+      own.put("seed", Long.toString(settings.seed()));
+      own.put("option.features", Integer.toString(layer == null ? 0 : layer.count()));
+      if (settings.scale() != null) {
+        own.put("option.scale", Double.toString(settings.scale()));
+      }
+      return own;
+    }
+
+    /** Baseline weights version 3: the tasks and classes are the header's ({@link #tasks()}, {@link #classes()}). */
     @Override
     public void writeWeights(DataOutput out) throws IOException {
       Codecs.writeHeader(out);
@@ -251,24 +282,29 @@ public final class NcmLearner implements IncrementalLearner {
       if (layer != null) {
         layer.write(out);
       }
-      Codecs.writeInts(out, classes);
-      Codecs.writeTasks(out, tasks);
       Codecs.writeFloats(out, means);
     }
 
-    static Model read(DataInput in) throws IOException {
-      Codecs.readHeader(in, NAME);
+    /**
+     * Reads weights of any baseline version: version 3 with the header's tasks and classes; the seed is the
+     * header's, and so is the scale where the header records it.
+     */
+    static Model read(DataInput in, LearnerSettings header) throws IOException {
+      int version = Codecs.readHeader(in, NAME);
       int dimension = Codecs.positive(in.readInt(), "input dimension");
       RandomFeatures layer = in.readBoolean() ? RandomFeatures.read(in) : null;
       if (layer != null && layer.dimension() != dimension) {
         throw new IOException("corrupt snapshot: random layer takes " + layer.dimension() + " inputs, model "
             + dimension);
       }
-      int[] classes = Codecs.readInts(in, "classes");
-      List<LearnedTask> tasks = Codecs.readTasks(in);
+      Codecs.Learned learned = Codecs.learned(in, version, header);
       int width = layer == null ? dimension : layer.count();
-      float[] means = Codecs.readFloats(in, (long) classes.length * width, "class means");
-      return new Model(dimension, layer, classes, tasks, means);
+      float[] means = Codecs.readFloats(in, (long) learned.classes().length * width, "class means");
+      Map<String, String> recorded = header.optionsAmong(DOCS.keySet());
+      Codecs.checkRecordedFeatures(version, recorded, layer == null ? 0 : layer.count());
+      Double scale = recorded.containsKey("scale") ? Codecs.recordedNumber(recorded, "scale", NAME) : null;
+      return new Model(dimension, layer, learned.classes(), learned.tasks(), means, new Settings(header.seed(),
+          scale));
     }
   }
 
@@ -306,7 +342,7 @@ public final class NcmLearner implements IncrementalLearner {
 
         @Override
         public ClassIncrementalModel readWeights(DataInput in, LearnerSettings header) throws IOException {
-          return Model.read(in);
+          return Model.read(in, header);
         }
       };
     }

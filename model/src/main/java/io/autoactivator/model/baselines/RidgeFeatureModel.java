@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.InvalidTaskDataException;
 import io.autoactivator.model.api.LearnedTask;
+import io.autoactivator.model.api.LearnerSettings;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TaskSource;
@@ -42,18 +45,34 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
 
   private final String learner;
   private final RandomFeatures features;
-  private final double ridge;
+  private final Settings settings;
   private final double[] gram;
   private final double[] cross;
   private final int[] classes;
   private final List<LearnedTask> tasks;
   private final INDArray beta;
 
-  private RidgeFeatureModel(String learner, RandomFeatures features, double ridge, double[] gram, double[] cross,
-      int[] classes, List<LearnedTask> tasks, float[] betaValues) {
+  /**
+   * The learner's settings a model reports for its provenance ({@link #learnerSettings()}), which the snapshot's
+   * header records and the codec reads back: the seed and weight scale its random layer was drawn with, and the
+   * ridge of its last solve. The feature count is the layer's own.
+   *
+   * @param scale null where it is not known: a model of an earlier build whose header did not record it (the layer
+   *              it drew is in the weights; only a new layer needs a scale)
+   */
+  record Settings(long seed, Double scale, double ridge) {
+
+    /** These settings with the ridge of a new solve: a model learned on top keeps its layer. */
+    Settings withRidge(double newRidge) {
+      return new Settings(seed, scale, newRidge);
+    }
+  }
+
+  private RidgeFeatureModel(String learner, RandomFeatures features, Settings settings, double[] gram,
+      double[] cross, int[] classes, List<LearnedTask> tasks, float[] betaValues) {
     this.learner = learner;
     this.features = features;
-    this.ridge = ridge;
+    this.settings = settings;
     this.gram = gram;
     this.cross = cross;
     this.classes = classes;
@@ -62,9 +81,9 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
   }
 
   /** Learns {@code task} on top of {@code previous} (null: a new model on {@code features}). */
-  static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features, double ridge,
-      TaskData task) {
-    return learn(learner, previous, features, ridge, TaskSource.of(task));
+  static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features,
+      Settings settings, TaskData task) {
+    return learn(learner, previous, features, settings, TaskSource.of(task));
   }
 
   /**
@@ -72,8 +91,8 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
    * and C are sums over chunks, so only a chunk's features are ever in memory. An in-memory task's chunks are its
    * consecutive rows ({@link TaskSource#of}), as this learner always summed them.
    */
-  static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features, double ridge,
-      TaskSource task) {
+  static RidgeFeatureModel learn(String learner, RidgeFeatureModel previous, RandomFeatures features,
+      Settings settings, TaskSource task) {
     Baselines.checkNewTask(previous, task);
     int f = features.count();
     int oldK = previous == null ? 0 : previous.classes.length;
@@ -106,14 +125,14 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
       }
     });
     SymmetricGram.mirrorUpper(gram, f);
-    double[] solution = solve(gram, cross, f, k, ridge);
+    double[] solution = solve(gram, cross, f, k, settings.ridge());
     float[] betaValues = new float[solution.length];
     for (int i = 0; i < solution.length; i++) {
       betaValues[i] = (float) solution[i];
     }
     List<LearnedTask> tasks = new ArrayList<>(previous == null ? List.of() : previous.tasks);
     tasks.add(new LearnedTask(task.taskId(), task.classes().clone(), 0));
-    return new RidgeFeatureModel(learner, features, ridge, gram, cross, classes, tasks, betaValues);
+    return new RidgeFeatureModel(learner, features, settings, gram, cross, classes, tasks, betaValues);
   }
 
   private static int indexOf(int[] values, int value) {
@@ -185,6 +204,26 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     return features;
   }
 
+  Settings settings() {
+    return settings;
+  }
+
+  /**
+   * The seed and the options ({@code features}, {@code ridge}, and {@code scale} where known) this model was
+   * learned with: the snapshot's header records them, and the weights do not repeat them.
+   */
+  @Override
+  public Map<String, String> learnerSettings() {
+    Map<String, String> own = new TreeMap<>();
+    own.put("seed", Long.toString(settings.seed()));
+    own.put("option.features", Integer.toString(features.count()));
+    own.put("option.ridge", Double.toString(settings.ridge()));
+    if (settings.scale() != null) {
+      own.put("option.scale", Double.toString(settings.scale()));
+    }
+    return own;
+  }
+
   /** Random features of this model. */
   int featureCount() {
     return features.count();
@@ -206,28 +245,38 @@ final class RidgeFeatureModel implements ClassIncrementalModel {
     return Baselines.restrictedToTask(predict(rows), classes, tasks, taskIndex);
   }
 
+  /**
+   * Baseline weights version 3: the random layer, G, C and the head. The ridge, the seed, the tasks and the classes
+   * are the header's ({@link #learnerSettings()}, {@link #tasks()}, {@link #classes()}).
+   */
   @Override
   public void writeWeights(DataOutput out) throws IOException {
     Codecs.writeHeader(out);
-    out.writeDouble(ridge);
     features.write(out);
-    Codecs.writeInts(out, classes);
-    Codecs.writeTasks(out, tasks);
     Codecs.writeDoubles(out, gram);
     Codecs.writeDoubles(out, cross);
     Codecs.writeFloats(out, beta.dup('c').data().asFloat());
   }
 
-  static RidgeFeatureModel read(DataInput in, String learner) throws IOException {
-    Codecs.readHeader(in, learner);
-    double ridge = in.readDouble();
+  /**
+   * Reads weights of any baseline version with the header's settings: version 3 takes the ridge, the tasks and the
+   * classes from the header; versions 1 and 2 carry their own copy (the ridge before the layer, the lists after
+   * it), which wins. The seed is the header's, and so is the scale where the header records it.
+   */
+  static RidgeFeatureModel read(DataInput in, String learner, LearnerSettings header) throws IOException {
+    int version = Codecs.readHeader(in, learner);
+    Map<String, String> recorded = header.optionsAmong(AnalyticLearner.DOCS.keySet());
+    double ridge = version < Codecs.VERSION ? in.readDouble() : Codecs.recordedNumber(recorded, "ridge", learner);
     RandomFeatures features = RandomFeatures.read(in);
-    int[] classes = Codecs.readInts(in, "classes");
-    List<LearnedTask> tasks = Codecs.readTasks(in);
+    Codecs.checkRecordedFeatures(version, recorded, features.count());
+    Double scale = recorded.containsKey("scale") ? Codecs.recordedNumber(recorded, "scale", learner) : null;
+    Codecs.Learned learned = Codecs.learned(in, version, header);
+    int[] classes = learned.classes();
     long f = features.count();
     double[] gram = Codecs.readDoubles(in, f * f, "Gram matrix");
     double[] cross = Codecs.readDoubles(in, f * classes.length, "H^T Y");
     float[] beta = Codecs.readFloats(in, f * classes.length, "ridge head");
-    return new RidgeFeatureModel(learner, features, ridge, gram, cross, classes, tasks, beta);
+    return new RidgeFeatureModel(learner, features, new Settings(header.seed(), scale, ridge), gram, cross, classes,
+        learned.tasks(), beta);
   }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.model.api.ClassIncrementalModel;
 import io.autoactivator.model.api.IncrementalLearner;
 import io.autoactivator.model.api.Learners;
+import io.autoactivator.model.baselines.AnalyticLearner;
 import io.autoactivator.model.api.Predictions;
 import io.autoactivator.model.api.TaskData;
 import io.autoactivator.model.api.TrainingListener;
@@ -195,7 +196,7 @@ public final class BenchmarkRunner {
       return "";
     }
     long wanted;
-    if (method.equals("analytic") || method.equals("joint")) {
+    if (AnalyticLearner.names(method)) {
       // equal parameters: features * (dim + 1 + classes) = the AutoActivator model's parameter count
       wanted = Math.max(1, Math.round(reference.parameterCount() / (double) (dim + 1L + classes)));
     } else {
@@ -234,7 +235,7 @@ public final class BenchmarkRunner {
   }
 
   static boolean isJoint(String method) {
-    return method.equals("joint");
+    return AnalyticLearner.JOINT.equals(method);
   }
 
   private static Run runSequence(String method, IncrementalLearner learner, int order,

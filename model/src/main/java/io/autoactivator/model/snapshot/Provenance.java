@@ -78,9 +78,12 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
         model.tasks(), model.classes(), model.parameterCount(), dataOffsets, codeVersion);
   }
 
-  /** The learner's name, seed and options, as the learner's codec reads the weights with them. */
+  /**
+   * The learner's name, seed and options and the tasks and classes learned: what the learner's codec reads the
+   * weights with.
+   */
   public LearnerSettings learnerSettings() {
-    return new LearnerSettings(learner, seed, options);
+    return new LearnerSettings(learner, seed, options, tasks, classes);
   }
 
   /**
@@ -117,7 +120,7 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
   public boolean equals(Object other) {
     return other instanceof Provenance p && modelId.equals(p.modelId) && version == p.version
         && Objects.equals(parentVersion, p.parentVersion) && learner.equals(p.learner) && seed == p.seed
-        && options.equals(p.options) && configHash.equals(p.configHash) && sameTasks(tasks, p.tasks)
+        && options.equals(p.options) && configHash.equals(p.configHash) && tasks.equals(p.tasks)
         && Arrays.equals(classes, p.classes) && parameterCount == p.parameterCount
         && dataOffsets.equals(p.dataOffsets) && codeVersion.equals(p.codeVersion);
   }
@@ -143,19 +146,5 @@ public record Provenance(String modelId, long version, Long parentVersion, Strin
         .append('\n');
     text.append("data offsets ").append(dataOffsets).append(", code ").append(codeVersion);
     return text.toString();
-  }
-
-  static boolean sameTasks(List<LearnedTask> a, List<LearnedTask> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      LearnedTask x = a.get(i);
-      LearnedTask y = b.get(i);
-      if (!x.taskId().equals(y.taskId()) || !Arrays.equals(x.classes(), y.classes()) || x.units() != y.units()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -41,14 +41,17 @@ import java.util.HexFormat;
  * All numbers are big-endian. Float arrays inside the weights are raw 4-byte values.
  *
  * <p>The header is the one home of the learner's name, seed and options: the learner's codec reads the weights with
- * them ({@link Provenance#learnerSettings()}), and {@link #encode} refuses a provenance whose seed or option values
- * differ from those of a model that knows its own ({@link ClassIncrementalModel#learnerSettings()}). The weights
- * say their own layout version first. Since session 8 they no longer repeat the name, seed and options: AutoActivator
- * weights format 5, baseline weights version 2. The layouts of earlier builds, which repeated them (AutoActivator
- * weights formats 1 to 4: format int, UTF learner, long seed, int n, n x (UTF key, UTF value) options, then the
- * body; baseline version 1: magic, version, UTF learner, then the body), still read, with that copy, and a snapshot
- * of either kind has the same outer layout above (format version 1), so an earlier build still reads the header of
- * a newer snapshot and names the weights version it does not know.
+ * them ({@link Provenance#learnerSettings()}, which also hands it the header's tasks and classes), and
+ * {@link #encode} refuses a provenance whose seed or option values differ from those of a model that knows its own
+ * ({@link ClassIncrementalModel#learnerSettings()}). The weights say their own layout version first. Since session 8
+ * they no longer repeat the name, seed and options: AutoActivator weights format 5, baseline weights version 2;
+ * since session 9 the baselines' weights no longer repeat the task and class lists either, nor the analytic models'
+ * ridge (baseline weights version 3). The layouts of earlier builds, which repeated them (AutoActivator weights
+ * formats 1 to 4: format int, UTF learner, long seed, int n, n x (UTF key, UTF value) options, then the body;
+ * baseline version 1: magic, version, UTF learner, then the body; baseline version 2: the ridge, classes and tasks
+ * inside the body), still read, with that copy, and a snapshot of either kind has the same outer layout above
+ * (format version 1), so an earlier build still reads the header of a newer snapshot and names the weights version
+ * it does not know.
  *
  * <p>The checksum a transfer carries is SHA-256 of every byte, the trailing digest included
  * ({@link SnapshotBytes#checksum}). Both come from one pass over the bytes ({@link #encode}, {@link #open}): the
@@ -311,7 +314,7 @@ public final class SnapshotFormat {
       throw new IllegalArgumentException("the provenance names learner '" + provenance.learner()
           + "' but the model is from '" + model.learner() + "'");
     }
-    if (!Provenance.sameTasks(model.tasks(), provenance.tasks()) || !Arrays.equals(model.classes(),
+    if (!model.tasks().equals(provenance.tasks()) || !Arrays.equals(model.classes(),
         provenance.classes())) {
       throw new IllegalArgumentException("the provenance's tasks or classes differ from the model's");
     }

@@ -25,8 +25,8 @@ class StreamedBaselinesTest {
 
   @Test
   void analyticSumsItsGramAndCrossTermsOverChunks() {
-    agree(new AnalyticLearner(300, 1.0, 1.0, 3, "h", TaskSource.IN_MEMORY_BUDGET),
-        new AnalyticLearner(300, 1.0, 1.0, 3, "h", 1));
+    agree(new AnalyticLearner("analytic", 300, 1.0, 1.0, 3, "h", TaskSource.IN_MEMORY_BUDGET),
+        new AnalyticLearner("analytic", 300, 1.0, 1.0, 3, "h", 1));
   }
 
   @Test
@@ -38,7 +38,7 @@ class StreamedBaselinesTest {
   @Test
   void tasksWithinTheBudgetAreMaterialisedAsBefore() {
     TaskData task = blobs("t0", new int[] {0, 1}, 100, 1);
-    assertThat(new AnalyticLearner(300, 1.0, 1.0, 3, "h", TaskSource.IN_MEMORY_BUDGET)
+    assertThat(new AnalyticLearner("analytic", 300, 1.0, 1.0, 3, "h", TaskSource.IN_MEMORY_BUDGET)
         .streams(null, TaskSource.of(task))).isFalse();
     assertThat(new NcmLearner(0, 1.0, 3, "h", TaskSource.IN_MEMORY_BUDGET).streams(null, TaskSource.of(task)))
         .isFalse();

@@ -23,21 +23,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Snapshots are a persisted format: the ones written by builds before session 8, whose weights repeated the learner's
  * name, seed and options after the header had recorded them, still load and predict as they did; this build writes
- * them once, in the provenance header. The files under {@code legacy/} were written by the build before the change
- * (commit 97f00b6) from the seeded data of {@link #task}, with a provenance built the way the service built it then
- * (the options as configured, seed 7).
+ * them once, in the provenance header. The files under {@code legacy/} were written by the build before each change
+ * from the seeded data of {@link #task}, with a provenance built the way the service built it then (the options as
+ * configured, seed 7): those without a suffix by commit 97f00b6 (baseline weights version 1, AutoActivator weights
+ * formats before 5), the {@code -v2} ones by commit 2fdbb37 (baseline weights version 2: the learner's name no longer
+ * in the weights, but the analytic ridge and every baseline's task and class lists still there).
  */
 class LegacySnapshotTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "autoactivator.snap|autoactivator|max.nodes=10;router.features=64;trials=3|10",
-      "autoactivator-untransformed.snap|autoactivator|max.nodes=10;router.features=24;trials=3;input.transform=none|40",
-      "ncm.snap|ncm|features=16|20",
-      "finetune.snap|finetune|hidden=8;epochs=3;lr=0.01|20",
-      "analytic.snap|analytic|features=32|20"})
+      "autoactivator.snap|autoactivator|max.nodes=10;router.features=64;trials=3|10|2",
+      "autoactivator-untransformed.snap|autoactivator|max.nodes=10;router.features=24;trials=3;input.transform=none|40|2",
+      "ncm.snap|ncm|features=16|20|2",
+      "finetune.snap|finetune|hidden=8;epochs=3;lr=0.01|20|2",
+      "analytic.snap|analytic|features=32|20|2",
+      "ncm-v2.snap|ncm|features=16|20|1",
+      "finetune-v2.snap|finetune|batch=64;epochs=3;hidden=8;lr=0.01;max-classes=100|20|1",
+      "analytic-v2.snap|analytic|features=32|20|1",
+      "joint-v2.snap|joint|features=32|20|1"})
   void aSnapshotOfAnEarlierBuildLoadsAndPredictsAsTheSameTrainingDoesNow(String file, String learner, String spec,
-      int rows) throws Exception {
+      int rows, int namesWritten) throws Exception {
     byte[] old = fixture(file);
     Snapshot snapshot = SnapshotFormat.read(old);
     Map<String, String> options = options(spec);
@@ -59,7 +65,8 @@ class LegacySnapshotTest {
     assertThat(reread.classScores()).as("rewritten in this build's layout: the same model, bit for bit")
         .isDeepEqualTo(loaded.classScores());
     assertThat(occurrences(rewritten, learner)).as("the learner's name, once: in the header").isEqualTo(1);
-    assertThat(occurrences(old, learner)).as("the earlier layout had it in the weights too").isEqualTo(2);
+    assertThat(occurrences(old, learner)).as("layouts before version 2 had it in the weights too")
+        .isEqualTo(namesWritten);
   }
 
   @Test
@@ -88,6 +95,47 @@ class LegacySnapshotTest {
     ClassIncrementalModel back = SnapshotFormat.read(bytes).model();
     assertSamePredictions(back.predict(probe()), model.predict(probe()));
     assertThat(SnapshotFormat.write(back, SnapshotFormat.read(bytes).provenance())).isEqualTo(bytes);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "analytic|features=32;ridge=2.5|features=32;ridge=2.5;scale=1.0",
+      "joint|features=32;scale=0.5|features=32;ridge=1.0;scale=0.5",
+      "ncm|features=16|features=16;scale=1.0",
+      "ncm|scale=2.0|features=0;scale=2.0",
+      "finetune|hidden=8;epochs=3;lr=0.01|batch=64;epochs=3;hidden=8;lr=0.01;max-classes=100"})
+  void aBaselineSnapshotHoldsItsTasksClassesAndOptionsInTheHeaderOnly(String learner, String spec, String recorded)
+      throws Exception {
+    ClassIncrementalModel model = train(learner, options(spec), 20, "task-of-the-stream-");
+    Provenance provenance = Provenance.of(model, "m", 1, null, 7L, options(spec), "h", Map.of(), "test");
+    assertThat(provenance.options()).as("the model's own options, ridge included").isEqualTo(options(recorded));
+    byte[] bytes = SnapshotFormat.write(model, provenance);
+    for (var task : model.tasks()) {
+      assertThat(occurrences(bytes, task.taskId())).as("task id " + task.taskId()).isEqualTo(1);
+    }
+    for (String key : options(recorded).keySet()) {
+      assertThat(occurrences(bytes, key)).as("option " + key).isEqualTo(1);
+    }
+    Snapshot back = SnapshotFormat.read(bytes);
+    assertThat(back.provenance()).isEqualTo(provenance);
+    assertThat(back.model().tasks()).isEqualTo(model.tasks());
+    assertThat(back.model().classes()).containsExactly(model.classes());
+    assertSamePredictions(back.model().predict(probe()), model.predict(probe()));
+    assertThat(SnapshotFormat.write(back.model(), Provenance.of(back.model(), "m", 1, null, 7L, options(spec), "h",
+        Map.of(), "test"))).as("read back, the model writes the same bytes").isEqualTo(bytes);
+  }
+
+  @Test
+  void aModelReadFromAnEarlierAnalyticSnapshotRecordsTheRidgeItsWeightsCarried() throws Exception {
+    Snapshot old = SnapshotFormat.read(fixture("analytic-v2.snap"));
+    assertThat(old.provenance().options()).as("the header as it was written").doesNotContainKey("ridge");
+    Provenance again = Provenance.of(old.model(), "legacy", 3, 2L, 7L, old.provenance().options(),
+        old.provenance().configHash(), Map.of(), "test");
+    assertThat(again.options()).as("the ridge moves from the weights to the header; the scale was never recorded")
+        .isEqualTo(Map.of("features", "32", "ridge", "1.0"));
+    byte[] bytes = SnapshotFormat.write(old.model(), again);
+    assertThat(occurrences(bytes, "t0")).isEqualTo(1);
+    assertSamePredictions(SnapshotFormat.read(bytes).model().predict(probe()), old.model().predict(probe()));
   }
 
   @Test
@@ -144,13 +192,36 @@ class LegacySnapshotTest {
     }
   }
 
+  /** Two tasks learned one after the other; {@code joint}, the upper bound, learns their union as one task. */
   private static ClassIncrementalModel train(String learner, Map<String, String> options, int rows) {
+    return train(learner, options, rows, "");
+  }
+
+  /** As {@link #train(String, Map, int)}, the task ids prefixed with {@code prefix} ("": the fixtures' ids). */
+  private static ClassIncrementalModel train(String learner, Map<String, String> options, int rows, String prefix) {
     IncrementalLearner incremental = Learners.create(learner, options, 7L);
+    if (learner.equals("joint")) {
+      return incremental.learn(null, named(union(task(0, rows), task(1, rows)), prefix), TrainingListener.NONE);
+    }
     ClassIncrementalModel model = null;
     for (int t = 0; t < 2; t++) {
-      model = incremental.learn(model, task(t, rows), TrainingListener.NONE);
+      model = incremental.learn(model, named(task(t, rows), prefix), TrainingListener.NONE);
     }
     return model;
+  }
+
+  private static TaskData named(TaskData task, String prefix) {
+    return new TaskData(prefix + task.taskId(), task.classes(), task.features(), task.labels());
+  }
+
+  private static TaskData union(TaskData a, TaskData b) {
+    float[][] x = java.util.Arrays.copyOf(a.features(), a.size() + b.size());
+    System.arraycopy(b.features(), 0, x, a.size(), b.size());
+    int[] y = java.util.Arrays.copyOf(a.labels(), a.size() + b.size());
+    System.arraycopy(b.labels(), 0, y, a.size(), b.size());
+    int[] classes = java.util.Arrays.copyOf(a.classes(), a.classes().length + b.classes().length);
+    System.arraycopy(b.classes(), 0, classes, a.classes().length, b.classes().length);
+    return new TaskData("all", classes, x, y);
   }
 
   private static float[][] probe() {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -107,6 +108,23 @@ public final class KafkaClientConfigs {
   public Map<String, Object> servingConsumer() {
     Map<String, Object> config = consumer();
     config.putAll(select(ConsumerConfig.configNames(), SERVING_PREFIX + StreamsConfig.CONSUMER_PREFIX, false));
+    return config;
+  }
+
+  /**
+   * The settings of a consumer that assigns its partitions itself and commits nothing (the snapshot follower, the
+   * training's task reader, the serving loop's read-back): {@code consumer} (a consumer's settings from here) without
+   * a group or a static member id, auto-commit off, the given isolation level and client id, records as bytes.
+   */
+  public static Map<String, Object> groupless(Map<String, Object> consumer, String clientId, String isolation) {
+    Map<String, Object> config = new HashMap<>(consumer);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return config;
   }
 

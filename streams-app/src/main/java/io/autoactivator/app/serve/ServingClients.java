@@ -82,15 +82,8 @@ public final class ServingClients {
   }
 
   static Map<String, Object> reader(AppSettings settings, KafkaClientConfigs clients) {
-    Map<String, Object> config = clients.servingConsumer();
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-serving-readback");
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return config;
+    return KafkaClientConfigs.groupless(clients.servingConsumer(), settings.instanceId() + "-serving-readback",
+        "read_uncommitted");
   }
 
   static Map<String, Object> producer(AppSettings settings, KafkaClientConfigs clients) {

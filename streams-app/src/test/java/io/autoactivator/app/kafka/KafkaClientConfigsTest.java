@@ -35,6 +35,20 @@ class KafkaClientConfigsTest {
   }
 
   @Test
+  void aGrouplessReaderHasNoGroupNoStaticMemberIdAndCommitsNothing() {
+    Properties p = properties();
+    p.setProperty("group.id", "g");
+    p.setProperty("consumer.group.instance.id", "static-1");
+    p.setProperty("enable.auto.commit", "true");
+    p.setProperty("consumer.isolation.level", "read_uncommitted");
+    var config = KafkaClientConfigs.groupless(KafkaClientConfigs.of(p).consumer(), "i-follower", "read_committed");
+    assertThat(config).doesNotContainKeys("group.id", "group.instance.id").containsEntry("enable.auto.commit", false)
+        .containsEntry("isolation.level", "read_committed").containsEntry("client.id", "i-follower")
+        .containsEntry("fetch.min.bytes", "3").containsEntry("security.protocol", "SSL")
+        .containsEntry("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+  }
+
+  @Test
   void theServiceGetsExactlyOnceAndTheKafkaDefaultsOnEveryClient() {
     KafkaClientConfigs clients = KafkaClientConfigs.forService(properties());
     assertThat(clients.streams()).containsEntry("processing.guarantee", "exactly_once_v2");
