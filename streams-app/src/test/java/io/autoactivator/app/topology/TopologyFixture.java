@@ -174,6 +174,12 @@ final class TopologyFixture implements AutoCloseable {
         new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)));
   }
 
+  /** A command whose record has {@code timestampMs} (the producer's clock when it was written). */
+  void command(String model, ModelAction action, Long version, long timestampMs) {
+    commands.pipeInput(null, codecs.commands().serializer().serialize(TOPICS.commands(),
+        new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)), timestampMs);
+  }
+
   void rawCommand(byte[] value) {
     commands.pipeInput(null, value);
   }
