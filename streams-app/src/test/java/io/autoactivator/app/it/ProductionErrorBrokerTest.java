@@ -11,6 +11,9 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.SplittableRandom;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,15 +23,16 @@ import org.junit.jupiter.api.Test;
 import io.autoactivator.app.StreamingLearnerApp;
 import io.autoactivator.app.config.AppSettings;
 import io.autoactivator.app.config.Topics;
+import io.autoactivator.app.topology.TopologyFactory;
 import io.autoactivator.model.data.Dataset;
 import io.autoactivator.schemas.DeadLetter;
 import io.autoactivator.schemas.LabelledSample;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * A record the decode check lets through but the broker refuses to take as a copy (the internal topics take less
- * than the input topics: {@code topic.max.message.bytes} lowered, or internal topics created before an operator
- * raised the limits), on the real broker under each processing guarantee.
+ * A record the decode check lets through but the broker refuses to take as a copy (an internal topic that takes less
+ * than the app knows: created or altered by hand, or before an operator raised the limits), on the real broker under
+ * each processing guarantee; and the same record when the app is told what its internal topics take.
  *
  * <p>Under {@code at_least_once} the production exception handler dead-letters the refused copy
  * ({@code PRODUCTION_ERROR}, the exception's class, a truncated original) and the app goes on with the records
@@ -66,9 +70,17 @@ class ProductionErrorBrokerTest extends BrokerTestBase {
   private static Properties properties(String name, String guarantee) throws Exception {
     Properties properties = broker.appProperties(name, BrokerFixture.tempDir(name));
     properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    properties.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
-        String.valueOf(INTERNAL_TOPIC_BYTES));
     return properties;
+  }
+
+  /** The app's repartition topic, made by hand before it starts, taking at most 32 KiB per record batch. */
+  private static void smallRepartitionTopic(String applicationId) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(applicationId + "-" + TopologyFactory.BY_MODEL + "-repartition", 1,
+          (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(INTERNAL_TOPIC_BYTES)))))
+          .all().get();
+    }
   }
 
   @Test
@@ -77,6 +89,7 @@ class ProductionErrorBrokerTest extends BrokerTestBase {
         .withLearner("ncm", Map.of());
     Topics topics = settings.topics();
     Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    smallRepartitionTopic("alo-app");
     try (StreamingLearnerApp app = new StreamingLearnerApp(settings, properties("alo-app", "at_least_once"),
         new SimpleMeterRegistry())) {
       app.start();
@@ -115,6 +128,7 @@ class ProductionErrorBrokerTest extends BrokerTestBase {
         .withLearner("ncm", Map.of());
     Topics topics = settings.topics();
     Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    smallRepartitionTopic("eos-app");
     try (StreamingLearnerApp app = new StreamingLearnerApp(settings, properties("eos-app", "exactly_once_v2"),
         new SimpleMeterRegistry())) {
       app.start();
@@ -125,6 +139,30 @@ class ProductionErrorBrokerTest extends BrokerTestBase {
       await().atMost(WAIT).until(() -> !app.isLive());
       assertThat(app.kafkaStreams().state()).isIn(KafkaStreams.State.ERROR, KafkaStreams.State.PENDING_ERROR);
       assertThat(app.isReady()).isFalse();
+    }
+  }
+
+  @Test
+  void toldWhatItsInternalTopicsTakeTheAppRefusesTheLargerRecordAtDecodeAndGoesOnUnderExactlyOnce() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-told").withTopics(Topics.withPrefix("told."))
+        .withLearner("ncm", Map.of());
+    Topics topics = settings.topics();
+    Dataset task1 = BrokerFixture.mnist(mnist, 10, 0, 1);
+    Properties properties = properties("told-app", "exactly_once_v2");
+    properties.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+        String.valueOf(INTERNAL_TOPIC_BYTES));
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings, properties, new SimpleMeterRegistry())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      broker.start(topics, "mnist", "t1", new int[] {0, 1});
+      broker.samples(topics, "mnist", "t1", task1, 0, task1.size() / 2);
+      wideSample(topics, "wide");
+      broker.samples(topics, "mnist", "t1", task1, task1.size() / 2, task1.size());
+      broker.end(topics, "mnist", "t1", new int[] {0, 1}, task1.size());
+
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(1)));
+      assertThat(deadLetters(topics)).extracting(DeadLetter::getReason).containsExactly("TOO_LARGE");
+      assertThat(app.isLive()).isTrue();
     }
   }
 }
