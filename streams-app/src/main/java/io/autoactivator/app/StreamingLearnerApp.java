@@ -133,7 +133,11 @@ public final class StreamingLearnerApp implements ManagedApp {
     AppSettings topologySettings = settings.withLimits(CopyableRecordSize.fit(settings.limits(), clients));
     // the dead letters of records the broker refused are written by this producer (DeadLetterHandlers says why);
     // knowing the topic's partitions now, its first such letter waits for nothing
-    producer.partitionsFor(settings.topics().deadLetters());
+    try {
+      producer.partitionsFor(settings.topics().deadLetters());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      LOG.warn("the dead-letter topic {} cannot be described yet: {}", settings.topics().deadLetters(), e.toString());
+    }
     streamsProperties = DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(),
         settings.instanceId(), settings.limits().deadLetterValueBytes(), this::sendDeadLetter);
     streams = new KafkaStreams(TopologyFactory.build(topologySettings,
