@@ -39,7 +39,7 @@ public final class ModelCatalog implements ModelRegistry {
   private final Map<String, VersionRanges> evicted = new ConcurrentHashMap<>();
   private final int retainedVersions;
   private final Counter evictions;
-  /** Record timestamps of the loaded versions' snapshots, by {@code <model>/<version>} (a long per version ever). */
+  /** Record timestamps of the retained versions' snapshots, by {@code <model>/<version>} (evicted with them). */
   private final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
   private volatile long followedUntil = Long.MAX_VALUE;
 
@@ -200,7 +200,10 @@ public final class ModelCatalog implements ModelRegistry {
     VersionRanges gone = evicted.computeIfAbsent(modelId, id -> new VersionRanges());
     drop.forEach(gone::add);
     update(modelId, v -> v.without(drop));
-    drop.forEach(version -> headers.remove(modelId + "/" + version));
+    drop.forEach(version -> {
+      headers.remove(modelId + "/" + version);
+      publishedAt.remove(modelId + "/" + version);
+    });
     evictions.increment(drop.size());
     LOG.info("model {}: versions {} evicted from memory (serving.retained.versions={}; serving {}, shadow {})",
         modelId, drop, retainedVersions, current.serving(), current.shadow());
