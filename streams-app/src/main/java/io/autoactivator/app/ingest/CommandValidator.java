@@ -35,13 +35,16 @@ import io.autoactivator.schemas.serde.RecordDecodingException;
  * timestamp ({@link ModelRegistry#followedUntil}) the command waits here, rechecked every
  * {@link #RECHECK_INTERVAL} (wall clock), and is dead-lettered only if the version is still unknown then. A command
  * still undecided after {@link #MAX_WAIT_MS} (a follower that cannot catch up: the instance is not ready either) is
- * logged, not dead-lettered; so is one still waiting when its partition moves to another instance.
+ * logged, not dead-lettered; so is one still waiting when its partition moves to another instance, and the oldest
+ * when more than {@link #MAX_WAITING} wait.
  */
 public final class CommandValidator implements Processor<byte[], byte[], String, Outbound> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandValidator.class);
   static final Duration RECHECK_INTERVAL = Duration.ofMillis(500);
   static final long MAX_WAIT_MS = 120_000;
+  /** Commands held at most (a flood of commands stamped in the future cannot grow the list without bound). */
+  static final int MAX_WAITING = 10_000;
 
   /** A command this instance cannot judge yet, with its record's timestamp and when it was read. */
   private record Waiting(Envelope envelope, ModelCommand command, long timestamp, long since) {
@@ -84,6 +87,11 @@ public final class CommandValidator implements Processor<byte[], byte[], String,
       return;
     }
     if (!judge(envelope, command, record.timestamp(), now)) {
+      if (waiting.size() >= MAX_WAITING) {
+        Waiting oldest = waiting.remove(0);
+        LOG.warn("command {} not checked: {} commands wait for the snapshot follower already",
+            oldest.command().getCommandId(), MAX_WAITING);
+      }
       waiting.add(new Waiting(envelope, command, record.timestamp(), now));
     }
   }
