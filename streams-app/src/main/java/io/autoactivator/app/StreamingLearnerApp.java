@@ -1,5 +1,6 @@
 package io.autoactivator.app;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -78,6 +80,7 @@ public final class StreamingLearnerApp implements ManagedApp {
   private TrainingCoordinator coordinator;
   private SnapshotFollower follower;
   private ServingLoop serving;
+  private Properties streamsProperties;
 
   /**
    * @param settings        what to learn and serve, and the topic names
@@ -127,10 +130,18 @@ public final class StreamingLearnerApp implements ManagedApp {
         Duration.ofSeconds(60));
     coordinator = new TrainingCoordinator(settings, learner, samples, catalog, snapshotCodec, publisher, meters);
     AppSettings topologySettings = settings.withLimits(CopyableRecordSize.fit(settings.limits(), clients));
+    // the dead letters of records the broker refused are written by this producer (DeadLetterHandlers says why);
+    // knowing the topic's partitions now, its first such letter waits for nothing
+    try {
+      producer.partitionsFor(settings.topics().deadLetters());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      LOG.warn("the dead-letter topic {} cannot be described yet: {}", settings.topics().deadLetters(), e.toString());
+    }
+    streamsProperties = DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(),
+        settings.instanceId(), settings.limits().deadLetterValueBytes(), this::sendDeadLetter);
     streams = new KafkaStreams(TopologyFactory.build(topologySettings,
         new TopologyFactory.Collaborators(codecs, catalog, coordinator, meters, modelPartitions)),
-        DeadLetterHandlers.install(clients.streams(), settings.topics().deadLetters(), settings.instanceId(),
-            settings.limits().deadLetterValueBytes()));
+        streamsProperties);
     streams.setUncaughtExceptionHandler(e -> {
       if (DeadLetterHandlers.registryUnavailable(e)) {
         // not the record's fault: a new thread retries the same records once the registry answers again
@@ -199,6 +210,17 @@ public final class StreamingLearnerApp implements ManagedApp {
     return tasks;
   }
 
+  /** Writes a dead letter of the production exception handler, outside Kafka Streams' producer. */
+  private void sendDeadLetter(ProducerRecord<byte[], byte[]> letter) {
+    producer.send(new ProducerRecord<>(letter.topic(), null, letter.timestamp(),
+        letter.key() == null ? null : new String(letter.key(), StandardCharsets.UTF_8), letter.value()),
+        (metadata, e) -> {
+          if (e != null) {
+            LOG.error("a dead letter could not be written to {}: dropped", letter.topic(), e);
+          }
+        });
+  }
+
   private ReadOnlyKeyValueStore<String, byte[]> acceptedSamplesStore() {
     return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.TASK_SAMPLES,
         QueryableStoreTypes.<String, byte[]>keyValueStore()));
@@ -229,6 +251,9 @@ public final class StreamingLearnerApp implements ManagedApp {
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
+    }
+    if (streamsProperties != null) {
+      DeadLetterHandlers.uninstall(streamsProperties);
     }
     LOG.info("instance {} closed", settings.instanceId());
   }

@@ -90,7 +90,8 @@ final class RolloutCommands {
   }
 
   @Command(name = "pin", usageHelpAutoWidth = true,
-      description = "Keep serving VERSION even when newer versions arrive.")
+      description = "Keep serving VERSION even when newer versions arrive (a VERSION not published yet is "
+          + "dropped, with a dead letter).")
   static final class Pin extends Base {
     @Option(names = "--version", paramLabel = "V", required = true)
     Long version;

@@ -187,7 +187,8 @@ public final class AppConfig extends AbstractConfig {
             "Largest sample or task-event record (key plus value), or query value, accepted; larger ones are "
                 + "dead-lettered as TOO_LARGE at decode, before their copies reach the repartition topic and the "
                 + "changelogs. For samples and task events it is lowered at start to the producer's "
-                + "max.request.size less 64 KiB.")
+                + "max.request.size less 64 KiB, and to Kafka Streams' topic.max.message.bytes less 8 KiB when that "
+                + "is set lower.")
         .define(INPUT_MAX_FEATURES, Type.INT, 1 << 20, Range.between(1, 16 << 20), Importance.LOW,
             "Longest feature vector accepted in a sample or query; longer ones are dead-lettered as TOO_LARGE.")
         .define(SNAPSHOT_MAX_BYTES, Type.LONG, 1L << 30, Range.between(1024, Integer.MAX_VALUE - 8L),

@@ -1,6 +1,8 @@
 package io.autoactivator.app.kafka;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +20,21 @@ import io.autoactivator.app.config.Limits;
  *
  * <p>Raising {@code producer.max.request.size} raises the bound; the internal topics Kafka Streams creates then take
  * records that large too ({@link KafkaClientConfigs#forService} sets {@code topic.max.message.bytes} unless given),
- * while internal topics that exist already keep their {@code max.message.bytes} until an operator alters them.
+ * while internal topics that exist already keep their {@code max.message.bytes} until an operator alters them. A
+ * {@code topic.max.message.bytes} given below the producer's size bounds the copies too: the broker would refuse them
+ * on the repartition topic (with the same effect), so the limit is lowered to it less {@link #TOPIC_HEADROOM_BYTES}.
  */
 public final class CopyableRecordSize {
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyableRecordSize.class);
   /** Room for the envelope's fields, the copy's key (the model id) and the record batch around it. */
   public static final int HEADROOM_BYTES = 64 * 1024;
+  /**
+   * Room for what a copy adds to the record it carries on a topic's {@code max.message.bytes}: the envelope (source
+   * topic name, partition, offset, lengths), the copy's key (a model id of at most 1024 characters) and the record
+   * batch header; about 4 KiB at most.
+   */
+  public static final int TOPIC_HEADROOM_BYTES = 8 * 1024;
 
   private CopyableRecordSize() {
   }
@@ -32,8 +42,18 @@ public final class CopyableRecordSize {
   /** {@code limits}, with {@code input.max.record.bytes} at most what {@code clients}' producer can copy. */
   public static Limits fit(Limits limits, KafkaClientConfigs clients) {
     int copyable = maxRequestSize(clients) - HEADROOM_BYTES;
-    if (limits.maxRecordBytes() <= copyable) {
+    Object topicBytes = clients.streams().get(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+    int internalTopicCopyable = topicBytes == null ? Integer.MAX_VALUE
+        : Integer.parseInt(topicBytes.toString().trim()) - TOPIC_HEADROOM_BYTES;
+    if (limits.maxRecordBytes() <= Math.min(copyable, internalTopicCopyable)) {
       return limits;
+    }
+    if (internalTopicCopyable < copyable) {
+      int bound = Math.max(1024, internalTopicCopyable);
+      LOG.warn("input.max.record.bytes={} is more than the internal topics take (topic.max.message.bytes={} less {} "
+          + "bytes of headroom): records over {} bytes are dead-lettered as TOO_LARGE at decode",
+          limits.maxRecordBytes(), topicBytes, TOPIC_HEADROOM_BYTES, bound);
+      return limits.withMaxRecordBytes(bound);
     }
     int bound = Math.max(1024, copyable);
     LOG.warn("input.max.record.bytes={} is more than the app's producer can copy into its repartition topic "

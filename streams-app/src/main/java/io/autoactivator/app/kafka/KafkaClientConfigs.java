@@ -48,7 +48,24 @@ public final class KafkaClientConfigs {
     KafkaDefaults.applyTo(copy);
     KafkaClientConfigs clients = new KafkaClientConfigs(copy);
     clients.internalTopicsTakeWhatTheProducerSends();
+    clients.atLeastOnceSendsOneRequestAtATime();
     return clients;
+  }
+
+  /**
+   * Under {@code at_least_once} the producers send one request at a time per broker
+   * ({@code producer.max.in.flight.requests.per.connection=1}, unless either form is given). A record the broker
+   * refuses as too large is dead-lettered by the production exception handler and processing goes on, but Kafka's
+   * idempotent producer (4.3), after splitting the refused batch with further requests in flight, retries the rest with
+   * out-of-order sequence numbers until its delivery timeout fails the stream thread (ProductionErrorBrokerTest).
+   * Under {@code exactly_once_v2} such a record fails the transaction anyway, and nothing changes.
+   */
+  private void atLeastOnceSendsOneRequestAtATime() {
+    String key = ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION;
+    if (StreamsConfig.AT_LEAST_ONCE.equals(String.valueOf(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))
+        && !properties.containsKey(key) && !properties.containsKey(StreamsConfig.producerPrefix(key))) {
+      properties.setProperty(StreamsConfig.producerPrefix(key), "1");
+    }
   }
 
   /** Kafka's default {@code max.request.size}, which the broker's default {@code message.max.bytes} matches. */

@@ -2,6 +2,7 @@ package io.autoactivator.app.snapshot;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,9 @@ public final class ModelCatalog implements ModelRegistry {
   private final Map<String, VersionRanges> evicted = new ConcurrentHashMap<>();
   private final int retainedVersions;
   private final Counter evictions;
+  /** Record timestamps of the retained versions' snapshots, by {@code <model>/<version>} (evicted with them). */
+  private final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+  private volatile long followedUntil = Long.MAX_VALUE;
 
   /** A catalog that keeps every version (tools and tests that load a handful). */
   public ModelCatalog(MeterRegistry meters) {
@@ -64,6 +68,27 @@ public final class ModelCatalog implements ModelRegistry {
   public Optional<ModelView> view(String modelId) {
     AtomicReference<ModelView> ref = models.get(modelId);
     return ref == null ? Optional.empty() : Optional.of(ref.get());
+  }
+
+  @Override
+  public long followedUntil() {
+    return followedUntil;
+  }
+
+  /** The follower has read the snapshot topic up to {@code wallClockMs} (0: not yet at all). */
+  public void followedUntil(long wallClockMs) {
+    followedUntil = wallClockMs;
+  }
+
+  @Override
+  public OptionalLong publishedAt(String modelId, long version) {
+    Long at = publishedAt.get(modelId + "/" + version);
+    return at == null ? OptionalLong.empty() : OptionalLong.of(at);
+  }
+
+  /** {@code version} of {@code modelId} was loaded from a snapshot record with {@code timestamp}. */
+  public void published(String modelId, long version, long timestamp) {
+    publishedAt.put(modelId + "/" + version, timestamp);
   }
 
   /** Adds a loaded version; it serves at once unless the model is pinned. */
@@ -175,7 +200,10 @@ public final class ModelCatalog implements ModelRegistry {
     VersionRanges gone = evicted.computeIfAbsent(modelId, id -> new VersionRanges());
     drop.forEach(gone::add);
     update(modelId, v -> v.without(drop));
-    drop.forEach(version -> headers.remove(modelId + "/" + version));
+    drop.forEach(version -> {
+      headers.remove(modelId + "/" + version);
+      publishedAt.remove(modelId + "/" + version);
+    });
     evictions.increment(drop.size());
     LOG.info("model {}: versions {} evicted from memory (serving.retained.versions={}; serving {}, shadow {})",
         modelId, drop, retainedVersions, current.serving(), current.shadow());

@@ -53,6 +53,20 @@ public interface ModelRegistry {
     return Optional.empty();
   }
 
+  /**
+   * The wall-clock time (ms) up to which this instance has read the snapshot topic: every snapshot record written
+   * before it has been loaded (or refused) here. A registry no follower fills (tools, tests) is complete as it is:
+   * {@link Long#MAX_VALUE}.
+   */
+  default long followedUntil() {
+    return Long.MAX_VALUE;
+  }
+
+  /** The record timestamp of the snapshot that loaded {@code version} of {@code modelId}, if known. */
+  default OptionalLong publishedAt(String modelId, long version) {
+    return OptionalLong.empty();
+  }
+
   /** The model of one version, if loaded. */
   default Optional<ClassIncrementalModel> model(String modelId, long version) {
     return view(modelId).map(v -> v.model(version));

@@ -25,9 +25,10 @@ import io.autoactivator.schemas.ModelCommand;
  *
  * <ul>
  *   <li>a version arriving while the model is not pinned serves at once;</li>
- *   <li>a command naming a version that has not arrived yet (but may: it is above the newest one) waits for it; any
- *       later serving command supersedes it, so a PIN of a future version never blocks a ROLLBACK after it;</li>
- *   <li>a command naming a version below the newest that was never loaded can never apply and is dropped;</li>
+ *   <li>a command naming a version that was not published before it (by timestamp) is dropped: it does not wait for
+ *       that version, so it can neither block the commands after it (a ROLLBACK after a PIN of a future version
+ *       applies) nor change serving hours later when the version arrives; the command check dead-letters it as
+ *       {@code UNKNOWN_VERSION}, and that is what every instance does with it;</li>
  *   <li>a command without a version resolves against the versions published before it (by timestamp), not against
  *       whatever an instance has loaded when it reads the command.</li>
  * </ul>
@@ -89,11 +90,6 @@ final class PendingCommands {
     add(modelId, new Event(timestamp, version, null));
   }
 
-  /** Commands of {@code modelId} that wait for a version that has not arrived yet. */
-  List<ModelCommand> waiting(String modelId) {
-    return fold(modelId).waiting;
-  }
-
   private void add(String modelId, Event event) {
     Timeline timeline = timelines.computeIfAbsent(modelId, id -> new Timeline());
     List<Event> events = timeline.events;
@@ -138,29 +134,17 @@ final class PendingCommands {
     boolean pinned;
     long shadow;
     final TreeSet<Long> seen = new TreeSet<>();
-    ModelCommand pendingServe;
-    long pendingServeVersion;
-    boolean pendingPin;
-    ModelCommand pendingShadow;
-    long pendingShadowVersion;
-    final List<ModelCommand> waiting = new ArrayList<>();
 
     long newest() {
       return seen.isEmpty() ? 0 : seen.last();
     }
 
-    /** The same state, without the waiting list (computed at the end of each fold). */
     Decision copy() {
       Decision d = new Decision();
       d.serving = serving;
       d.pinned = pinned;
       d.shadow = shadow;
       d.seen.addAll(seen);
-      d.pendingServe = pendingServe;
-      d.pendingServeVersion = pendingServeVersion;
-      d.pendingPin = pendingPin;
-      d.pendingShadow = pendingShadow;
-      d.pendingShadowVersion = pendingShadowVersion;
       return d;
     }
   }
@@ -182,27 +166,13 @@ final class PendingCommands {
     for (Event e : timeline.events) {
       apply(d, e);
     }
-    if (d.pendingServe != null) {
-      d.waiting.add(d.pendingServe);
-    }
-    if (d.pendingShadow != null) {
-      d.waiting.add(d.pendingShadow);
-    }
     return d;
   }
 
   private static void arrived(Decision d, long version) {
     d.seen.add(version);
-    if (d.pendingServe != null && d.pendingServeVersion == version) {
-      d.serving = version;
-      d.pinned = d.pendingPin;
-      d.pendingServe = null;
-    } else if (!d.pinned) {
+    if (!d.pinned) {
       d.serving = Math.max(d.serving, version);
-    }
-    if (d.pendingShadow != null && d.pendingShadowVersion == version) {
-      d.shadow = version;
-      d.pendingShadow = null;
     }
   }
 
@@ -221,44 +191,36 @@ final class PendingCommands {
       }
       case PIN -> serve(d, c, target == null ? d.serving : target, true);
       case UNPIN -> {
-        d.pendingServe = null;
         d.pinned = false;
         d.serving = d.newest();
       }
       case SHADOW -> {
         long t = target == null ? d.newest() : target;
-        d.pendingShadow = null;
         if (d.seen.contains(t)) {
           d.shadow = t;
-        } else if (t > d.newest()) {
-          d.pendingShadow = c;
-          d.pendingShadowVersion = t;
+        } else {
+          LOG.debug("command {} (SHADOW {} of {}) dropped: that version was not published before it",
+              c.getCommandId(), t, c.getModelId());
         }
       }
       case UNSHADOW -> {
-        d.pendingShadow = null;
         d.shadow = 0;
       }
       default -> LOG.warn("command {} has an unknown action {}", c.getCommandId(), c.getAction());
     }
   }
 
-  /** Serves {@code version} now if loaded, later if it may still arrive; a later serving command supersedes. */
+  /** Serves {@code version} if it was published before the command; otherwise the command is dropped. */
   private static void serve(Decision d, ModelCommand c, long version, boolean pin) {
-    d.pendingServe = null;
     if (version <= 0) {
       return;
     }
     if (d.seen.contains(version)) {
       d.serving = version;
       d.pinned = pin;
-    } else if (version > d.newest()) {
-      d.pendingServe = c;
-      d.pendingServeVersion = version;
-      d.pendingPin = pin;
     } else {
-      LOG.debug("command {} ({} {} of {}) dropped: that version was never loaded and never will be",
-          c.getCommandId(), c.getAction(), version, c.getModelId());
+      LOG.debug("command {} ({} {} of {}) dropped: that version was not published before it", c.getCommandId(),
+          c.getAction(), version, c.getModelId());
     }
   }
 

@@ -33,6 +33,10 @@ import io.autoactivator.schemas.ModelSnapshot;
  * consumer itself is logged and the loop resumes after a back-off (from where it was). {@link #live()} is false only
  * when its thread has died; {@link #caughtUp()} turns true once the positions reach the end offsets seen at start,
  * and {@link #healthy()} is false while polls keep failing: until then the instance is not ready to serve.
+ *
+ * <p>After that, the catalog's {@link ModelRegistry#followedUntil} tells how far this follower has read: the time of
+ * the latest look-up of the snapshot topic's end that its positions have reached. The command check waits for it to
+ * pass a command's timestamp before it says that the followers drop the command.
  */
 public final class SnapshotFollower implements Runnable, AutoCloseable {
 
@@ -40,6 +44,8 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   /** Kafka's default.api.timeout.ms. */
   private static final Duration END_OFFSETS_TIMEOUT = Duration.ofMinutes(1);
   private static final long MAX_BACKOFF_MS = 30_000;
+  /** How often the snapshot topic's end is looked up again once caught up ({@link ModelRegistry#followedUntil}). */
+  private static final long HORIZON_INTERVAL_MS = 500;
 
   private final Consumer<byte[], byte[]> consumer;
   private final Topic<String, ModelSnapshot> snapshots;
@@ -54,6 +60,12 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   /** The command topic's end at start: snapshot partitions stay paused until it is read (null: reached). */
   private TopicEnd commandsFirst;
   private volatile boolean caughtUp;
+  private List<TopicPartition> snapshotPartitions;
+  /** When {@link #target} (at start) or {@link #horizon} (after) was looked up, wall clock. */
+  private long targetAt;
+  /** The snapshot topic's end looked up at {@link #horizonAt}, not reached yet (null: none pending). */
+  private TopicEnd horizon;
+  private long horizonAt;
   private volatile boolean closing;
   private volatile int failures;
   private volatile long rejected;
@@ -80,6 +92,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     this.commands = new PendingCommands(catalog);
     this.assembler = new SnapshotAssembler(codec, limits.maxSnapshotBytes(), limits.maxPendingSnapshotBytes(),
         limits.maxPendingSnapshotAgeMs());
+    catalog.followedUntil(0);
     this.thread = new Thread(this, "snapshot-follower-" + instanceId);
     this.thread.setDaemon(true);
   }
@@ -123,7 +136,9 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
             if (closing) {
               return;
             }
+            targetAt = System.currentTimeMillis();
             target = TopicEnd.fromBeginning(consumer, partitions, END_OFFSETS_TIMEOUT);
+            snapshotPartitions = partitionsOfTopic(partitions, snapshots.name());
             commandsFirst = TopicEnd.current(consumer, partitionsOfTopic(partitions, commandTopic.name()),
                 END_OFFSETS_TIMEOUT);
             consumer.pause(partitionsOfTopic(partitions, snapshots.name()));
@@ -154,6 +169,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
   private void pollOnce() {
     checkCaughtUp();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    failures = 0; // the poll succeeded: healthy again before its records apply
     for (ConsumerRecord<byte[], byte[]> r : records.records(snapshots.name())) {
       isolated(r, this::snapshot);
     }
@@ -161,6 +177,27 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
       isolated(r, this::command);
     }
     checkCaughtUp();
+    advanceHorizon();
+  }
+
+  /**
+   * Once caught up, looks the snapshot topic's end up again every {@link #HORIZON_INTERVAL_MS}; when the positions
+   * reach it, every snapshot written before the look-up has been read, and the catalog says so
+   * ({@link ModelRegistry#followedUntil}), which is what the command check waits for.
+   */
+  private void advanceHorizon() {
+    if (!caughtUp) {
+      return;
+    }
+    if (horizon != null && horizon.reached(consumer)) {
+      catalog.followedUntil(horizonAt);
+      horizon = null;
+    }
+    long now = System.currentTimeMillis();
+    if (horizon == null && now - horizonAt >= HORIZON_INTERVAL_MS) {
+      horizonAt = now;
+      horizon = TopicEnd.current(consumer, snapshotPartitions, END_OFFSETS_TIMEOUT);
+    }
   }
 
   /** Runs {@code step} on one record; a failure skips that record only. */
@@ -230,6 +267,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
           throw new IllegalArgumentException(problem);
         }
         codec.checkProvenance(done.snapshot(), modelId, version);
+        catalog.published(modelId, version, r.timestamp());
         catalog.install(modelId, version, codec.read(done.snapshot()), done.header());
         assembler.forget(modelId, version);
         commands.versionLoaded(modelId, version, r.timestamp());
@@ -280,6 +318,7 @@ public final class SnapshotFollower implements Runnable, AutoCloseable {
     }
     if (target.reached(consumer)) {
       caughtUp = true;
+      catalog.followedUntil(targetAt);
       LOG.info("snapshot follower caught up: models {}", catalog.modelIds());
     }
   }

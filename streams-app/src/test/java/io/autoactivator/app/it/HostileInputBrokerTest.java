@@ -124,6 +124,44 @@ class HostileInputBrokerTest extends BrokerTestBase {
     }
   }
 
+  /** Trains task {@code task} of model mnist on {@code classes} and waits until {@code version} serves. */
+  private static void train(StreamingLearnerApp app, Topics topics, String task, long version, int... classes) {
+    Dataset data = BrokerFixture.mnist(mnist, 10, classes);
+    broker.start(topics, "mnist", task, classes);
+    broker.samples(topics, "mnist", task, data, 0, data.size());
+    broker.end(topics, "mnist", task, classes, data.size());
+    await().atMost(WAIT).until(() -> app.models().knownVersions("mnist").contains(version));
+  }
+
+  @Test
+  void aPinOfAVersionNotYetPublishedIsDroppedAsItsDeadLetterSaysAndNeverFiresLater() throws Exception {
+    AppSettings settings = AppSettings.defaults("it-pin").withTopics(Topics.withPrefix("pin."))
+        .withLearner("ncm", Map.of());
+    Topics topics = settings.topics();
+    try (StreamingLearnerApp app = new StreamingLearnerApp(settings,
+        broker.appProperties("pin-app", BrokerFixture.tempDir("pin")), new SimpleMeterRegistry())) {
+      app.start();
+      await().atMost(WAIT).until(app::isReady);
+      train(app, topics, "t1", 1, 0, 1);
+
+      broker.command(topics, "mnist", ModelAction.PIN, 2L);
+      await().atMost(WAIT).until(() -> deadLetterReasons(topics).contains("UNKNOWN_VERSION"));
+      assertThat(deadLetters(topics)).singleElement().satisfies(d -> assertThat(d.getMessage())
+          .contains("the followers drop it"));
+
+      train(app, topics, "t2", 2, 2, 3);
+      await().atMost(WAIT).until(() -> app.models().servingVersion("mnist").equals(OptionalLong.of(2)));
+      assertThat(app.models().view("mnist").orElseThrow().pinned()).as("the dropped PIN did not fire").isFalse();
+
+      // a PIN of a version that exists applies, and nothing says otherwise
+      broker.command(topics, "mnist", ModelAction.PIN, 2L);
+      await().atMost(WAIT).until(() -> app.models().view("mnist").orElseThrow().pinned());
+      train(app, topics, "t3", 3, 4, 5);
+      assertThat(app.models().servingVersion("mnist")).hasValue(2);
+      assertThat(deadLetterReasons(topics)).containsExactly("UNKNOWN_VERSION");
+    }
+  }
+
   /** The samples topic, made by hand to take records of up to 4 MiB (as an operator raising the limits would). */
   private void createSamplesTopicTakingLargeRecords(Topics topics) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -37,4 +37,13 @@ class CopyableRecordSizeTest {
         "producer.max.request.size", "8388608")).maxRecordBytes()).as("the producer. key wins")
         .isEqualTo(4 << 20);
   }
+
+  @Test
+  void internalTopicsTakingLessThanTheLimitLowerItToWhatTheyTake() {
+    Limits defaults = Limits.defaults();
+    assertThat(CopyableRecordSize.fit(defaults, clients("topic.max.message.bytes", "65536")).maxRecordBytes())
+        .isEqualTo(65536 - CopyableRecordSize.TOPIC_HEADROOM_BYTES);
+    assertThat(CopyableRecordSize.fit(defaults, clients("topic.max.message.bytes", String.valueOf(4 << 20))))
+        .as("internal topics taking more than the producer sends change nothing").isEqualTo(defaults);
+  }
 }

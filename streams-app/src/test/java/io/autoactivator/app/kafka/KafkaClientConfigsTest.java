@@ -58,6 +58,19 @@ class KafkaClientConfigsTest {
   }
 
   @Test
+  void underAtLeastOnceTheProducersSendOneRequestAtATimeUnlessTold() {
+    Properties alos = properties();
+    alos.put("processing.guarantee", "at_least_once");
+    assertThat(KafkaClientConfigs.forService(alos).producer())
+        .containsEntry("max.in.flight.requests.per.connection", "1");
+    alos.put("max.in.flight.requests.per.connection", "3");
+    assertThat(KafkaClientConfigs.forService(alos).producer())
+        .containsEntry("max.in.flight.requests.per.connection", "3");
+    assertThat(KafkaClientConfigs.forService(properties()).producer())
+        .doesNotContainKey("max.in.flight.requests.per.connection");
+  }
+
+  @Test
   void aRaisedProducerRequestSizeRaisesTheInternalTopicsMessageLimitUnlessItIsSet() {
     assertThat(KafkaClientConfigs.forService(properties()).streams()).doesNotContainKey("topic.max.message.bytes");
 

@@ -78,4 +78,33 @@ class OpsHttpServerTest {
       assertThat(response.statusCode()).isEqualTo(200);
     }
   }
+
+  /** An IPv4 address of this machine other than loopback, if it has one. */
+  private static java.util.Optional<java.net.InetAddress> outsideAddress() throws Exception {
+    return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .filter(i -> {
+          try {
+            return i.isUp() && !i.isLoopback();
+          } catch (java.net.SocketException e) {
+            return false;
+          }
+        })
+        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst();
+  }
+
+  @Test
+  void boundToLoopbackTheEndpointsAreNotReachableFromOtherInterfaces() throws Exception {
+    java.net.InetAddress outside = outsideAddress().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has only a loopback interface");
+    try (OpsHttpServer everywhere = OpsHttpServer.start(null, 0, 2, 5_000, () -> true, () -> true, () -> "");
+        OpsHttpServer loopback = OpsHttpServer.start("127.0.0.1", 0, 2, 5_000, () -> true, () -> true, () -> "")) {
+      assertThat(get(loopback, "/health/live").statusCode()).isEqualTo(200);
+      try (java.net.Socket s = new java.net.Socket(outside, everywhere.port())) {
+        assertThat(s.isConnected()).as("without a bind address, every interface").isTrue();
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket(outside, loopback.port()).close())
+          .isInstanceOf(java.net.ConnectException.class);
+    }
+  }
 }

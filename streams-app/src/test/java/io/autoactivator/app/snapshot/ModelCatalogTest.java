@@ -60,9 +60,12 @@ class ModelCatalogTest {
     catalog.install("x", 2, m, header("x", 2));
     assertThat(catalog.apply("x", ModelAction.PIN, 1L)).isTrue();
     for (long v = 3; v <= 6; v++) {
+      catalog.published("x", v, v * 10);
       catalog.install("x", v, m, header("x", v));
     }
     assertThat(catalog.knownVersions("x")).as("newest two, and the pinned one").containsExactly(1L, 5L, 6L);
+    assertThat(catalog.publishedAt("x", 3)).as("its snapshot's timestamp goes with it").isEmpty();
+    assertThat(catalog.publishedAt("x", 5)).hasValue(50);
     assertThat(catalog.servingVersion("x")).hasValue(1);
     assertThat(catalog.model("x", 3)).isEmpty();
     assertThat(catalog.header("x", 3)).as("metadata goes with its model").isEmpty();

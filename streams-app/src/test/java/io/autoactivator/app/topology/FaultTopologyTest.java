@@ -1,6 +1,7 @@
 package io.autoactivator.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -253,5 +254,41 @@ class FaultTopologyTest {
     assertThat(f.meters.find("autoactivator.tasks.quarantined").counter().count()).isEqualTo(2);
     f.sample("m", "t1", "c", 0, 1f, 2f);
     assertThat(f.deadLetters()).extracting(DeadLetter::getReason).containsExactly("TASK_QUARANTINED");
+  }
+
+  @Test
+  void aSampleWithMoreFeaturesThanTheLimitIsDeadLetteredAndCountedAndTheNextOneIsAccepted() throws Exception {
+    f.close();
+    Limits limits = new io.autoactivator.app.config.AppConfig(Map.of("bootstrap.servers", "unused:9092",
+        "instance.id", "test", "input.max.features", "8")).appSettings().limits();
+    f = new TopologyFixture(AppSettings.defaults("test").withTopics(TopologyFixture.TOPICS).withLimits(limits));
+    f.start("m", "t1", 0);
+    f.sample("m", "t1", "wide", 0, new float[9]);
+    assertThat(f.deadLetters()).singleElement().satisfies(d -> {
+      assertThat(d.getReason()).isEqualTo("TOO_LARGE");
+      assertThat(d.getMessage()).contains("9 features, more than input.max.features=8");
+    });
+    assertThat(f.meters.get("autoactivator.quota.rejections").tag("quota", "input.max.features").counter()
+        .count()).isEqualTo(1);
+    f.sample("m", "t1", "narrow", 0, new float[8]);
+    assertThat(f.deadLetters()).isEmpty();
+    assertThat(f.buffered("m", "t1")).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordWhoseSchemaRegistryCannotBeReachedFailsTheThreadInsteadOfBeingDeadLettered() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (TopologyFixture registry = new TopologyFixture(AppSettings.defaults("test")
+        .withTopics(TopologyFixture.TOPICS), 1, io.autoactivator.app.kafka.RecordCodecs.from(Map.of(
+            "schema.registry.url", "http://127.0.0.1:" + closedPort)))) {
+      // Confluent framing: magic byte 0, schema id 7, a body; reading it needs the registry, which is down
+      byte[] framed = {0, 0, 0, 0, 7, 2, 'x'};
+      assertThatThrownBy(() -> registry.rawSample(framed)).as("the record is probably fine: retried, not dropped")
+          .satisfies(e -> assertThat(io.autoactivator.app.kafka.DeadLetterHandlers.registryUnavailable(e)).isTrue());
+      assertThat(registry.deadLetters()).isEmpty();
+    }
   }
 }

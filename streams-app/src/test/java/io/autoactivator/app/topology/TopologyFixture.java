@@ -48,7 +48,7 @@ final class TopologyFixture implements AutoCloseable {
   static final Topics TOPICS = Topics.withPrefix("t.");
 
   final AppSettings settings;
-  final RecordCodecs codecs = RecordCodecs.singleObject();
+  final RecordCodecs codecs;
   final ModelCatalog catalog;
   final RecordingHandoff training = new RecordingHandoff();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -71,7 +71,13 @@ final class TopologyFixture implements AutoCloseable {
 
   /** @param modelPartitions partitions of the by-model repartition topic the topology is told about */
   TopologyFixture(AppSettings settings, int modelPartitions) throws Exception {
+    this(settings, modelPartitions, RecordCodecs.singleObject());
+  }
+
+  /** @param codecs how the topology reads its input topics (a schema registry's framing, say) */
+  TopologyFixture(AppSettings settings, int modelPartitions, RecordCodecs codecs) throws Exception {
     this.settings = settings;
+    this.codecs = codecs;
     this.catalog = new ModelCatalog(meters);
     stateDir = Files.createTempDirectory("ttd");
     Properties props = new Properties();
@@ -172,6 +178,12 @@ final class TopologyFixture implements AutoCloseable {
   void command(String model, ModelAction action, Long version) {
     commands.pipeInput(null, codecs.commands().serializer().serialize(TOPICS.commands(),
         new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)));
+  }
+
+  /** A command whose record has {@code timestampMs} (the producer's clock when it was written). */
+  void command(String model, ModelAction action, Long version, long timestampMs) {
+    commands.pipeInput(null, codecs.commands().serializer().serialize(TOPICS.commands(),
+        new ModelCommand("c-" + System.nanoTime(), model, action, version, null, Instant.EPOCH)), timestampMs);
   }
 
   void rawCommand(byte[] value) {
