@@ -152,6 +152,11 @@ final class KafkaEchoFloor {
   }
 
   private KafkaConsumer<String, byte[]> reader(String topic, String isolation) {
+    return readerAtEnd(bootstrap, topic, isolation);
+  }
+
+  /** A group-less consumer of every partition of {@code topic}, positioned at its end (what is written from now). */
+  static KafkaConsumer<String, byte[]> readerAtEnd(String bootstrap, String topic, String isolation) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
