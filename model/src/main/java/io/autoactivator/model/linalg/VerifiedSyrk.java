@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
  * {@code A^T (A v)} computed by two gemm products (the routine checked correct here) to a relative 1e-4. A block that
  * fails is recomputed by gemm, a warning is logged, and syrk is not called again in this JVM.
  *
- * <p>Why: syrk roughly halves the Gram's time on the CPUs of this project's machines, but earlier sessions measured
- * wrong answers from OpenBLAS 0.3.19's double syrk on other AVX-512 CPUs, and a wrong Gram trains a wrong model
- * without any error. The probe costs two matrix-vector products per block (under 1 % of the syrk's flops). Set the
- * system property {@value #PROPERTY} to {@code false} to use gemm only.
+ * <p>Why: with syrk a 2,048 x 2,500 chunk's Gram took 88-98 ms against 110-125 ms by gemm strips (BENCHMARKS.md,
+ * session 9), but earlier sessions measured wrong answers from OpenBLAS 0.3.19's double syrk on other AVX-512 CPUs,
+ * and a wrong Gram trains a wrong model without any error. The probe costs two matrix-vector products per block
+ * (2/s of the syrk's flops for an s-column block: 0.2 % at 1,024). Set the system property {@value #PROPERTY} to
+ * {@code false} to use gemm only.
  */
 final class VerifiedSyrk {
 
