@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -75,23 +74,9 @@ final class KafkaEchoFloor {
           }
         }
       }, "echo-relay");
-      Thread sender = new Thread(() -> {
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        int i = 0;
-        while (System.nanoTime() < end && i < planned) {
-          long due = Math.min(planned, (long) ((System.nanoTime() - start) / 1e9 * rate));
-          while (i < due) {
-            String id = name + "-" + i;
-            sent.put(id, System.nanoTime());
-            client.send(new ProducerRecord<>(in, id, payloads.get(i % payloads.size())));
-            i++;
-          }
-          LockSupport.parkNanos(200_000);
-        }
-        client.flush();
-        total.set(i);
-      }, "echo-sender");
+      Thread sender = new Thread(() -> total.set(PacedRequests.send(client, rate, seconds, planned,
+          i -> name + "-" + i, i -> new ProducerRecord<>(in, name + "-" + i, payloads.get(i % payloads.size())), sent)),
+          "echo-sender");
       Thread other = new Thread(() -> collect(readUncommitted, sent, uncommitted, total), "echo-uncommitted");
       relay.start();
       sender.start();
@@ -105,18 +90,9 @@ final class KafkaEchoFloor {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ratePerSecond", rate);
     r.put("sent", total.get());
-    r.put("readUncommitted", percentiles(uncommitted));
-    r.put("readCommitted", percentiles(committed));
+    r.put("readUncommitted", PacedRequests.percentiles(uncommitted));
+    r.put("readCommitted", PacedRequests.percentiles(committed));
     return r;
-  }
-
-  static Map<String, Double> percentiles(Histogram h) {
-    Map<String, Double> p = new LinkedHashMap<>();
-    p.put("p50Ms", h.getValueAtPercentile(50) / 1000.0);
-    p.put("p99Ms", h.getValueAtPercentile(99) / 1000.0);
-    p.put("maxMs", h.getMaxValue() / 1000.0);
-    p.put("count", (double) h.getTotalCount());
-    return p;
   }
 
   private static void collect(KafkaConsumer<String, byte[]> consumer, Map<String, Long> sent, Histogram histogram,

@@ -711,23 +711,8 @@ public final class SystemBench implements Callable<Integer> {
             modelId, boxed(rows[i % rows.length]), null, Instant.now()));
       }
       payloads.addAll(java.util.Arrays.asList(encoded));
-      Thread sender = new Thread(() -> {
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
-        int i = 0;
-        while (System.nanoTime() < end && i < planned) {
-          long due = Math.min(planned, (long) ((System.nanoTime() - start) / 1e9 * rate));
-          while (i < due) {
-            String id = prefix + i;
-            sent.put(id, System.nanoTime());
-            producer.send(new ProducerRecord<>(topics.queries(), modelId, encoded[i]));
-            i++;
-          }
-          java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-        }
-        producer.flush();
-        total.set(i);
-      });
+      Thread sender = new Thread(() -> total.set(PacedRequests.send(producer, rate, latencySeconds, planned,
+          i -> prefix + i, i -> new ProducerRecord<>(topics.queries(), modelId, encoded[i]), sent)));
       Thread other = new Thread(() -> collect(readUncommitted, codecs, prefix, sent, uncommitted, total, inApp,
           inference));
       sender.start();
@@ -739,10 +724,10 @@ public final class SystemBench implements Callable<Integer> {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ratePerSecond", rate);
     r.put("sent", total.get());
-    r.put("readCommitted", percentiles(committed));
-    r.put("readUncommitted", percentiles(uncommitted));
-    r.put("inAppReadToAnswered", percentiles(inApp));
-    r.put("predictCall", percentiles(inference));
+    r.put("readCommitted", PacedRequests.percentiles(committed));
+    r.put("readUncommitted", PacedRequests.percentiles(uncommitted));
+    r.put("inAppReadToAnswered", PacedRequests.percentiles(inApp));
+    r.put("predictCall", PacedRequests.percentiles(inference));
     System.err.printf("latency at %.0f/s: in the app (read -> answered) p50 %.1f ms p99 %.1f ms; predict call p50 %.1f"
         + " ms p99 %.1f ms%n", rate, inApp.getValueAtPercentile(50) / 1000.0, inApp.getValueAtPercentile(99) / 1000.0,
         inference.getValueAtPercentile(50) / 1000.0, inference.getValueAtPercentile(99) / 1000.0);
@@ -767,7 +752,7 @@ public final class SystemBench implements Callable<Integer> {
       Map<String, Double> ec = (Map<String, Double>) echo.get("readCommitted");
       row(String.format("3 same rate, Kafka alone (a relay copies the same %s requests: two hops, no model)",
           modelName), String.format("read_uncommitted p50 %.1f ms, p99 %.1f ms; read_committed p50 %.1f ms, p99 %.1f"
-          + " ms (%.0f copies)", eu.get("p50Ms"), eu.get("p99Ms"), ec.get("p50Ms"), ec.get("p99Ms"), eu.get("count")),
+          + " ms (%.0f copies)", eu.get("p50.0"), eu.get("p99.0"), ec.get("p50.0"), ec.get("p99.0"), eu.get("count")),
           "report (the floor under the rows above)", null);
     }
   }
@@ -803,16 +788,6 @@ public final class SystemBench implements Callable<Integer> {
         return;
       }
     }
-  }
-
-  private static Map<String, Double> percentiles(Histogram h) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (double p : new double[] {50, 90, 99, 99.9}) {
-      m.put("p" + p, h.getValueAtPercentile(p) / 1000.0);
-    }
-    m.put("max", h.getMaxValue() / 1000.0);
-    m.put("count", (double) h.getTotalCount());
-    return m;
   }
 
   // ---------------------------------------------------------------- figure 4
