@@ -24,10 +24,12 @@ import io.autoactivator.app.kafka.StoreNames;
  * decides, this keeps the store and the gauge in step.
  *
  * <p>A task's samples are written in chunks ({@link AcceptedChunk}, ~{@value #CHUNK_BYTES} bytes, some dozens of
- * samples): each accepted sample rewrites its task's open chunk under the same key, and the store's record cache
- * folds those rewrites into one changelog record per chunk and commit, where one record per sample went before.
- * Everything the store holds stays in the store, so exactly-once is the store's: a crash restores the chunks
- * committed with the input offsets, and the in-memory part below is rebuilt from them.
+ * samples): each accepted sample joins its task's open chunk in memory; a chunk is written to the store when it
+ * closes, and an open one at {@link #flush}, which the task processor runs before every commit (and which runs
+ * before every scan of the store), so the changelog gets one record per chunk and commit. Without a commit hook
+ * every sample rewrites the open chunk at once (the store's record cache folds the rewrites). Everything a commit
+ * makes durable is in the store, so exactly-once is the store's: a crash restores the chunks committed with the
+ * input offsets, and the in-memory part below is rebuilt from them.
  *
  * <p>In memory, per task that accepted samples since this processor started: its open chunk and the 64-bit hashes
  * of its sample ids ({@link SampleIdHashes}), loaded from the store the first time the task is seen. A duplicate
@@ -52,13 +54,22 @@ final class AcceptedSamples {
 
   private final KeyValueStore<String, byte[]> store;
   private final TaskMetrics metrics;
+  private final boolean deferred;
   private final Map<String, TaskIndex> indexes = new HashMap<>();
+  /** Tasks whose open chunk changed since it was last written. */
+  private final Set<TaskIndex> unwritten = new HashSet<>();
   private long counted;
 
-  /** Counts what {@code store} already holds (a restored changelog) into the gauge. */
-  AcceptedSamples(KeyValueStore<String, byte[]> store, TaskMetrics metrics) {
+  /**
+   * Counts what {@code store} already holds (a restored changelog) into the gauge.
+   *
+   * @param deferred true when {@link #flush} runs before every commit of the store (then an open chunk is written
+   *                 at the next flush), false to write every change at once
+   */
+  AcceptedSamples(KeyValueStore<String, byte[]> store, TaskMetrics metrics, boolean deferred) {
     this.store = store;
     this.metrics = metrics;
+    this.deferred = deferred;
     long entries = 0;
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       while (all.hasNext()) {
@@ -80,12 +91,28 @@ final class AcceptedSamples {
     TaskIndex index = index(modelId, taskId);
     byte[] id = sampleId.getBytes(StandardCharsets.UTF_8);
     index.open.add(id, sample);
-    store.put(index.openKey, index.open.toBytes());
     index.remember(sampleId, SampleIdHashes.hash(id));
     if (index.open.bytes() >= CHUNK_BYTES) {
+      store.put(index.openKey, index.open.toBytes());
+      unwritten.remove(index);
       index.next();
+    } else if (deferred) {
+      unwritten.add(index);
+    } else {
+      store.put(index.openKey, index.open.toBytes());
     }
     adjust(1);
+  }
+
+  /** Writes every open chunk that changed since it was last written to the store. */
+  void flush() {
+    if (unwritten.isEmpty()) {
+      return;
+    }
+    for (TaskIndex index : unwritten) {
+      store.put(index.openKey, index.open.toBytes());
+    }
+    unwritten.clear();
   }
 
   /** Forgets every accepted sample of a task; returns how many there were. */
@@ -97,7 +124,7 @@ final class AcceptedSamples {
       entries[0] += StoreNames.isChunkKey(key) ? AcceptedChunk.count(value) : 1;
     });
     keys.forEach(store::delete);
-    indexes.remove(StoreNames.taskPrefix(modelId, taskId));
+    unwritten.remove(indexes.remove(StoreNames.taskPrefix(modelId, taskId)));
     adjust(-entries[0]);
     return entries[0];
   }
@@ -118,7 +145,7 @@ final class AcceptedSamples {
     }
     if (!dropped.isEmpty()) { // the task's entries are written again without the misfits
       keys.forEach(store::delete);
-      indexes.remove(StoreNames.taskPrefix(modelId, taskId));
+      unwritten.remove(indexes.remove(StoreNames.taskPrefix(modelId, taskId)));
       adjust(-(kept.size() + dropped.size()));
       kept.forEach(d -> add(modelId, taskId, d.sampleId(), d.sample()));
     }
@@ -130,6 +157,7 @@ final class AcceptedSamples {
     metrics.bufferedSamples(-counted);
     counted = 0;
     indexes.clear();
+    unwritten.clear();
   }
 
   private static boolean hasLabel(int[] classes, int label) {
@@ -157,6 +185,7 @@ final class AcceptedSamples {
   }
 
   private void scan(String modelId, String taskId, BiConsumer<String, byte[]> each) {
+    flush(); // a scan sees every sample added
     try (KeyValueIterator<String, byte[]> it = store.prefixScan(StoreNames.taskPrefix(modelId, taskId), KEYS)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();

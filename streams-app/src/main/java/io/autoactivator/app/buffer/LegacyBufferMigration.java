@@ -49,6 +49,11 @@ final class LegacyBufferMigration {
     }
   }
 
+  /** True until {@link #runOnce} moved the old entries (or there were none). */
+  boolean pending() {
+    return pending;
+  }
+
   /**
    * Moves the old entries, the first time it is called while there are any; does nothing afterwards. True when it
    * ran (and so wrote the task and model states).

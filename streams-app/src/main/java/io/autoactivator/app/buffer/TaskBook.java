@@ -13,9 +13,11 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.app.kafka.StoreNames;
 
 /**
- * The task and model states of one task processor: read decoded between records ({@link DecodedStates}), written
- * through to the task-state and model-state stores, which stay the truth that exactly-once commits and the
- * changelogs restore. Every read and write of those two stores by the processor and its helpers goes through here.
+ * The task and model states of one task processor: read decoded between records and written to the task-state and
+ * model-state stores once per commit ({@link DecodedStates}, {@link #flush}), or at once when the stores have no
+ * commit hook; the stores stay the truth that exactly-once commits and the changelogs restore. Every read and write
+ * of those two stores by the processor and its helpers goes through here; a scan of a store writes what changed
+ * first, so it sees every write.
  */
 final class TaskBook {
 
@@ -27,11 +29,22 @@ final class TaskBook {
   private final DecodedStates<TaskState> tasks;
   private final DecodedStates<ModelState> models;
 
-  TaskBook(KeyValueStore<String, TaskState> taskStore, KeyValueStore<String, ModelState> modelStore) {
+  /**
+   * @param deferred true when {@link #flush} runs before every commit of both stores (then a write reaches its
+   *                 store at the next flush), false to write through
+   */
+  TaskBook(KeyValueStore<String, TaskState> taskStore, KeyValueStore<String, ModelState> modelStore,
+      boolean deferred) {
     this.taskStore = taskStore;
     this.modelStore = modelStore;
-    this.tasks = new DecodedStates<>(taskStore);
-    this.models = new DecodedStates<>(modelStore);
+    this.tasks = deferred ? DecodedStates.deferring(taskStore) : DecodedStates.writingThrough(taskStore);
+    this.models = deferred ? DecodedStates.deferring(modelStore) : DecodedStates.writingThrough(modelStore);
+  }
+
+  /** Writes every state changed since the last flush to its store. */
+  void flush() {
+    tasks.flush();
+    models.flush();
   }
 
   /** The task's state, or a fresh one seen first {@code now} (not saved). */
@@ -66,6 +79,7 @@ final class TaskBook {
   /** Every model's saved state, read before any is changed. */
   List<ModelState> models() {
     List<ModelState> all = new ArrayList<>();
+    flush();
     try (KeyValueIterator<String, ModelState> it = modelStore.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
     }
@@ -75,6 +89,7 @@ final class TaskBook {
   /** Every task's saved state, read before any is changed. */
   List<TaskState> tasks() {
     List<TaskState> all = new ArrayList<>();
+    flush();
     try (KeyValueIterator<String, TaskState> it = taskStore.all()) {
       it.forEachRemaining(kv -> all.add(kv.value));
     }
@@ -83,6 +98,7 @@ final class TaskBook {
 
   /** Another task of the model that announced one of {@code classes}, or null. */
   String classOwner(String modelId, String taskId, int[] classes) {
+    flush();
     try (KeyValueIterator<String, TaskState> it = taskStore.prefixScan(modelId + "/", KEYS)) {
       while (it.hasNext()) {
         TaskState other = it.next().value;
@@ -103,6 +119,7 @@ final class TaskBook {
     if (model.committedVersion() != 0 || model.dimension() == 0) {
       return;
     }
+    flush();
     try (KeyValueIterator<String, TaskState> it = taskStore.prefixScan(modelId + "/", KEYS)) {
       while (it.hasNext()) {
         TaskState other = it.next().value;
@@ -115,7 +132,7 @@ final class TaskBook {
     save(model.withDimension(0));
   }
 
-  /** Forgets every decoded value: something (the legacy migration) wrote the stores around this book. */
+  /** Forgets every decoded value (after writing what changed): something (the legacy migration) wrote the stores. */
   void reread() {
     tasks.clear();
     models.clear();

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.autoactivator.app.config.Limits;
 import io.autoactivator.app.ingest.Decoded;
 import io.autoactivator.app.kafka.AcceptedSample;
+import io.autoactivator.app.kafka.BeforeCommitStore;
 import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
@@ -109,10 +110,17 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
   @Override
   public void init(ProcessorContext<String, Outbound> context) {
     this.context = context;
-    this.accepted = new AcceptedSamples(context.getStateStore(StoreNames.TASK_SAMPLES), metrics);
+    KeyValueStore<String, byte[]> samplesStore = context.getStateStore(StoreNames.TASK_SAMPLES);
     KeyValueStore<String, TaskState> taskStore = context.getStateStore(StoreNames.TASK_STATE);
     KeyValueStore<String, ModelState> modelStore = context.getStateStore(StoreNames.MODEL_STATE);
-    this.book = new TaskBook(taskStore, modelStore);
+    // What a sample changes (its task's open chunk, the task and model states) is written to the stores once per
+    // commit, by the hook the three stores run before it (whichever runs first writes all three), or at once
+    // when a store has no hook.
+    Runnable flush = this::flush;
+    boolean hooked = BeforeCommitStore.onCommit(samplesStore, flush) & BeforeCommitStore.onCommit(taskStore, flush)
+        & BeforeCommitStore.onCommit(modelStore, flush);
+    this.accepted = new AcceptedSamples(samplesStore, metrics, hooked);
+    this.book = new TaskBook(taskStore, modelStore, hooked);
     this.rejections = new TaskRejections(context, deadLetters);
     this.transitions = new TaskTransitions(book, accepted, training, rejections, metrics, samplesTopic,
         incompleteTimeout, abandonedTimeoutMs);
@@ -122,6 +130,12 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         taskStore, modelStore, codecs, samplesTopic);
     long period = Math.max(100, Math.min(5_000, incompleteTimeout.toMillis() / 4));
     context.schedule(Duration.ofMillis(period), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+  }
+
+  /** Writes what the processor holds in memory to the stores (before every commit; where it must be seen). */
+  private void flush() {
+    accepted.flush();
+    book.flush();
   }
 
   @Override
@@ -138,10 +152,16 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     switch (envelope.kind()) {
       case SAMPLE -> sample(envelope, parsed instanceof SampleSummary s ? s
           : codecs.samples().read(envelope.topic(), envelope.value(), SampleSummaryReader.INSTANCE), now);
-      case BOUNDARY -> boundary(envelope, parsed instanceof TaskBoundary b ? b
-          : codecs.boundaries().deserializer().deserialize(envelope.topic(), envelope.value()), now);
-      case SNAPSHOT -> queue.marker(parsed instanceof ModelSnapshot m ? m
-          : codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+      case BOUNDARY -> {
+        boundary(envelope, parsed instanceof TaskBoundary b ? b
+            : codecs.boundaries().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+        flush(); // a change of status is in the stores (and status pages) at once; only counts wait
+      }
+      case SNAPSHOT -> {
+        queue.marker(parsed instanceof ModelSnapshot m ? m
+            : codecs.snapshots().deserializer().deserialize(envelope.topic(), envelope.value()), now);
+        flush();
+      }
       default -> LOG.error("unexpected {} record on the task stream, ignored", envelope.kind());
     }
   }
@@ -162,6 +182,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
     TaskState grown = task.withSample(envelope.partition(), envelope.offset(), size, now);
     if (transitions.apply(grown, new TaskLifecycle.Buffered(grown.received(), now), true).status()
         == TaskStatus.READY) {
+      flush(); // training reads the task's accepted samples from the store, from another thread
       queue.schedule(modelId); // only a sample that completes its task can start a training
     }
   }
@@ -211,7 +232,9 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
 
   /** Runs the legacy migration once; it writes the stores directly, so the decoded states start over after it. */
   private void migrateLegacyBuffer() {
-    if (legacyBuffer.runOnce()) {
+    if (legacyBuffer.pending()) {
+      flush(); // the migration reads the stores
+      legacyBuffer.runOnce();
       book.reread();
     }
   }
@@ -231,6 +254,7 @@ public final class TaskProcessor implements Processor<String, Decoded, String, O
         queue.schedule(t.modelId());
       }
     }
+    flush();
   }
 
   /**

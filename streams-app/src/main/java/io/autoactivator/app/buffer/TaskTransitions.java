@@ -112,6 +112,7 @@ final class TaskTransitions {
   private void submit(ModelState model, TaskState task) {
     LOG.info("model {} task {}: {} samples handed to training on top of version {}", model.modelId(),
         task.taskId(), task.received(), model.committedVersion());
+    accepted.flush(); // training reads where the task's samples lie from the store, on another thread
     training.submit(new TrainingRequest(model.modelId(), task.taskId(), model.committedVersion(),
         task.classes().clone(), task.expected()));
   }

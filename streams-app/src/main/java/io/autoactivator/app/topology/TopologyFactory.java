@@ -9,6 +9,7 @@ import io.autoactivator.app.ingest.CommandValidator;
 import io.autoactivator.app.ingest.DecodeProcessor;
 import io.autoactivator.app.ingest.Decoded;
 import io.autoactivator.app.kafka.AppTopics;
+import io.autoactivator.app.kafka.BeforeCommitStore;
 import io.autoactivator.app.kafka.DeadLetters;
 import io.autoactivator.app.kafka.RecordCodecs;
 import io.autoactivator.app.kafka.StoreNames;
@@ -101,18 +102,22 @@ public final class TopologyFactory {
         .register(c.meters());
     TaskMetrics taskMetrics = new TaskMetrics(c.meters(), buffered);
 
-    // Task and model states are rewritten on every sample, and so is the open chunk of a task's accepted samples
-    // (where they lie on the samples topic, some dozens per chunk): record caches fold those writes into one
-    // changelog record per key and commit. The legacy task buffer is only read (and emptied) once, by an upgraded
-    // instance.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+    // Every sample changes its task's open chunk of accepted samples (where they lie on the samples topic, some
+    // dozens per chunk) and its task and model states: the task processor keeps those changes in memory and writes
+    // them once per commit, from the hook of the stores' outer layer (BeforeCommitStore), into the record caches,
+    // so the changelogs get one record per key and commit. The legacy task buffer is only read (and emptied) once,
+    // by an upgraded instance.
+    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES), Serdes.String(), Serdes.ByteArray())
+        .withCachingEnabled()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.LEGACY_TASK_BUFFER), Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TASK_STATE),
-        Serdes.String(), StateSerdes.taskState()).withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MODEL_STATE),
-        Serdes.String(), StateSerdes.modelState()).withCachingEnabled());
+    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.TASK_STATE), Serdes.String(), StateSerdes.taskState())
+        .withCachingEnabled()));
+    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.MODEL_STATE), Serdes.String(), StateSerdes.modelState())
+        .withCachingEnabled()));
 
     KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
         deadLetters, settings.limits())

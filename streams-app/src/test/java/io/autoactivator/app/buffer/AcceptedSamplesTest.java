@@ -44,7 +44,7 @@ class AcceptedSamplesTest {
     store.put(StoreNames.sampleKey("m", "t1", "a"), new AcceptedSample(0, 1, 10, 3).encode());
     store.put(StoreNames.chunkKey("m", "t1", 0), new AcceptedChunk.Builder()
         .add(id("b"), new AcceptedSample(0, 2, 10, 3)).add(id("c"), new AcceptedSample(0, 3, 10, 3)).toBytes());
-    AcceptedSamples samples = new AcceptedSamples(store, metrics);
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, false);
     assertThat(gauge.get()).isEqualTo(3);
     samples.add("m", "t2", "c", new AcceptedSample(1, 7, 12, 5));
     assertThat(gauge.get()).isEqualTo(4);
@@ -58,8 +58,32 @@ class AcceptedSamplesTest {
   }
 
   @Test
+  void deferredAnOpenChunkReachesTheStoreAtAFlushOrAsItClosesAndAScanSeesEverySampleAdded() {
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, true);
+    samples.add("m", "t1", "a", new AcceptedSample(0, 1, 10, 3));
+    samples.add("m", "t1", "b", new AcceptedSample(0, 2, 10, 3));
+    assertThat(keys("m", "t1")).as("the open chunk waits for the commit").isEmpty();
+    assertThat(samples.contains("m", "t1", "b")).isTrue();
+    samples.flush();
+    assertThat(AcceptedChunk.count(store.get(StoreNames.chunkKey("m", "t1", 0)))).isEqualTo(2);
+    samples.add("m", "t1", "c", new AcceptedSample(0, 3, 10, 3));
+    assertThat(samples.forgetTask("m", "t1")).as("a scan writes first, so it sees c").isEqualTo(3);
+    assertThat(keys("m", "t1")).isEmpty();
+    for (int i = 0; i < 1_000; i++) {
+      samples.add("m", "t2", "sample-" + i, new AcceptedSample(0, i, 3_000, i % 10));
+    }
+    assertThat(keys("m", "t2").size()).as("closed chunks are written as they close").isBetween(10, 30);
+    samples.flush();
+    int stored = 0;
+    for (String key : keys("m", "t2")) {
+      stored += AcceptedChunk.count(store.get(key));
+    }
+    assertThat(stored).isEqualTo(1_000);
+  }
+
+  @Test
   void aTasksSamplesAreWrittenAsChunksOfSomeDozensEachInTheOrderTheyArrived() {
-    AcceptedSamples samples = new AcceptedSamples(store, metrics);
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, false);
     for (int i = 0; i < 1_000; i++) {
       samples.add("m", "t1", "sample-" + i, new AcceptedSample(0, i, 3_000, i % 10));
     }
@@ -82,7 +106,7 @@ class AcceptedSamplesTest {
   @Test
   void afterARestartTheTaskGoesOnInItsOpenChunkAndStillKnowsEveryIdItAccepted() {
     store.put(StoreNames.sampleKey("m", "t1", "old"), new AcceptedSample(0, 0, 10, 3).encode());
-    AcceptedSamples before = new AcceptedSamples(store, metrics);
+    AcceptedSamples before = new AcceptedSamples(store, metrics, false);
     for (int i = 1; i <= 100; i++) {
       before.add("m", "t1", "s" + i, new AcceptedSample(0, i, 10, 3));
     }
@@ -90,7 +114,7 @@ class AcceptedSamplesTest {
     List<String> chunks = keysBefore.stream().filter(StoreNames::isChunkKey).toList();
     before.close();
 
-    AcceptedSamples after = new AcceptedSamples(store, metrics); // the same store, as a restored changelog
+    AcceptedSamples after = new AcceptedSamples(store, metrics, false); // the same store, as a restored changelog
     assertThat(gauge.get()).isEqualTo(101);
     for (int i = 1; i <= 100; i++) {
       assertThat(after.contains("m", "t1", "s" + i)).as("s" + i).isTrue();
@@ -107,7 +131,7 @@ class AcceptedSamplesTest {
   @Test
   void forgettingATaskDeletesOnlyItsSamples() {
     store.put(StoreNames.sampleKey("m", "t1", "old"), new AcceptedSample(0, 0, 10, 3).encode());
-    AcceptedSamples samples = new AcceptedSamples(store, metrics);
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, false);
     samples.add("m", "t1", "a", new AcceptedSample(0, 1, 10, 3));
     samples.add("m", "t1", "b", new AcceptedSample(0, 2, 10, 4));
     samples.add("m", "t10", "c", new AcceptedSample(0, 3, 10, 5));
@@ -121,7 +145,7 @@ class AcceptedSamplesTest {
   @Test
   void keepOnlyForgetsTheSamplesOfOtherLabelsAndSaysWhereTheyLay() {
     store.put(StoreNames.sampleKey("m", "t1", "old"), new AcceptedSample(0, 0, 20, 8).encode());
-    AcceptedSamples samples = new AcceptedSamples(store, metrics);
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, false);
     samples.add("m", "t1", "a", new AcceptedSample(0, 1, 10, 3));
     samples.add("m", "t1", "b", new AcceptedSample(1, 2, 15, 9));
     samples.add("m", "t1", "c", new AcceptedSample(0, 3, 10, 4));
@@ -135,13 +159,13 @@ class AcceptedSamplesTest {
     assertThat(samples.contains("m", "t1", "old")).isFalse();
     assertThat(samples.contains("m", "t1", "c")).isTrue();
     assertThat(gauge.get()).isEqualTo(2);
-    assertThat(new AcceptedSamples(store, new TaskMetrics(new SimpleMeterRegistry(), new AtomicLong()))
+    assertThat(new AcceptedSamples(store, new TaskMetrics(new SimpleMeterRegistry(), new AtomicLong()), false)
         .contains("m", "t1", "a")).as("what was kept is in the store, not only in memory").isTrue();
   }
 
   @Test
   void aDuplicateIsFoundAmongManyIdsAndADifferentIdIsNot() {
-    AcceptedSamples samples = new AcceptedSamples(store, metrics);
+    AcceptedSamples samples = new AcceptedSamples(store, metrics, false);
     for (int i = 0; i < 20_000; i++) {
       samples.add("m", "t1", Integer.toString(i), new AcceptedSample(0, i, 10, 1));
     }

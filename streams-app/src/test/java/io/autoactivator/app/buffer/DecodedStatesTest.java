@@ -8,11 +8,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-/** Decoded states write through to the store at once and read the store only for a key they do not hold. */
+/**
+ * Decoded states read the store only for a key they do not hold, and write to it at once, or (deferred) at a flush
+ * and when a changed key is dropped.
+ */
 class DecodedStatesTest {
 
   private final KeyValueStore<String, TaskState> store = store();
-  private final DecodedStates<TaskState> states = new DecodedStates<>(store);
+  private final DecodedStates<TaskState> states = DecodedStates.writingThrough(store);
 
   private static KeyValueStore<String, TaskState> store() {
     MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
@@ -43,6 +46,22 @@ class DecodedStatesTest {
     assertThat(states.get("m/t1").firstSeen()).isEqualTo(1);
     states.clear();
     assertThat(states.get("m/t1").firstSeen()).isEqualTo(2);
+  }
+
+  @Test
+  void deferredAWriteReachesTheStoreAtAFlushOrWhenItsKeyIsDropped() {
+    DecodedStates<TaskState> deferred = DecodedStates.deferring(store);
+    TaskState t = TaskState.fresh("m", "t1", 5);
+    deferred.put("m/t1", t);
+    assertThat(store.get("m/t1")).as("written at the commit").isNull();
+    assertThat(deferred.get("m/t1")).isSameAs(t);
+    deferred.flush();
+    assertThat(store.get("m/t1")).usingRecursiveComparison().isEqualTo(t);
+    for (int i = 0; i <= DecodedStates.MAX_ENTRIES; i++) {
+      deferred.put("m/x" + i, TaskState.fresh("m", "x" + i, i));
+    }
+    assertThat(store.get("m/x0")).as("the least recently used key went, written first").isNotNull();
+    assertThat(store.get("m/x1")).isNull();
   }
 
   @Test

@@ -106,7 +106,7 @@ class LegacyBufferMigrationTest {
         codecs.samples().serializer().serialize(SAMPLES, new LabelledSample("m", "t9", "z", 3, List.of(1f, 2f),
             null)))));
     AtomicLong buffered = new AtomicLong();
-    AcceptedSamples accepted = new AcceptedSamples(acceptedStore, new TaskMetrics(meters, buffered));
+    AcceptedSamples accepted = new AcceptedSamples(acceptedStore, new TaskMetrics(meters, buffered), false);
     LegacyBufferMigration migration = new LegacyBufferMigration(legacy, accepted, tasks, models, codecs, SAMPLES);
 
     assertThat(migration.runOnce()).as("it ran").isTrue();
