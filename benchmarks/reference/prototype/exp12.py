@@ -3,7 +3,9 @@
 # and LDA posteriors of the task's rows (against every class seen so far) are scored for each W of the grid, and the
 # counts are summed over the tasks (a few numbers kept per W; no old sample). cumacc: argmax errors (squared error
 # breaks ties); cumsq: squared error of (ridge + W lda)/(1+W) against one-hot. ridge alone = the current rule.
-# usage: exp12.py TABLE[,TABLE...] SEEDS VARIANT[,VARIANT...]   VARIANT: ridge | lda | fixW | cumacc | cumsq
+# j-prefixed variants (jridge, jfix1) decide as the Java learner: the task by its best class score, the class by its
+# per-task head plus the router (class.score=sum).
+# usage: exp12.py TABLE[,TABLE...] SEEDS VARIANT[,VARIANT...]   VARIANT: ridge | lda | fixW | cumacc | cumsq | jridge | jfixW
 import numpy as np, sys, os
 from exp9 import layer, sig, GRID, sequence, report, analytic, task_system
 from exp10 import walk
