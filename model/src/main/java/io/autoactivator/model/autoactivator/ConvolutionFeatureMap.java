@@ -44,6 +44,12 @@ final class ConvolutionFeatureMap implements FeatureMap {
   static final int KIND_WITH_ACTIVATION = 3;
   static final double SCALE_FLOOR = 0.1;
   static final int CHUNK_VALUES = 1 << 25;
+  /**
+   * Largest chunk (in response floats) whose work arrays a thread keeps between calls: a serving loop's small batches
+   * then reuse the same native pages instead of fresh ones per batch (which cost about as much as a one-row predict's
+   * arithmetic), while a training pass over large chunks does not pin hundreds of megabytes per thread.
+   */
+  static final int RETAINED_VALUES = 1 << 21;
 
   private final ImageShape shape;
   private final int kernel;
@@ -66,6 +72,8 @@ final class ConvolutionFeatureMap implements FeatureMap {
   private final INDArray columnPool;
   /** grid x outHeight: row r averages the responses of region row r. */
   private final INDArray rowPool;
+  /** Per thread, the work arrays of the last small chunk size it used (see {@link #RETAINED_VALUES}). */
+  private final ThreadLocal<Buffers> retained = new ThreadLocal<>();
 
   private ConvolutionFeatureMap(ImageShape shape, int kernel, int stride, int grid, Activation activation,
       float[] filterWeights, float[] filterBiases, float[] shift, float[] scale) {
@@ -209,7 +217,7 @@ final class ConvolutionFeatureMap implements FeatureMap {
     for (int start = 0; start < n; start += chunk) {
       int m = Math.min(chunk, n - start);
       // native buffers are reused by every full chunk: fresh pages for each would cost as much as the arithmetic
-      Buffers buffers = m == chunk ? (full == null ? full = new Buffers(m) : full) : new Buffers(m);
+      Buffers buffers = m == chunk ? (full == null ? full = buffers(m) : full) : buffers(m);
       float[] rows = x.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).castTo(DataType.FLOAT)
           .dup('c').data().asFloat();
       fillPatches(rows, m, buffers.patchesView);
@@ -223,6 +231,20 @@ final class ConvolutionFeatureMap implements FeatureMap {
     return out;
   }
 
+  /** Work arrays for a chunk of {@code m} rows: this thread's retained ones when small and of that size. */
+  private Buffers buffers(int m) {
+    long values = (long) outHeight * outWidth * m * Math.max(filters(), shape.channels() * kernel * kernel);
+    if (values > RETAINED_VALUES) {
+      return new Buffers(m);
+    }
+    Buffers kept = retained.get();
+    if (kept == null || kept.rows != m) {
+      kept = new Buffers(m);
+      retained.set(kept);
+    }
+    return kept;
+  }
+
   /**
    * Separable average pooling of one chunk's responses (rows ordered column, row, sample): one product over the
    * columns, then one per region column over the rows; m x grid x grid x filters.
@@ -231,7 +253,7 @@ final class ConvolutionFeatureMap implements FeatureMap {
     int filters = filters();
     Nd4j.gemm(columnPool, buffers.responses.reshape('c', outWidth, (long) outHeight * m * filters), buffers.byColumn,
         false, false, 1.0, 0.0);
-    INDArray pooled = Nd4j.create(DataType.FLOAT, m, grid, grid, filters);
+    INDArray pooled = buffers.pooled;
     for (int c = 0; c < grid; c++) {
       Nd4j.gemm(rowPool, buffers.byColumn.getRow(c).reshape('c', outHeight, (long) m * filters), buffers.regions,
           false, false, 1.0, 0.0);
@@ -243,13 +265,16 @@ final class ConvolutionFeatureMap implements FeatureMap {
 
   /** One chunk's native work arrays (row-major, so every reshape is a view). */
   private final class Buffers {
+    final int rows;
     final INDArray patches;
     final java.nio.FloatBuffer patchesView;
     final INDArray responses;
     final INDArray byColumn;
     final INDArray regions;
+    final INDArray pooled;
 
     Buffers(int m) {
+      rows = m;
       int positions = outHeight * outWidth;
       int patch = shape.channels() * kernel * kernel;
       patches = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, patch}, 'c');
@@ -257,6 +282,7 @@ final class ConvolutionFeatureMap implements FeatureMap {
       responses = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) positions * m, filters()}, 'c');
       byColumn = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grid, (long) outHeight * m * filters()}, 'c');
       regions = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grid, (long) m * filters()}, 'c');
+      pooled = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, grid, grid, filters()}, 'c');
     }
   }
 

@@ -151,6 +151,27 @@ class ConvolutionFeatureMapTest {
   }
 
   @Test
+  void smallBatchesReuseAThreadsWorkArraysWithoutChangingEarlierResultsOrOtherSizes() throws InterruptedException {
+    INDArray first = images(40, 1);
+    ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.RELU, 12, 1.0, 5,
+        first).map();
+    INDArray one = images(1, 2);
+    INDArray three = images(3, 3);
+    INDArray oneAlone = map.apply(one);
+    float[] oneBefore = oneAlone.dup('c').data().asFloat();
+    float[] threeBefore = map.apply(three).dup('c').data().asFloat();
+    map.apply(images(1, 4)); // same size as `one`: the retained arrays are written again
+    assertThat(oneAlone.dup('c').data().asFloat()).as("an answer already returned").containsExactly(oneBefore);
+    assertThat(map.apply(one).dup('c').data().asFloat()).containsExactly(oneBefore);
+    assertThat(map.apply(three).dup('c').data().asFloat()).containsExactly(threeBefore);
+    float[][] onOtherThread = new float[1][];
+    Thread other = new Thread(() -> onOtherThread[0] = map.apply(three).dup('c').data().asFloat());
+    other.start();
+    other.join();
+    assertThat(onOtherThread[0]).containsExactly(threeBefore);
+  }
+
+  @Test
   void survivesItsSerialisationAndRefusesForgedBytes() throws IOException {
     INDArray first = images(30, 1);
     ConvolutionFeatureMap map = ConvolutionFeatureMap.draw(SHAPE, KERNEL, STRIDE, GRID, Activation.SIGMOID, 12, 1.0, 5, first).map();
