@@ -1,5 +1,7 @@
 package io.autoactivator.model.linalg;
 
+import java.lang.ref.Reference;
+
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,6 +46,9 @@ public final class SymmetricGram {
     }
     INDArray dense = h.dataType() == DataType.FLOAT && !h.isView() ? h : h.castTo(DataType.FLOAT).dup('c');
     boolean rowMajor = dense.ordering() == 'c';
+    // addressPointer() does not keep the buffer alive: without the fence at the end, a compiled loop may let a copy
+    // made above be collected (its native memory freed) while OpenBLAS still reads it (a SIGSEGV in sgemm's copy
+    // kernel, seen once in VerifiedSyrkTest on a column-major input)
     FloatPointer data = (FloatPointer) dense.data().addressPointer();
     int strip = Math.min(STRIP, f);
     float[] values = new float[strip * f];
@@ -69,6 +74,9 @@ public final class SymmetricGram {
           }
         }
       }
+    } finally {
+      Reference.reachabilityFence(dense);
+      Reference.reachabilityFence(h);
     }
   }
 
