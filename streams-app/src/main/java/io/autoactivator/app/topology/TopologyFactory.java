@@ -20,6 +20,7 @@ import io.autoactivator.app.snapshot.ModelRegistry;
 import io.autoactivator.app.train.TrainingHandoff;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -28,6 +29,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import io.micrometer.core.instrument.Gauge;
@@ -107,17 +110,11 @@ public final class TopologyFactory {
     // them once per commit, from the hook of the stores' outer layer (BeforeCommitStore), into the record caches,
     // so the changelogs get one record per key and commit. The legacy task buffer is only read (and emptied) once,
     // by an upgraded instance.
-    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.TASK_SAMPLES), Serdes.String(), Serdes.ByteArray())
-        .withCachingEnabled()));
+    builder.addStateStore(hookedStore(StoreNames.TASK_SAMPLES, Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.LEGACY_TASK_BUFFER), Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.TASK_STATE), Serdes.String(), StateSerdes.taskState())
-        .withCachingEnabled()));
-    builder.addStateStore(BeforeCommitStore.around(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.MODEL_STATE), Serdes.String(), StateSerdes.modelState())
-        .withCachingEnabled()));
+    builder.addStateStore(hookedStore(StoreNames.TASK_STATE, StateSerdes.taskState()));
+    builder.addStateStore(hookedStore(StoreNames.MODEL_STATE, StateSerdes.modelState()));
 
     KStream<String, Decoded> ingest = decode(builder, settings.topics().samples(), Envelope.Kind.SAMPLE, c,
         deadLetters, settings.limits())
@@ -143,6 +140,12 @@ public final class TopologyFactory {
         .process(() -> new CommandValidator(c.codecs(), deadLetters, c.registry()), Named.as("check-commands"))
         .to(Outbound.router(), Produced.with(Serdes.String(), Outbound.serde()).withName("commands-out"));
     return builder.build();
+  }
+
+  /** A persistent, cached, changelogged store of {@code name} with the commit hook's layer outside it. */
+  private static <V> StoreBuilder<KeyValueStore<String, V>> hookedStore(String name, Serde<V> values) {
+    return BeforeCommitStore.around(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+        values).withCachingEnabled());
   }
 
   private static KStream<String, Decoded> decode(StreamsBuilder builder, String topic, Envelope.Kind kind,
